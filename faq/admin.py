@@ -1,0 +1,510 @@
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
+
+from faq.approvals import (
+    item_withdraw,
+    revision_approve,
+    revision_create,
+    revision_reject,
+    revision_restore,
+    revision_submit,
+)
+from faq.diffs import revision_diff
+from faq.forms import AsOfForm, ContactNumberAdminForm, EntryAdminForm, ReviewForm
+from faq.models import (
+    Approval,
+    AuditEvent,
+    Category,
+    ContactNumber,
+    ContactNumberRevision,
+    Entry,
+    EntryRevision,
+    Status,
+)
+from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%m/%d/%Y %H:%M") if moment else "—"
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "description"]
+    list_editable = ["position"]
+    search_fields = ["name", "description"]
+    ordering = ["position", "name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class RevisedContentAdmin(admin.ModelAdmin):
+    """Entries and contact numbers: editing saves a new draft revision, never the live words."""
+
+    change_form_template = "admin/faq/revised_content_change_form.html"
+    readonly_fields = ["members_see", "revision_history"]
+    actions = ["withdraw_selected"]
+    revision_model = EntryRevision
+
+    def get_queryset(self, request):
+        newest = self.revision_model.objects.filter(
+            **{self.revision_model.PARENT_FIELD: OuterRef("pk")}
+        ).order_by("-created_at", "-pk")
+        live = self.revision_model.objects.live().filter(
+            **{self.revision_model.PARENT_FIELD: OuterRef("pk")}
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                newest_title=Subquery(newest.values(self.title_field)[:1]),
+                newest_status=Subquery(newest.values("status")[:1]),
+                live_since=Subquery(live.values("go_live_at")[:1]),
+            )
+        )
+
+    @admin.display(description="Latest version", ordering="newest_status")
+    def latest_status(self, obj):
+        return Status(obj.newest_status).label if obj.newest_status else "—"
+
+    @admin.display(description="Members see", ordering="live_since")
+    def live_state(self, obj):
+        if obj.withdrawn_at:
+            return f"Withdrawn {_local(obj.withdrawn_at)}"
+        if obj.live_since:
+            return f"Live since {_local(obj.live_since)}"
+        return "Nothing yet"
+
+    @admin.display(description="Members see now")
+    def members_see(self, obj):
+        live = obj.revisions.live().select_related("approval").first() if obj.pk else None
+        if live is None:
+            return "Nothing: no version of this is live."
+        return format_html(
+            "{}<br><small>Live since {} · approved under {}</small>",
+            self.preview(live),
+            _local(live.go_live_at),
+            live.approval,
+        )
+
+    @admin.display(description="History")
+    def revision_history(self, obj):
+        if not obj.pk:
+            return "—"
+        revisions = obj.revisions.select_related("created_by", "approval").order_by(
+            "-created_at", "-pk"
+        )
+        info = self.revision_model._meta
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">#{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse(f"admin:{info.app_label}_{info.model_name}_change", args=[r.pk]),
+                    r.pk,
+                    r.get_status_display(),
+                    r.created_by or "system",
+                    _local(r.created_at),
+                    r.review_comment or (r.approval or ""),
+                )
+                for r in revisions
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Version</th><th>Status</th><th>By</th><th>Saved</th>"
+            "<th>Review</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # retiring content withdraws it; compliance keeps every record
+
+    def save_model(self, request, obj, form, change):
+        obj.save()
+        if form.content_changed():
+            form.latest = revision_create(
+                model=self.revision_model,
+                parent=obj,
+                by=request.user,
+                **form.revision_content(),
+                **form.schedule(),
+            )
+            messages.info(
+                request,
+                "Saved as a new draft. Members keep seeing the approved version until this one "
+                "is approved.",
+            )
+        if "_submit" in request.POST and form.latest.status in (Status.DRAFT, Status.REJECTED):
+            revision_submit(revision=form.latest, by=request.user)
+            messages.info(request, "Submitted for review.")
+
+    @admin.action(
+        description="Withdraw selected (members stop seeing them)", permissions=["change"]
+    )
+    def withdraw_selected(self, request, queryset):
+        withdrawn = 0
+        for item in queryset.filter(withdrawn_at__isnull=True):
+            item_withdraw(item=item, by=request.user, comment="Withdrawn from the admin.")
+            withdrawn += 1
+        self.message_user(request, f"Withdrew {withdrawn}. Their records are kept.")
+
+
+@admin.register(Entry)
+class EntryAdmin(RevisedContentAdmin):
+    form = EntryAdminForm
+    revision_model = EntryRevision
+    title_field = "question"
+    list_display = ["title", "category", "live_state", "latest_status", "updated_at"]
+    list_filter = ["category", ("withdrawn_at", admin.EmptyFieldListFilter)]
+    search_fields = ["slug", "revisions__question", "revisions__answer"]
+    ordering = ["category__position", "position"]
+    list_select_related = ["category"]
+    fieldsets = [
+        (None, {"fields": ["question", "answer", "category", "slug", "position"]}),
+        ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
+        (None, {"fields": ["base_revision", "members_see", "revision_history"]}),
+    ]
+
+    @admin.display(description="Question", ordering="newest_title")
+    def title(self, obj):
+        return obj.newest_title or obj.slug
+
+    def preview(self, revision):
+        return format_html("<strong>{}</strong>{}", revision.question, revision.answer_markup)
+
+
+@admin.register(ContactNumber)
+class ContactNumberAdmin(RevisedContentAdmin):
+    form = ContactNumberAdminForm
+    revision_model = ContactNumberRevision
+    title_field = "label"
+    list_display = ["title", "key", "live_state", "latest_status", "position"]
+    list_filter = [("withdrawn_at", admin.EmptyFieldListFilter)]
+    search_fields = ["key", "revisions__label", "revisions__number"]
+    ordering = ["position", "key"]
+    fieldsets = [
+        (None, {"fields": ["label", "number", "tty_number", "hours", "key", "position"]}),
+        ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
+        (None, {"fields": ["base_revision", "members_see", "revision_history"]}),
+    ]
+
+    @admin.display(description="Label", ordering="newest_title")
+    def title(self, obj):
+        return obj.newest_title or obj.key
+
+    def preview(self, revision):
+        return format_html(
+            "{}: {}{}",
+            revision.label,
+            revision.number_display,
+            f" (TTY {revision.tty_display})" if revision.tty_number else "",
+        )
+
+
+class RevisionAdmin(admin.ModelAdmin):
+    """The review queue. Revisions are never edited: they are submitted, reviewed, restored."""
+
+    list_filter = ["status", ("approval", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "created_at"
+    ordering = ["-submitted_at", "-created_at"]
+    actions = ["review_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_review_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.review_{opts.model_name}")
+
+    def has_edit_parent_permission(self, request):
+        parent = self.model._meta.get_field(self.model.PARENT_FIELD).related_model._meta
+        return request.user.has_perm(f"{parent.app_label}.change_{parent.model_name}")
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<int:pk>/submit/",
+                self.admin_site.admin_view(require_POST(self.submit_view)),
+                name=f"{prefix}_submit",
+            ),
+            path(
+                "<int:pk>/restore/",
+                self.admin_site.admin_view(require_POST(self.restore_view)),
+                name=f"{prefix}_restore",
+            ),
+            path(
+                "review/",
+                self.admin_site.admin_view(self.review_view),
+                name=f"{prefix}_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _url(self, name, *args):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        revision = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_permission(request, revision):
+            raise PermissionDenied
+        return self.render_review(request, [revision], ReviewForm(initial={"decision": None}))
+
+    def render_review(self, request, revisions, form, status=200):
+        items = []
+        for revision in revisions:
+            live = revision.parent.revisions.live().first()
+            items.append(
+                {
+                    "revision": revision,
+                    "live": live,
+                    "diff": revision_diff(live, revision),
+                    "events": revision.events.select_related("actor").order_by("at", "pk"),
+                    "is_author": revision.created_by_id == request.user.pk,
+                }
+            )
+        can_review = self.has_review_permission(request) and all(
+            r.status == Status.SUBMITTED and r.created_by_id != request.user.pk for r in revisions
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Review" if len(revisions) > 1 else str(revisions[0]),
+            "items": items,
+            "form": form,
+            "can_review": can_review,
+            "can_edit": self.has_edit_parent_permission(request),
+            "review_url": self._url("review") + "?ids=" + ",".join(str(r.pk) for r in revisions),
+            "submit_url_name": f"admin:{self.opts.app_label}_{self.opts.model_name}_submit",
+            "restore_url_name": f"admin:{self.opts.app_label}_{self.opts.model_name}_restore",
+            "public_url_of": lambda r: r.get_absolute_url(),
+        }
+        return TemplateResponse(request, "admin/faq/review.html", context, status=status)
+
+    def review_view(self, request):
+        try:
+            ids = [int(i) for i in request.GET.get("ids", "").split(",") if i]
+        except ValueError:
+            ids = []
+        revisions = list(self.get_queryset(request).filter(pk__in=ids).order_by("pk"))
+        if not revisions:
+            messages.error(request, "Choose at least one revision to review.")
+            return HttpResponseRedirect(self._url("changelist"))
+        if request.method != "POST":
+            return self.render_review(request, revisions, ReviewForm())
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        form = ReviewForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_review(request, revisions, form, status=400)
+        try:
+            with transaction.atomic():
+                self.decide(request, revisions, form)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render_review(request, revisions, form, status=400)
+        return HttpResponseRedirect(self._url("changelist") + "?status__exact=submitted")
+
+    def decide(self, request, revisions, form):
+        now = timezone.now()
+        if form.cleaned_data["decision"] == "reject":
+            for revision in revisions:
+                revision_reject(
+                    revision=revision, by=request.user, comment=form.cleaned_data["comment"]
+                )
+            messages.info(request, f"Rejected {len(revisions)}; the authors see your comment.")
+            return
+        approval = form.cleaned_data["existing_approval"] or Approval.objects.create(
+            **form.approval_fields(), recorded_by=request.user, recorded_at=now
+        )
+        for revision in revisions:
+            revision_approve(
+                revision=revision,
+                by=request.user,
+                approval=approval,
+                at=now,
+                comment=form.cleaned_data["comment"],
+            )
+        messages.success(
+            request,
+            f"Approved {len(revisions)} under {approval}. Members see each from its go-live time.",
+        )
+
+    def submit_view(self, request, pk):
+        revision = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_edit_parent_permission(request):
+            raise PermissionDenied
+        try:
+            revision_submit(revision=revision, by=request.user)
+            messages.success(request, "Submitted for review.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(self._url("change", pk))
+
+    def restore_view(self, request, pk):
+        revision = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_edit_parent_permission(request):
+            raise PermissionDenied
+        restored = revision_restore(revision=revision, by=request.user)
+        messages.success(
+            request, f"Restored as a new draft (#{restored.pk}). Submit it for review when ready."
+        )
+        return HttpResponseRedirect(self._url("change", restored.pk))
+
+    @admin.action(description="Review selected together (one approval for all)")
+    def review_selected(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(self._url("review") + f"?ids={ids}")
+
+
+@admin.register(EntryRevision)
+class EntryRevisionAdmin(RevisionAdmin):
+    list_display = ["question", "status", "created_by", "created_at", "submitted_at", "approval"]
+    list_select_related = ["created_by", "approval"]
+    search_fields = ["question", "answer", "entry__slug"]
+
+
+@admin.register(ContactNumberRevision)
+class ContactNumberRevisionAdmin(RevisionAdmin):
+    list_display = ["label", "number", "status", "created_by", "created_at", "approval"]
+    list_select_related = ["created_by", "approval"]
+    search_fields = ["label", "number", "contact__key"]
+
+
+@admin.register(Approval)
+class ApprovalAdmin(admin.ModelAdmin):
+    list_display = [
+        "material_id",
+        "approved_on",
+        "approving_body",
+        "state_tracking_number",
+        "recorded_by",
+        "recorded_at",
+    ]
+    list_filter = ["approving_body"]
+    search_fields = ["material_id", "state_tracking_number", "notes"]
+    date_hierarchy = "approved_on"
+    fields = [
+        "material_id",
+        "state_tracking_number",
+        "approving_body",
+        "approved_on",
+        "notes",
+        "letter",
+        "recorded_by",
+        "recorded_at",
+    ]
+    readonly_fields = ["recorded_by", "recorded_at"]
+    change_list_template = "admin/faq/approval_change_list.html"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # approval records are immutable (the database refuses changes too)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        obj.recorded_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("report/", view(self.report_view), name="faq_compliance_report"),
+            path("as-of/", view(self.as_of_view), name="faq_as_of"),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request):
+        if not request.user.has_perm("faq.view_compliance_report"):
+            raise PermissionDenied
+        rows = compliance_report()
+        if request.GET.get("format") == "csv":
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+            return compliance_report_csv(rows, filename=f"compliance-report-{stamp}.csv")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Compliance report: what members see now",
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/faq/compliance_report.html", context)
+
+    def as_of_view(self, request):
+        if not request.user.has_perm("faq.view_compliance_report"):
+            raise PermissionDenied
+        form = AsOfForm(request.GET or None)
+        if form.is_bound and form.is_valid():
+            at = timezone.localtime(form.cleaned_data["at"]).isoformat()
+            return HttpResponseRedirect(form.cleaned_data["path"] + "?" + urlencode({"as_of": at}))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "What did members see at a past moment?",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/faq/as_of.html", context)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "subject_link", "actor", "comment"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["comment", "entry_revision__question", "contact_revision__label"]
+    date_hierarchy = "at"
+    list_select_related = ["actor", "entry_revision", "contact_revision"]
+    change_list_template = "admin/faq/auditevent_change_list.html"
+
+    @admin.display(description="Content")
+    def subject_link(self, obj):
+        subject = obj.subject
+        info = subject._meta
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse(f"admin:{info.app_label}_{info.model_name}_change", args=[subject.pk]),
+            getattr(subject, "question", None) or getattr(subject, "label", ""),
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "export.csv",
+                self.admin_site.admin_view(self.export_view),
+                name="faq_auditevent_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return audit_log_csv(changelist.get_queryset(request), filename=f"audit-log-{stamp}.csv")

@@ -1,0 +1,186 @@
+"""The review workflow: every transition of a revision, each with its audit record."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from faq.models import (
+    Action,
+    Approval,
+    AuditEvent,
+    EntryRevision,
+    Revision,
+    Status,
+)
+
+
+def _record(revision: Revision, action: str, *, by, at: datetime, comment: str = "") -> AuditEvent:
+    subject = (
+        {"entry_revision": revision}
+        if isinstance(revision, EntryRevision)
+        else {"contact_revision": revision}
+    )
+    return AuditEvent.objects.create(action=action, actor=by, at=at, comment=comment, **subject)
+
+
+@transaction.atomic
+def revision_create(
+    *, model: type[Revision], parent, by, at: datetime | None = None, comment: str = "", **content
+) -> Revision:
+    """Save new words for an entry or contact number as a draft; what members see is unchanged."""
+    at = at or timezone.now()
+    revision = model(**{model.PARENT_FIELD: parent}, created_by=by, created_at=at, **content)
+    revision.full_clean(exclude=[model.PARENT_FIELD])
+    revision.save()
+    _record(revision, Action.CREATED, by=by, at=at, comment=comment)
+    return revision
+
+
+@transaction.atomic
+def revision_submit(*, revision: Revision, by, at: datetime | None = None) -> Revision:
+    at = at or timezone.now()
+    if revision.status not in (Status.DRAFT, Status.REJECTED):
+        raise ValidationError(
+            f"Only a draft or a rejected revision can be submitted, not one "
+            f"that is {revision.get_status_display().lower()}."
+        )
+    revision.status = Status.SUBMITTED
+    revision.submitted_at = at
+    revision.save(update_fields=["status", "submitted_at"])
+    _record(revision, Action.SUBMITTED, by=by, at=at)
+    return revision
+
+
+@transaction.atomic
+def revision_approve(
+    *,
+    revision: Revision,
+    by,
+    approval: Approval,
+    at: datetime | None = None,
+    comment: str = "",
+    historic_go_live_at: datetime | None = None,
+) -> Revision:
+    """Record the state's approval; the revision goes live at its go-live time (or now).
+
+    A go-live in the past would rewrite what members saw, so it is moved to now, except for
+    ``historic_go_live_at``: importing content that was already live, as the demo loader does.
+    """
+    at = at or timezone.now()
+    if revision.status != Status.SUBMITTED:
+        raise ValidationError(
+            f"Only a revision submitted for review can be approved; this one is "
+            f"{revision.get_status_display().lower()}."
+        )
+    if by is not None and by.pk == revision.created_by_id:
+        raise ValidationError("You wrote this revision, so someone else must approve it.")
+    revision.status = Status.APPROVED
+    revision.approval = approval
+    revision.reviewed_by = by
+    revision.reviewed_at = at
+    revision.review_comment = comment
+    if historic_go_live_at is not None:
+        revision.go_live_at = historic_go_live_at
+    elif revision.go_live_at is None or revision.go_live_at < at:
+        revision.go_live_at = at
+    revision.save(
+        update_fields=[
+            "status", "approval", "reviewed_by", "reviewed_at", "review_comment", "go_live_at"
+        ]
+    )  # fmt: skip
+    _record(revision, Action.APPROVED, by=by, at=at, comment=f"{approval}. {comment}".strip())
+    # Go-live and expiry happen at request time, with no job to run; their records are
+    # written now, stamped with the moment they take effect.
+    _record(revision, Action.PUBLISHED, by=by, at=revision.go_live_at)
+    if revision.expires_at:
+        _record(revision, Action.EXPIRED, by=by, at=revision.expires_at)
+    return revision
+
+
+@transaction.atomic
+def revision_reject(
+    *, revision: Revision, by, comment: str, at: datetime | None = None
+) -> Revision:
+    at = at or timezone.now()
+    if revision.status != Status.SUBMITTED:
+        raise ValidationError("Only a revision submitted for review can be rejected.")
+    if not comment.strip():
+        raise ValidationError("Say why it is rejected: the author will read this.")
+    revision.status = Status.REJECTED
+    revision.reviewed_by = by
+    revision.reviewed_at = at
+    revision.review_comment = comment.strip()
+    revision.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    _record(revision, Action.REJECTED, by=by, at=at, comment=revision.review_comment)
+    return revision
+
+
+@transaction.atomic
+def revision_restore(*, revision: Revision, by, at: datetime | None = None) -> Revision:
+    """Copy an earlier revision's words into a new draft, to edit or resubmit."""
+    at = at or timezone.now()
+    model = type(revision)
+    restored = model(
+        **{model.PARENT_FIELD: revision.parent},
+        created_by=by,
+        created_at=at,
+        **revision.content(),
+    )
+    restored.save()
+    _record(
+        restored,
+        Action.RESTORED,
+        by=by,
+        at=at,
+        comment=f"Restored from revision {revision.pk} of {revision.created_at:%Y-%m-%d %H:%M}.",
+    )
+    return restored
+
+
+@transaction.atomic
+def item_withdraw(*, item, by, comment: str = "", at: datetime | None = None) -> None:
+    """Retire an entry or contact number: members stop seeing it; every record is kept."""
+    at = at or timezone.now()
+    if item.withdrawn_at is not None:
+        raise ValidationError(f"“{item}” was already withdrawn.")
+    live = item.revisions.live(at).first() or item.revisions.order_by("-created_at").first()
+    item.withdrawn_at = at
+    item.save(update_fields=["withdrawn_at", "updated_at"])
+    if live is not None:
+        _record(live, Action.WITHDRAWN, by=by, at=at, comment=comment)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The approval stamp a page carries, derived from the revisions shown on it."""
+
+    approvals: tuple[Approval, ...]
+    last_updated: date | None
+
+    def __str__(self):
+        approved = "; ".join(f"{a.approved_on:%m/%d/%Y} {a.material_id}" for a in self.approvals)
+        text = f"State Approved: {approved}" if approved else ""
+        if self.last_updated:
+            day = self.last_updated
+            text += f" Last Updated On: {day.month}/{day.day}/{day.year}"
+        return text.strip()
+
+
+def stamp_for(revisions: Iterable[Revision]) -> Stamp:
+    approvals: dict[int, Approval] = {}
+    last_live: datetime | None = None
+    for revision in revisions:
+        if revision.approval_id is None:
+            continue
+        approvals.setdefault(revision.approval_id, revision.approval)
+        if last_live is None or revision.go_live_at > last_live:
+            last_live = revision.go_live_at
+    ordered = sorted(approvals.values(), key=lambda a: (a.approved_on, a.material_id))
+    return Stamp(
+        approvals=tuple(ordered),
+        last_updated=timezone.localtime(last_live).date() if last_live else None,
+    )

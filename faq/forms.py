@@ -1,0 +1,219 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from faq.models import Approval, ContactNumber, ContactNumberRevision, Entry, EntryRevision
+from faq.phones import normalize_phone
+
+
+class RevisedContentForm(forms.ModelForm):
+    """An item's own fields plus the words of its next revision.
+
+    Saving never changes what members see: the words become a new draft revision. The
+    revision the editor started from travels in the form, so a second editor who saved
+    meanwhile is noticed instead of silently overwritten.
+    """
+
+    go_live_at = forms.DateTimeField(
+        label="Go live at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Optional. Members see this version from this time on, once it is approved.",
+    )
+    expires_at = forms.DateTimeField(
+        label="Expires at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Optional. Members stop seeing this version at this time.",
+    )
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    revision_model: type = EntryRevision
+    schedule_fields = ("go_live_at", "expires_at")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.latest = self.latest_revision()
+        if self.latest is not None and not self.is_bound:
+            for name in self.revision_model.CONTENT_FIELDS:
+                self.initial[name] = self.initial_content(name, getattr(self.latest, name))
+            if self.latest.status != "approved":
+                for name in self.schedule_fields:
+                    self.initial[name] = getattr(self.latest, name)
+            self.initial["base_revision"] = self.latest.pk
+
+    def latest_revision(self, *, lock: bool = False):
+        if self.instance.pk is None:
+            return None
+        if lock:
+            type(self.instance).objects.select_for_update().filter(pk=self.instance.pk).first()
+        return self.instance.revisions.order_by("-created_at", "-pk").first()
+
+    def initial_content(self, name, value):
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        go_live_at, expires_at = cleaned.get("go_live_at"), cleaned.get("expires_at")
+        if expires_at and expires_at <= timezone.now():
+            self.add_error("expires_at", "The expiry time must be in the future.")
+        if go_live_at and expires_at and expires_at <= go_live_at:
+            self.add_error("expires_at", "The expiry time must be after the go-live time.")
+        # Runs inside the admin's transaction: the row lock serialises two simultaneous saves.
+        latest = self.latest_revision(lock=True)
+        if latest is not None and latest.pk != cleaned.get("base_revision"):
+            data = self.data.copy()
+            data[self.add_prefix("base_revision")] = latest.pk
+            self.data = data
+            who = latest.created_by or "someone"
+            raise ValidationError(
+                f"{who} saved a newer version at {timezone.localtime(latest.created_at):%H:%M} "
+                "while you were editing. Your text is still in the form below; nothing was "
+                "saved. Check the newer version in the history, then save again to keep yours.",
+                code="conflict",
+            )
+        self.latest = latest
+        return cleaned
+
+    def revision_content(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.revision_model.CONTENT_FIELDS}
+
+    def schedule(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.schedule_fields}
+
+    def content_changed(self) -> bool:
+        if self.latest is None:
+            return True
+        proposed = self.revision_model(**self.revision_content())
+        return proposed.compute_hash() != self.latest.content_hash or (
+            self.latest.status != "approved"
+            and any(getattr(self.latest, k) != v for k, v in self.schedule().items())
+        )
+
+
+class EntryAdminForm(RevisedContentForm):
+    question = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"size": 90}))
+    answer = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
+        help_text="Markdown: leave a blank line between paragraphs; start list items with “- ”.",
+    )
+
+    revision_model = EntryRevision
+
+    class Meta:
+        model = Entry
+        fields = ["category", "slug", "position"]
+
+
+class ContactNumberAdminForm(RevisedContentForm):
+    label = forms.CharField(max_length=120, help_text="e.g. Member Services")
+    number = forms.CharField(
+        max_length=40, help_text="e.g. 1-800-322-6027. Short codes such as 911 are allowed."
+    )
+    tty_number = forms.CharField(
+        label="TTY number", max_length=40, required=False, help_text="e.g. 711"
+    )
+    hours = forms.CharField(max_length=200, required=False, help_text="e.g. 24 hours a day")
+
+    revision_model = ContactNumberRevision
+
+    class Meta:
+        model = ContactNumber
+        fields = ["key", "position"]
+
+    def initial_content(self, name, value):
+        from faq.phones import display_phone
+
+        return display_phone(value) if name in ("number", "tty_number") and value else value
+
+    def clean_number(self):
+        return normalize_phone(self.cleaned_data["number"], allow_short=True)
+
+    def clean_tty_number(self):
+        value = self.cleaned_data["tty_number"].strip()
+        return normalize_phone(value, allow_short=True) if value else ""
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's decision on one or more submitted revisions."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to reject: the author reads it.",
+    )
+    existing_approval = forms.ModelChoiceField(
+        queryset=Approval.objects.all(),
+        required=False,
+        label="Existing approval",
+        help_text="Choose a state approval already on record, or record a new one below.",
+    )
+    material_id = forms.CharField(label="Material ID", max_length=60, required=False)
+    state_tracking_number = forms.CharField(max_length=60, required=False)
+    approving_body = forms.CharField(
+        max_length=200, required=False, initial="MO HealthNet Division"
+    )
+    approved_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The state's approval date. May be in the past; not in the future.",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    letter = forms.FileField(required=False, label="Approval letter")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject":
+            if not cleaned.get("comment", "").strip():
+                self.add_error("comment", "Say why you reject it: the author will read this.")
+            return cleaned
+        if cleaned.get("decision") != "approve" or cleaned.get("existing_approval"):
+            return cleaned
+        for name, message in [
+            ("material_id", "Enter the material ID the state approved, e.g. MOC16078."),
+            ("approving_body", "Enter who approved it, e.g. MO HealthNet Division."),
+            ("approved_on", "Enter the date of the state's approval."),
+        ]:
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        approved_on = cleaned.get("approved_on")
+        if approved_on and approved_on > timezone.localdate():
+            self.add_error("approved_on", "The approval date cannot be in the future.")
+        return cleaned
+
+    def approval_fields(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "material_id",
+                "state_tracking_number",
+                "approving_body",
+                "approved_on",
+                "notes",
+                "letter",
+            )
+            if self.cleaned_data.get(name) is not None
+        }
+
+
+class AsOfForm(forms.Form):
+    at = forms.DateTimeField(
+        label="Moment",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    path = forms.CharField(initial="/", max_length=300, label="Page address")
+
+    def clean_path(self):
+        path = self.cleaned_data["path"].strip()
+        if not path.startswith("/") or path.startswith("//") or path.startswith("/admin"):
+            raise ValidationError("Enter a public page address starting with /, e.g. /contact/.")
+        return path
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        if at > timezone.now():
+            raise ValidationError("Choose a moment in the past: the future has not been served.")
+        return at

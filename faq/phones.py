@@ -1,0 +1,54 @@
+"""Phone numbers: parsed, validated and formatted by Google's libphonenumber rules."""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from phonenumbers import shortnumberinfo
+
+REGION = "US"
+
+
+def normalize_phone(text: str, *, allow_short: bool = False) -> str:
+    """Return E.164 for a full number, or the bare digits of a US short code such as 911 or 711.
+
+    Raises ValidationError with a message an editor can act on.
+    """
+    text = (text or "").strip()
+    example = "Enter it as 1-800-555-0123 or +1 800 555 0123"
+    if not text:
+        raise ValidationError("Enter a phone number.", code="required")
+    try:
+        parsed = phonenumbers.parse(text, REGION)
+    except phonenumbers.NumberParseException:
+        raise ValidationError(
+            "“%(value)s” is not a phone number. %(example)s.",
+            code="invalid_phone",
+            params={"value": text[:40], "example": example},
+        ) from None
+    if phonenumbers.is_valid_number(parsed):
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if allow_short and shortnumberinfo.is_valid_short_number_for_region(parsed, REGION):
+        return str(parsed.national_number)
+    raise ValidationError(
+        "“%(value)s” is not a valid phone number%(short)s. %(example)s.",
+        code="invalid_phone",
+        params={
+            "value": text[:40],
+            "short": " or short code such as 911 or 711" if allow_short else "",
+            "example": example,
+        },
+    )
+
+
+def display_phone(stored: str) -> str:
+    """The number as members read it: 1-800-322-6027 for US numbers, as the plan prints them."""
+    if not stored.startswith("+"):
+        return stored
+    parsed = phonenumbers.parse(stored)
+    if parsed.country_code == 1:
+        digits = str(parsed.national_number)
+        return f"1-{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def tel_href(stored: str) -> str:
+    return f"tel:{stored}"

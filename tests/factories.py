@@ -1,0 +1,99 @@
+"""Plain factories: each makes one valid object, with keyword arguments to override."""
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from faq.approvals import revision_approve, revision_create, revision_submit
+from faq.models import (
+    Approval,
+    Category,
+    ContactNumber,
+    ContactNumberRevision,
+    Entry,
+    EntryRevision,
+)
+
+_seq = itertools.count(1)
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+def make_user(*, role: str | None = None, **kwargs):
+    n = next(_seq)
+    kwargs.setdefault("username", f"user{n}")
+    kwargs.setdefault("is_staff", True)
+    user = get_user_model().objects.create_user(password=PASSWORD, **kwargs)
+    if role:
+        user.groups.add(
+            Group.objects.get(name={"editor": "Editors", "reviewer": "Compliance reviewers"}[role])
+        )
+    return user
+
+
+def make_category(**kwargs):
+    n = next(_seq)
+    kwargs.setdefault("name", f"Topic {n}")
+    kwargs.setdefault("slug", f"topic-{n}")
+    kwargs.setdefault("position", n)
+    return Category.objects.create(**kwargs)
+
+
+def make_approval(**kwargs):
+    n = next(_seq)
+    kwargs.setdefault("material_id", f"MAT{n:05d}")
+    kwargs.setdefault("approving_body", "MO HealthNet Division")
+    kwargs.setdefault("approved_on", timezone.localdate())
+    return Approval.objects.create(**kwargs)
+
+
+def make_entry(*, question=None, answer="An answer.", live=True, approval=None, **kwargs):
+    """An entry with one revision: approved and live unless live=False (then a draft)."""
+    n = next(_seq)
+    kwargs.setdefault("slug", f"question-{n}")
+    kwargs.setdefault("position", n)
+    if "category" not in kwargs:
+        kwargs["category"] = make_category()
+    entry = Entry.objects.create(**kwargs)
+    revision = revision_create(
+        model=EntryRevision,
+        parent=entry,
+        by=None,
+        question=question or f"Question {n}?",
+        answer=answer,
+    )
+    if live:
+        publish(revision, approval=approval)
+    return entry
+
+
+def make_contact(*, label="Member Services", number="+18003226027", live=True, **kwargs):
+    n = next(_seq)
+    kwargs.setdefault("key", f"contact-{n}")
+    kwargs.setdefault("position", n)
+    contact = ContactNumber.objects.create(**kwargs)
+    revision = revision_create(
+        model=ContactNumberRevision,
+        parent=contact,
+        by=None,
+        label=label,
+        number=number,
+        tty_number=kwargs.pop("tty_number", ""),
+    )
+    if live:
+        publish(revision)
+    return contact
+
+
+def add_revision(parent, *, by=None, **content):
+    """A new draft for an existing entry or contact number, keeping unchanged fields."""
+    latest = parent.revisions.order_by("-created_at", "-pk").first()
+    fields = {**latest.content(), **content}
+    schedule = {k: fields.pop(k) for k in ("go_live_at", "expires_at") if k in fields}
+    return revision_create(model=type(latest), parent=parent, by=by, **fields, **schedule)
+
+
+def publish(revision, *, approval=None, by=None, at=None):
+    revision_submit(revision=revision, by=None)
+    return revision_approve(revision=revision, by=by, approval=approval or make_approval(), at=at)

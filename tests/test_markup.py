@@ -1,0 +1,72 @@
+from html.parser import HTMLParser
+
+import pytest
+
+from faq.markup import render_markdown
+from tests.factories import make_entry
+
+pytestmark = pytest.mark.django_db
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.elements = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
+def dangerous_markup(html: str) -> list:
+    """Elements that could run script: script-like tags, event handlers, javascript: URLs."""
+    parser = _Elements()
+    parser.feed(html)
+    found = []
+    for tag, attrs in parser.elements:
+        if tag in {"script", "iframe", "object", "embed", "img", "svg", "style"}:
+            found.append(tag)
+        for name, value in attrs.items():
+            value = (value or "").strip().lower().replace("\t", "").replace("\n", "")
+            if name.startswith("on") or value.startswith(("javascript:", "vbscript:", "data:")):
+                found.append(f"{tag}[{name}]")
+    return found
+
+
+def test_lists_and_links_survive():
+    html = render_markdown(
+        "Call us:\n\n- [Find a provider](https://example.org/find)\n- Chest pain"
+    )
+    assert "<ul>" in html and "<li>Chest pain</li>" in html
+    assert '<a href="https://example.org/find" rel="noopener noreferrer">' in html
+    assert dangerous_markup(html) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>Hello",
+        "[click](javascript:alert(1))",
+        '<img src=x onerror="alert(1)">',
+        '<a href="javascript:alert(1)">x</a>',
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](java\tscript:alert(1))",
+        "<iframe src=https://evil.example></iframe>",
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    ],
+)
+def test_scripts_never_reach_the_html(source):
+    assert dangerous_markup(render_markdown(source)) == []
+
+
+def test_the_test_helper_does_catch_script(source='<a href="javascript:x" onclick="y">'):
+    assert dangerous_markup(source + "<script></script>") == ["a[href]", "a[onclick]", "script"]
+
+
+def test_hostile_answer_never_reaches_the_member_page(client):
+    entry = make_entry(
+        answer='Safe text.\n\n<script>alert("x")</script>\n\n[bad](javascript:alert(1))'
+    )
+    for url in (entry.get_absolute_url(), entry.category.get_absolute_url()):
+        body = client.get(url).content.decode()
+        assert "Safe text." in body
+        assert dangerous_markup(body) == []

@@ -1,0 +1,104 @@
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from faq.views import server_error
+from tests.factories import make_category, make_contact, make_entry
+
+pytestmark = pytest.mark.django_db
+
+
+def public_urls():
+    return [
+        reverse("faq:index"),
+        reverse("faq:contact"),
+        "/topics/urgent-and-emergency-care/",
+        "/questions/lost-member-id-card/",
+    ]
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_every_public_page_answers(demo_content, client, index):
+    response = client.get(public_urls()[index])
+    assert response.status_code == 200
+    assertContains(response, 'href="tel:+18003226027"')
+    assertContains(response, "In an emergency, call")
+
+
+def test_home_lists_every_category_with_its_questions(demo_content, client):
+    response = client.get(reverse("faq:index"))
+    assertContains(response, "Urgent and emergency care")
+    assertContains(response, 'href="/questions/what-is-a-pcp/"')
+    assertContains(response, "<h1>", count=1)
+
+
+def test_question_link_leads_to_its_permalink_page(demo_content, client):
+    response = client.get("/questions/what-is-a-pcp/")
+    assertContains(response, "<h1>What is a primary care provider (PCP)?</h1>", html=False)
+    assertContains(response, "main health care provider")
+
+
+@pytest.mark.parametrize(
+    "url", ["/questions/no-such-question/", "/topics/no-such-topic/", "/nothing-here/"]
+)
+def test_unknown_addresses_get_a_friendly_404_with_the_number(demo_content, client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assertContains(response, "We can’t find that page", status_code=404)
+    assertContains(response, 'href="tel:+18003226027"', status_code=404)
+
+
+def test_category_without_live_questions_is_not_found(client):
+    category = make_category()
+    make_entry(category=category, live=False)
+    assert client.get(category.get_absolute_url()).status_code == 404
+
+
+def test_server_error_page_still_gives_the_number_without_the_database(settings):
+    settings.HELPCENTER_FALLBACK_PHONE = "+18003226027"
+    settings.HELPCENTER_FALLBACK_PHONE_DISPLAY = "1-800-322-6027"
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert 'href="tel:+18003226027"' in body
+    assert "911" in body
+    assert "Traceback" not in body
+
+
+def test_server_error_uses_the_last_number_members_were_shown(client):
+    make_contact(key="member-services", number="+18005550100")
+    client.get(reverse("faq:contact"))
+    response = server_error(RequestFactory().get("/"))
+    assert 'href="tel:+18005550100"' in response.content.decode()
+
+
+def test_an_exception_in_a_view_shows_the_friendly_500(client, monkeypatch):
+    from faq import views
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", explode)
+    client.raise_request_exception = False
+    response = client.get(reverse("faq:index"))
+    assert response.status_code == 500
+    assertContains(response, "something went wrong", status_code=500)
+    assertNotContains(response, "boom", status_code=500)
+
+
+@pytest.mark.parametrize("entries", [3, 30])
+def test_query_count_does_not_grow_with_content(client, django_assert_max_num_queries, entries):
+    make_contact(key="member-services")
+    category = make_category(slug="many")
+    for _ in range(entries):
+        make_entry(category=category)
+    entry = category.entries.first()
+    for url in (
+        reverse("faq:index"),
+        category.get_absolute_url(),
+        entry.get_absolute_url(),
+        reverse("faq:contact"),
+    ):
+        with django_assert_max_num_queries(3):
+            assert client.get(url).status_code == 200
