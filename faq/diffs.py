@@ -6,7 +6,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\s+|\S+\s*")
 
 
 def inline_diff(old: str, new: str) -> SafeString:

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
@@ -28,3 +28,90 @@ def test_member_opens_home_and_follows_a_question(page, site):
     )
     member_services = page.locator("header a.phone")
     expect(member_services).to_have_attribute("href", "tel:+18003226027")
+
+
+def sign_in(page, site, username):
+    from tests.factories import PASSWORD
+
+    page.goto(site + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("link", name="Help center", exact=True).first).to_be_visible()
+
+
+def edit_and_submit(page, site, new_words):
+    sign_in(page, site, "erin")
+    page.goto(site + "/admin/faq/entry/")
+    page.get_by_role("link", name="What if I lose my Missouri Care member ID card?").click()
+    answer = page.get_by_label("Answer")
+    answer.fill(answer.input_value().replace("right away.", new_words))
+    page.get_by_role("button", name="Save and submit for review").click()
+    expect(page.get_by_text("Submitted for review.")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+
+
+def member_sees(page, site, text, stamp):
+    page.goto(site + "/questions/lost-member-id-card/")
+    expect(page.locator("main")).to_contain_text(text)
+    expect(page.locator("footer .stamp")).to_have_text(stamp)
+
+
+SEED_STAMP = "State Approved: 06/22/2016 MOC16078 Last Updated On: 10/6/2020"
+
+
+@pytest.fixture
+def team(site):
+    from tests.factories import make_user
+
+    make_user(role="editor", username="erin")
+    make_user(role="reviewer", username="rob")
+    return site
+
+
+def open_review(page, site):
+    sign_in(page, site, "rob")
+    page.goto(site + "/admin/faq/entryrevision/?status__exact=submitted")
+    page.get_by_role("link", name="What if I lose my Missouri Care member ID card?").click()
+    expect(page.locator(".diff del")).to_have_text("right away. ")
+    expect(page.locator(".diff ins")).to_have_text("within 7 to 10 days. ")
+
+
+def test_edit_review_approve_story(page, team):
+    site = team
+    edit_and_submit(page, site, "within 7 to 10 days.")
+    member_sees(page, site, "A new card will be sent out right away.", SEED_STAMP)
+
+    open_review(page, site)
+    page.get_by_label("Approve").check()
+    page.get_by_label("Material ID").fill("MOC26114")
+    page.get_by_label("State tracking number").fill("MO-26-0114")
+    page.get_by_label("Approved on").fill("2026-11-20")
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("Approved 1 under MOC26114")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    member_sees(
+        page,
+        site,
+        "A new card will be sent out within 7 to 10 days.",
+        "State Approved: 06/22/2016 MOC16078; 11/20/2026 MOC26114 "
+        f"Last Updated On: {today.month}/{today.day}/{today.year}",
+    )
+
+
+def test_edit_review_reject_story(page, team):
+    site = team
+    edit_and_submit(page, site, "within 7 to 10 days.")
+    open_review(page, site)
+    page.get_by_label("Reject").check()
+    page.get_by_label("Comment").fill("Keep 'right away': the contract says so.")
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("Rejected 1")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+    member_sees(page, site, "A new card will be sent out right away.", SEED_STAMP)
+    page.goto(site + "/questions/lost-member-id-card/")
+    expect(page.locator("main")).not_to_contain_text("7 to 10 days")

@@ -1,0 +1,398 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from faq.models import Approval, AuditEvent, ContactNumber, Entry, EntryRevision, Status
+from faq.reports import ANNUAL_REVIEW_DUE, EDITED_SINCE_APPROVAL, UPDATED_AFTER_APPROVAL_DATE
+from tests.factories import PASSWORD, add_revision, make_approval, make_entry, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    return make_user(role="editor")
+
+
+@pytest.fixture
+def reviewer():
+    return make_user(role="reviewer")
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def entry_form(entry, **changes):
+    latest = entry.revisions.order_by("-created_at", "-pk").first()
+    data = {
+        "question": latest.question,
+        "answer": latest.answer,
+        "category": entry.category_id,
+        "slug": entry.slug,
+        "position": entry.position,
+        "go_live_at": "",
+        "expires_at": "",
+        "base_revision": latest.pk,
+    }
+    data.update(changes)
+    return data
+
+
+def change_url(obj):
+    return reverse(f"admin:faq_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def review_url(revision):
+    return reverse("admin:faq_entryrevision_review") + f"?ids={revision.pk}"
+
+
+def approve_data(**changes):
+    data = {
+        "decision": "approve",
+        "comment": "",
+        "material_id": "MOC26001",
+        "state_tracking_number": "MO-2026-0042",
+        "approving_body": "MO HealthNet Division",
+        "approved_on": "2026-03-02",
+        "notes": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_editor_saving_creates_a_draft_and_members_keep_the_old_words(client, editor):
+    entry = make_entry(answer="Old words.")
+    response = signed_in(client, editor).post(
+        change_url(entry), entry_form(entry, answer="New words."), follow=True
+    )
+    assertContains(response, "Saved as a new draft")
+    draft = entry.revisions.order_by("-pk").first()
+    assert (draft.status, draft.answer, draft.created_by) == (Status.DRAFT, "New words.", editor)
+    client.logout()
+    assertContains(client.get(entry.get_absolute_url()), "Old words.")
+
+
+def test_editor_can_save_and_submit_in_one_step(client, editor):
+    entry = make_entry()
+    data = entry_form(entry, answer="New words.", _submit="Save and submit for review")
+    signed_in(client, editor).post(change_url(entry), data)
+    assert entry.revisions.order_by("-pk").first().status == Status.SUBMITTED
+
+
+def test_editor_adds_a_question_with_its_first_draft(client, editor):
+    entry = make_entry()
+    data = entry_form(entry, question="Brand new?", answer="Yes.", slug="brand-new", position=9)
+    data["base_revision"] = ""
+    signed_in(client, editor).post(reverse("admin:faq_entry_add"), data)
+    created = Entry.objects.get(slug="brand-new")
+    assert created.revisions.get().status == Status.DRAFT
+
+
+def test_second_editor_gets_a_conflict_and_loses_nothing(client, editor):
+    entry = make_entry(answer="Live.")
+    other = make_user(role="editor")
+    stale = entry_form(entry, answer="Second editor's careful rewrite.")
+    signed_in(client, other).post(change_url(entry), entry_form(entry, answer="First editor."))
+    response = signed_in(client, editor).post(change_url(entry), stale)
+    assert response.status_code == 200
+    assertContains(response, "saved a newer version")
+    assertContains(response, "Second editor&#x27;s careful rewrite.")
+    assert not entry.revisions.filter(answer__startswith="Second editor").exists()
+    # Saving again, after reading the warning, keeps the second editor's words as a new draft.
+    newest = entry.revisions.order_by("-pk").first()
+    resubmitted = {**stale, "base_revision": newest.pk}
+    client.post(change_url(entry), resubmitted)
+    assert entry.revisions.order_by("-pk").first().answer == "Second editor's careful rewrite."
+
+
+def test_saving_unchanged_words_creates_no_revision(client, editor):
+    entry = make_entry()
+    signed_in(client, editor).post(change_url(entry), entry_form(entry))
+    assert entry.revisions.count() == 1
+
+
+def test_editor_schedule_errors_are_friendly(client, editor):
+    entry = make_entry()
+    past = (timezone.localtime() - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = signed_in(client, editor).post(
+        change_url(entry), entry_form(entry, answer="x", expires_at=past)
+    )
+    assertContains(response, "The expiry time must be in the future.")
+    response = client.post(change_url(entry), entry_form(entry, answer="x", go_live_at="soon"))
+    assertContains(response, "Enter a valid date/time.")
+    assert entry.revisions.count() == 1
+
+
+def test_contact_number_form_rejects_a_bad_number(client, editor):
+    contact = ContactNumber.objects.create(key="member-services")
+    response = signed_in(client, editor).post(
+        reverse("admin:faq_contactnumber_change", args=[contact.pk]),
+        {"label": "Member Services", "number": "555-CALL", "key": "member-services",
+         "position": 0, "tty_number": "", "hours": ""},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assertContains(response, "is not a valid phone number")
+    assert contact.revisions.count() == 0
+
+
+def test_reviewer_sees_the_diff_and_approves(client, editor, reviewer):
+    entry = make_entry(answer="Call us today.")
+    draft = add_revision(entry, answer="Call us tonight.", by=editor)
+    from faq.approvals import revision_submit
+
+    revision_submit(revision=draft, by=editor)
+    response = signed_in(client, reviewer).get(change_url(draft))
+    assertContains(response, "<del>today.</del>", html=False)
+    assertContains(response, "<ins>tonight.</ins>", html=False)
+    response = client.post(review_url(draft), approve_data())
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.APPROVED
+    assert draft.approval.material_id == "MOC26001"
+    assert draft.approval.recorded_by == reviewer
+    client.logout()
+    assertContains(client.get(entry.get_absolute_url()), "03/02/2026 MOC26001")
+
+
+def test_one_approval_covers_many_revisions(client, editor, reviewer):
+    drafts = []
+    for _ in range(3):
+        draft = add_revision(make_entry(), answer="Reworded.", by=editor)
+        from faq.approvals import revision_submit
+
+        drafts.append(revision_submit(revision=draft, by=editor))
+    ids = ",".join(str(d.pk) for d in drafts)
+    signed_in(client, reviewer).post(
+        reverse("admin:faq_entryrevision_review") + f"?ids={ids}", approve_data()
+    )
+    approval = Approval.objects.get(material_id="MOC26001")
+    assert approval.entryrevisions.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (approve_data(material_id=""), "Enter the material ID"),
+        (approve_data(approved_on="2999-01-01"), "cannot be in the future"),
+        (approve_data(approved_on="06/31/2026x"), "Enter a valid date"),
+        (approve_data(approving_body=""), "Enter who approved it"),
+        ({"decision": "reject", "comment": ""}, "Say why you reject it"),
+        ({"decision": "maybe"}, "Select a valid choice"),
+    ],
+)
+def test_bad_review_input_gets_a_clear_error_not_a_500(client, editor, reviewer, data, message):
+    draft = add_revision(make_entry(), answer="New.", by=editor)
+    from faq.approvals import revision_submit
+
+    revision_submit(revision=draft, by=editor)
+    response = signed_in(client, reviewer).post(review_url(draft), data)
+    assert response.status_code == 400
+    assertContains(response, message, status_code=400)
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    assert not Approval.objects.filter(material_id="MOC26001").exists()
+
+
+def test_approving_an_already_approved_revision_is_a_clear_error(client, reviewer):
+    live = make_entry().revisions.get()
+    response = signed_in(client, reviewer).post(review_url(live), approve_data())
+    assert response.status_code == 400
+    assertContains(response, "Only a revision submitted for review can be approved", status_code=400)
+    assert not Approval.objects.filter(material_id="MOC26001").exists()
+
+
+def test_reviewer_cannot_approve_their_own_revision_in_the_admin(client):
+    boss = make_user(is_superuser=True)
+    draft = add_revision(make_entry(), answer="Mine.", by=boss)
+    from faq.approvals import revision_submit
+
+    revision_submit(revision=draft, by=boss)
+    response = signed_in(client, boss).get(change_url(draft))
+    assertContains(response, "another reviewer must approve")
+    assertNotContains(response, "Record decision")
+    response = client.post(review_url(draft), approve_data())
+    assert response.status_code == 400
+    assertContains(response, "someone else must approve", status_code=400)
+
+
+def test_rejection_reason_reaches_the_author_who_can_resubmit(client, editor, reviewer):
+    draft = add_revision(make_entry(), answer="New.", by=editor)
+    from faq.approvals import revision_submit
+
+    revision_submit(revision=draft, by=editor)
+    signed_in(client, reviewer).post(
+        review_url(draft), {"decision": "reject", "comment": "Say 'doctor', not 'PCP'."}
+    )
+    response = signed_in(client, editor).get(change_url(draft))
+    assertContains(response, "Say &#x27;doctor&#x27;, not &#x27;PCP&#x27;.")
+    assertContains(response, "Resubmit for review")
+    client.post(reverse("admin:faq_entryrevision_submit", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+
+
+def test_editor_cannot_approve(client, editor):
+    draft = add_revision(make_entry(), answer="New.", by=make_user(role="editor"))
+    from faq.approvals import revision_submit
+
+    revision_submit(revision=draft, by=None)
+    response = signed_in(client, editor).post(review_url(draft), approve_data())
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+
+
+def test_reviewer_cannot_edit_content(client, reviewer):
+    entry = make_entry(answer="Live.")
+    response = signed_in(client, reviewer).post(change_url(entry), entry_form(entry, answer="x"))
+    assert response.status_code == 403
+    assert entry.revisions.count() == 1
+
+
+def test_restore_makes_a_new_draft_from_history(client, editor):
+    entry = make_entry(answer="Original.")
+    original = entry.revisions.get()
+    add_revision(entry, answer="Changed.")
+    signed_in(client, editor).post(reverse("admin:faq_entryrevision_restore", args=[original.pk]))
+    newest = entry.revisions.order_by("-pk").first()
+    assert (newest.answer, newest.status, newest.created_by) == ("Original.", Status.DRAFT, editor)
+
+
+@pytest.mark.parametrize("model", ["entry", "contactnumber", "entryrevision", "approval", "auditevent"])
+def test_nobody_can_delete_compliance_records_in_the_admin(client, model):
+    make_entry()
+    obj = {
+        "entry": Entry,
+        "contactnumber": ContactNumber,
+        "entryrevision": EntryRevision,
+        "approval": Approval,
+        "auditevent": AuditEvent,
+    }[model].objects.first() or ContactNumber.objects.create(key="x")
+    boss = make_user(is_superuser=True)
+    response = signed_in(client, boss).post(
+        reverse(f"admin:faq_{model}_delete", args=[obj.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_withdrawing_keeps_records_and_hides_the_page(client, editor):
+    entry = make_entry()
+    signed_in(client, editor).post(
+        reverse("admin:faq_entry_changelist"),
+        {"action": "withdraw_selected", "_selected_action": [entry.pk]},
+    )
+    entry.refresh_from_db()
+    assert entry.withdrawn_at is not None
+    client.logout()
+    assert client.get(entry.get_absolute_url()).status_code == 404
+
+
+def test_admin_lists_answer(client, editor, reviewer, demo_content):
+    signed_in(client, editor)
+    for name in ("entry", "contactnumber", "category", "entryrevision", "approval", "auditevent"):
+        response = client.get(reverse(f"admin:faq_{name}_changelist"))
+        assert response.status_code == 200, name
+    response = client.get(reverse("admin:faq_entry_changelist") + "?q=PCP")
+    assertContains(response, "What is a primary care provider (PCP)?")
+    assertContains(response, "Live since 10/06/2020")
+
+
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_compliance_report_lists_every_live_item_with_flags(client, reviewer, demo_content):
+    entry = Entry.objects.get(slug="what-is-a-pcp")
+    add_revision(entry, answer="Pending rewrite.")
+    signed_in(client, reviewer)
+    response = client.get(reverse("admin:faq_compliance_report"))
+    assertContains(response, "MOC16078", count=12)
+    rows = read_csv(client.get(reverse("admin:faq_compliance_report") + "?format=csv"))
+    header, rows = rows[0], rows[1:]
+    assert "Content hash (SHA-256)" in header and "State tracking number" in header
+    assert len(rows) == 12  # 9 questions + 3 contact numbers
+    by_title = {row[1]: row for row in rows}
+    pcp = by_title["What is a primary care provider (PCP)?"]
+    assert pcp[4] == "MOC16078" and pcp[6] == "06/22/2016" and pcp[7] == "MO HealthNet Division"
+    assert pcp[10] == entry.revisions.live().get().content_hash
+    assert EDITED_SINCE_APPROVAL in pcp[11]
+    assert UPDATED_AFTER_APPROVAL_DATE in pcp[11] and ANNUAL_REVIEW_DUE in pcp[11]
+    assert EDITED_SINCE_APPROVAL not in by_title["What if I need a specialist?"][11]
+
+
+def test_compliance_report_needs_its_permission(client, editor):
+    response = signed_in(client, editor).get(reverse("admin:faq_compliance_report"))
+    assert response.status_code == 403
+
+
+def test_audit_log_exports_every_event_as_csv(client, reviewer, demo_content):
+    rows = read_csv(signed_in(client, reviewer).get(reverse("admin:faq_auditevent_export")))
+    assert rows[0] == ["Time", "Action", "Kind", "Content", "Revision", "Actor", "Comment"]
+    assert len(rows) - 1 == AuditEvent.objects.count() == 12 * 4
+    assert {row[1] for row in rows[1:]} == {
+        "Created", "Submitted for review", "Approved", "Published"
+    }  # fmt: skip
+
+
+def test_reviewer_sees_a_page_as_it_was_at_a_past_moment(client, reviewer):
+    entry = make_entry(answer="Words of 2025.")
+    first = entry.revisions.get()
+    from tests.factories import publish
+
+    publish(add_revision(entry, answer="Words of today."), approval=make_approval(material_id="NEW1"))
+    moment = timezone.localtime(first.go_live_at + datetime.timedelta(microseconds=500))
+    form = {"at": moment.strftime("%Y-%m-%dT%H:%M:%S.%f"), "path": entry.get_absolute_url()}
+    response = signed_in(client, reviewer).get(reverse("admin:faq_as_of"), form)
+    assert response.status_code == 302
+    past = client.get(response["Location"])
+    assertContains(past, "Words of 2025.")
+    assertContains(past, "Archived view for compliance review")
+    assertNotContains(past, "NEW1")
+    assert "no-store" in past["Cache-Control"]
+    client.logout()
+    assertContains(client.get(response["Location"]), "Words of today.")
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"at": "2999-01-01T00:00", "path": "/"}, "Choose a moment in the past"),
+        ({"at": "yesterday", "path": "/"}, "Enter a valid date/time"),
+        ({"at": "2024-01-01T00:00", "path": "https://evil.example/"}, "public page address"),
+        ({"at": "2024-01-01T00:00", "path": "//evil.example/"}, "public page address"),
+    ],
+)
+def test_point_in_time_form_rejects_bad_input(client, reviewer, form, message):
+    response = signed_in(client, reviewer).get(reverse("admin:faq_as_of"), form)
+    assert response.status_code == 200
+    assertContains(response, message)
+
+
+def test_approval_records_are_read_only_in_the_admin(client, reviewer):
+    approval = make_approval()
+    response = signed_in(client, reviewer).post(
+        change_url(approval), {"material_id": "FORGED", "approving_body": "x", "approved_on": "2020-01-01"}
+    )
+    assert response.status_code == 403
+    approval.refresh_from_db()
+    assert approval.material_id != "FORGED"
+
+
+def test_create_staff_user_gives_the_role(monkeypatch):
+    monkeypatch.setenv("HELPCENTER_NEW_USER_PASSWORD", PASSWORD)
+    call_command("create_staff_user", "rita", "--role", "reviewer", stdout=io.StringIO())
+    from django.contrib.auth import get_user_model
+
+    rita = get_user_model().objects.get(username="rita")
+    assert rita.is_staff and not rita.is_superuser
+    assert rita.has_perm("faq.review_entryrevision")
+    assert not rita.has_perm("faq.change_entry")

@@ -1,0 +1,261 @@
+import datetime
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from faq.approvals import (
+    item_withdraw,
+    revision_approve,
+    revision_reject,
+    revision_restore,
+    revision_submit,
+    stamp_for,
+)
+from faq.models import Action, Approval, AuditEvent, EntryRevision, Status
+from tests.factories import add_revision, make_approval, make_entry, make_user, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def public_bodies(client, entry) -> str:
+    urls = [
+        reverse("faq:index"),
+        reverse("faq:contact"),
+        entry.get_absolute_url(),
+        entry.category.get_absolute_url(),
+        "/sitemap.xml",
+        "/search/?q=zanzibar",
+    ]
+    return " ".join(client.get(url).content.decode() for url in urls)
+
+
+def test_an_edit_is_a_draft_and_members_keep_the_live_words(client):
+    entry = make_entry(answer="The approved answer.")
+    add_revision(entry, answer="A secret draft answer.")
+    body = client.get(entry.get_absolute_url()).content.decode()
+    assert "The approved answer." in body
+    assert "secret draft" not in body
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "rejected"])
+def test_unapproved_words_never_appear_in_any_public_response(client, state):
+    entry = make_entry(answer="The approved answer.")
+    draft = add_revision(entry, question="Zanzibar question?", answer="Zanzibar draft answer.")
+    reviewer = make_user(role="reviewer")
+    if state in ("submitted", "rejected"):
+        revision_submit(revision=draft, by=None)
+    if state == "rejected":
+        revision_reject(revision=draft, by=reviewer, comment="Not plain enough.")
+    never_live = make_entry(question="Zanzibar new question?", answer="Zanzibar words.", live=False)
+    body = public_bodies(client, entry)
+    assert "The approved answer." in body
+    for words in ("Zanzibar question?", "Zanzibar draft answer.", "Zanzibar new", "Zanzibar words."):
+        assert words not in body
+    assert client.get(never_live.get_absolute_url()).status_code == 404
+
+
+def test_approval_makes_the_new_words_and_stamp_live(client):
+    entry = make_entry(answer="Old words.")
+    editor, reviewer = make_user(role="editor"), make_user(role="reviewer")
+    draft = add_revision(entry, answer="New words.", by=editor)
+    revision_submit(revision=draft, by=editor)
+    approval = make_approval(material_id="MOC26001", approved_on=datetime.date(2026, 3, 2))
+    revision_approve(revision=draft, by=reviewer, approval=approval)
+    body = client.get(entry.get_absolute_url()).content.decode()
+    assert "New words." in body and "Old words." not in body
+    today = timezone.localdate()
+    assert f"03/02/2026 MOC26001 Last Updated On: {today.month}/{today.day}/{today.year}" in body
+
+
+def test_self_approval_is_refused_even_for_superusers():
+    boss = make_user(is_superuser=True)
+    entry = make_entry()
+    draft = add_revision(entry, answer="Mine.", by=boss)
+    revision_submit(revision=draft, by=boss)
+    with pytest.raises(ValidationError, match="someone else must approve"):
+        revision_approve(revision=draft, by=boss, approval=make_approval())
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+
+
+def test_only_submitted_revisions_can_be_approved_or_rejected():
+    entry = make_entry()
+    live = entry.revisions.get()
+    draft = add_revision(entry, answer="Draft.")
+    reviewer = make_user(role="reviewer")
+    for revision in (live, draft):
+        with pytest.raises(ValidationError):
+            revision_approve(revision=revision, by=reviewer, approval=make_approval())
+        with pytest.raises(ValidationError):
+            revision_reject(revision=revision, by=reviewer, comment="No.")
+
+
+def test_rejection_needs_a_comment_and_can_be_resubmitted():
+    entry = make_entry()
+    draft = add_revision(entry, answer="Draft.")
+    revision_submit(revision=draft, by=None)
+    reviewer = make_user(role="reviewer")
+    with pytest.raises(ValidationError, match="Say why"):
+        revision_reject(revision=draft, by=reviewer, comment="  ")
+    revision_reject(revision=draft, by=reviewer, comment="Use plain words.")
+    draft.refresh_from_db()
+    assert (draft.status, draft.review_comment) == (Status.REJECTED, "Use plain words.")
+    revision_submit(revision=draft, by=None)
+    assert draft.status == Status.SUBMITTED
+
+
+def raw(sql, params=()):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE faq_approval SET material_id = 'FORGED' WHERE id = %s",
+        "UPDATE faq_approval SET approved_on = '2030-01-01' WHERE id = %s",
+        "DELETE FROM faq_approval WHERE id = %s",
+    ],
+)
+def test_raw_sql_cannot_change_or_delete_an_approval(sql):
+    approval = make_approval(material_id="MOC16078")
+    with pytest.raises(IntegrityError, match="compliance records"):
+        raw(sql, [approval.pk])
+    assert Approval.objects.get(pk=approval.pk).material_id == "MOC16078"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE faq_entryrevision SET answer = 'Forged.' WHERE id = %s",
+        "UPDATE faq_entryrevision SET go_live_at = now() - interval '1 year' WHERE id = %s",
+        "UPDATE faq_entryrevision SET status = 'draft' WHERE id = %s",
+        "DELETE FROM faq_entryrevision WHERE id = %s",
+    ],
+)
+def test_raw_sql_cannot_change_or_delete_an_approved_revision(sql):
+    revision = make_entry(answer="Approved words.").revisions.get()
+    with pytest.raises(IntegrityError):
+        raw(sql, [revision.pk])
+    revision.refresh_from_db()
+    assert (revision.answer, revision.status) == ("Approved words.", Status.APPROVED)
+
+
+def test_draft_words_never_change_but_their_workflow_state_does():
+    draft = add_revision(make_entry(), answer="Draft words.")
+    with pytest.raises(IntegrityError, match="words never change"):
+        raw("UPDATE faq_entryrevision SET answer = 'Changed.' WHERE id = %s", [draft.pk])
+    raw("UPDATE faq_entryrevision SET status = 'submitted' WHERE id = %s", [draft.pk])
+
+
+def test_audit_events_and_entries_cannot_be_deleted_or_edited():
+    entry = make_entry()
+    event = AuditEvent.objects.filter(entry_revision__entry=entry).first()
+    for sql, pk in [
+        ("UPDATE faq_auditevent SET comment = 'x' WHERE id = %s", event.pk),
+        ("DELETE FROM faq_auditevent WHERE id = %s", event.pk),
+        ("DELETE FROM faq_entry WHERE id = %s", entry.pk),
+    ]:
+        with pytest.raises(IntegrityError):
+            raw(sql, [pk])
+
+
+def test_a_withdrawal_cannot_be_undone_by_sql(client):
+    entry = make_entry()
+    item_withdraw(item=entry, by=None)
+    with pytest.raises(IntegrityError, match="withdrawal"):
+        raw("UPDATE faq_entry SET withdrawn_at = NULL WHERE id = %s", [entry.pk])
+    assert client.get(entry.get_absolute_url()).status_code == 404
+
+
+def test_scheduled_revision_goes_live_at_request_time_without_any_job(client):
+    entry = make_entry(answer="Before.")
+    go_live = timezone.now() + datetime.timedelta(seconds=1.5)
+    draft = add_revision(entry, answer="After.", go_live_at=go_live)
+    publish(draft)
+    assert "Before." in client.get(entry.get_absolute_url()).content.decode()
+    time.sleep(max(0, (go_live - timezone.now()).total_seconds()) + 0.1)
+    body = client.get(entry.get_absolute_url()).content.decode()
+    assert "After." in body and "Before." not in body
+
+
+def test_expired_revision_disappears(client):
+    entry = make_entry(answer="Old.")
+    expires = timezone.now() + datetime.timedelta(seconds=1.5)
+    publish(add_revision(entry, answer="Seasonal.", expires_at=expires))
+    assert "Seasonal." in client.get(entry.get_absolute_url()).content.decode()
+    time.sleep(max(0, (expires - timezone.now()).total_seconds()) + 0.1)
+    assert client.get(entry.get_absolute_url()).status_code == 404
+    assert "Seasonal." not in client.get(reverse("faq:index")).content.decode()
+
+
+def test_a_go_live_in_the_past_is_moved_to_the_approval_time():
+    entry = make_entry()
+    draft = add_revision(entry, answer="New.", go_live_at=timezone.now() - datetime.timedelta(days=3))
+    before = timezone.now()
+    publish(draft)
+    assert draft.go_live_at >= before
+
+
+def test_point_in_time_returns_what_members_saw():
+    entry = make_entry(answer="First words.")
+    first_live = entry.revisions.get().go_live_at
+    time.sleep(0.01)
+    publish(add_revision(entry, answer="Second words."))
+    then = EntryRevision.objects.live(first_live + datetime.timedelta(microseconds=1))
+    assert then.get(entry=entry).answer == "First words."
+    assert EntryRevision.objects.live().get(entry=entry).answer == "Second words."
+    before_anything = first_live - datetime.timedelta(seconds=1)
+    assert not EntryRevision.objects.live(before_anything).filter(entry=entry).exists()
+
+
+def test_restore_copies_an_earlier_revision_into_a_new_draft():
+    entry = make_entry(answer="Original.")
+    original = entry.revisions.get()
+    publish(add_revision(entry, answer="Replaced."))
+    editor = make_user(role="editor")
+    restored = revision_restore(revision=original, by=editor)
+    assert (restored.status, restored.answer, restored.created_by) == (
+        Status.DRAFT,
+        "Original.",
+        editor,
+    )
+    assert restored.content_hash == original.content_hash
+    assert restored.events.get().action == Action.RESTORED
+
+
+def test_every_transition_is_in_the_audit_log():
+    entry = make_entry()
+    editor, reviewer = make_user(role="editor"), make_user(role="reviewer")
+    draft = add_revision(entry, answer="New.", by=editor)
+    revision_submit(revision=draft, by=editor)
+    revision_reject(revision=draft, by=reviewer, comment="Shorter, please.")
+    revision_submit(revision=draft, by=editor)
+    revision_approve(revision=draft, by=reviewer, approval=make_approval())
+    actions = list(draft.events.order_by("pk").values_list("action", "actor"))
+    assert actions == [
+        (Action.CREATED, editor.pk),
+        (Action.SUBMITTED, editor.pk),
+        (Action.REJECTED, reviewer.pk),
+        (Action.SUBMITTED, editor.pk),
+        (Action.APPROVED, reviewer.pk),
+        (Action.PUBLISHED, reviewer.pk),
+    ]
+
+
+def test_stamp_lists_every_distinct_approval_and_the_latest_update():
+    a = make_approval(material_id="MOC16078", approved_on=datetime.date(2016, 6, 22))
+    b = make_approval(material_id="MOC25001", approved_on=datetime.date(2025, 1, 5))
+    first = make_entry(approval=a).revisions.get()
+    second = make_entry(approval=b).revisions.get()
+    third = make_entry(approval=a).revisions.get()
+    stamp = str(stamp_for([first, second, third]))
+    today = timezone.localdate()
+    assert stamp == (
+        "State Approved: 06/22/2016 MOC16078; 01/05/2025 MOC25001 "
+        f"Last Updated On: {today.month}/{today.day}/{today.year}"
+    )
