@@ -205,7 +205,9 @@ def test_approving_an_already_approved_revision_is_a_clear_error(client, reviewe
     live = make_entry().revisions.get()
     response = signed_in(client, reviewer).post(review_url(live), approve_data())
     assert response.status_code == 400
-    assertContains(response, "Only a revision submitted for review can be approved", status_code=400)
+    assertContains(
+        response, "Only a revision submitted for review can be approved", status_code=400
+    )
     assert not Approval.objects.filter(material_id="MOC26001").exists()
 
 
@@ -266,7 +268,9 @@ def test_restore_makes_a_new_draft_from_history(client, editor):
     assert (newest.answer, newest.status, newest.created_by) == ("Original.", Status.DRAFT, editor)
 
 
-@pytest.mark.parametrize("model", ["entry", "contactnumber", "entryrevision", "approval", "auditevent"])
+@pytest.mark.parametrize(
+    "model", ["entry", "contactnumber", "entryrevision", "approval", "auditevent"]
+)
 def test_nobody_can_delete_compliance_records_in_the_admin(client, model):
     make_entry()
     obj = {
@@ -348,7 +352,9 @@ def test_reviewer_sees_a_page_as_it_was_at_a_past_moment(client, reviewer):
     first = entry.revisions.get()
     from tests.factories import publish
 
-    publish(add_revision(entry, answer="Words of today."), approval=make_approval(material_id="NEW1"))
+    publish(
+        add_revision(entry, answer="Words of today."), approval=make_approval(material_id="NEW1")
+    )
     moment = timezone.localtime(first.go_live_at + datetime.timedelta(microseconds=500))
     form = {"at": moment.strftime("%Y-%m-%dT%H:%M:%S.%f"), "path": entry.get_absolute_url()}
     response = signed_in(client, reviewer).get(reverse("admin:faq_as_of"), form)
@@ -380,7 +386,8 @@ def test_point_in_time_form_rejects_bad_input(client, reviewer, form, message):
 def test_approval_records_are_read_only_in_the_admin(client, reviewer):
     approval = make_approval()
     response = signed_in(client, reviewer).post(
-        change_url(approval), {"material_id": "FORGED", "approving_body": "x", "approved_on": "2020-01-01"}
+        change_url(approval),
+        {"material_id": "FORGED", "approving_body": "x", "approved_on": "2020-01-01"},
     )
     assert response.status_code == 403
     approval.refresh_from_db()

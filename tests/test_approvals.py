@@ -53,7 +53,12 @@ def test_unapproved_words_never_appear_in_any_public_response(client, state):
     never_live = make_entry(question="Zanzibar new question?", answer="Zanzibar words.", live=False)
     body = public_bodies(client, entry)
     assert "The approved answer." in body
-    for words in ("Zanzibar question?", "Zanzibar draft answer.", "Zanzibar new", "Zanzibar words."):
+    for words in (
+        "Zanzibar question?",
+        "Zanzibar draft answer.",
+        "Zanzibar new",
+        "Zanzibar words.",
+    ):
         assert words not in body
     assert client.get(never_live.get_absolute_url()).status_code == 404
 
@@ -195,7 +200,9 @@ def test_expired_revision_disappears(client):
 
 def test_a_go_live_in_the_past_is_moved_to_the_approval_time():
     entry = make_entry()
-    draft = add_revision(entry, answer="New.", go_live_at=timezone.now() - datetime.timedelta(days=3))
+    draft = add_revision(
+        entry, answer="New.", go_live_at=timezone.now() - datetime.timedelta(days=3)
+    )
     before = timezone.now()
     publish(draft)
     assert draft.go_live_at >= before

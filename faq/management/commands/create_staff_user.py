@@ -6,7 +6,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-ROLES = {"editor": "Editors", "reviewer": "Compliance reviewers"}
+from faq.roles import EDITORS, REVIEWERS
+
+ROLES = {"editor": EDITORS, "reviewer": REVIEWERS}
 
 
 class Command(BaseCommand):

@@ -1,0 +1,42 @@
+"""The help center's two roles, with least privilege: nobody can delete what compliance keeps."""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+EDITORS = "Editors"
+REVIEWERS = "Compliance reviewers"
+
+ROLES = {
+    EDITORS: [
+        "add_category", "change_category", "view_category",
+        "add_entry", "change_entry", "view_entry",
+        "add_contactnumber", "change_contactnumber", "view_contactnumber",
+        "view_entryrevision", "view_contactnumberrevision",
+        "view_approval", "view_auditevent",
+    ],
+    REVIEWERS: [
+        "view_category", "view_entry", "view_contactnumber",
+        "view_entryrevision", "review_entryrevision",
+        "view_contactnumberrevision", "review_contactnumberrevision",
+        "add_approval", "view_approval", "view_compliance_report",
+        "view_auditevent",
+    ],
+}  # fmt: skip
+
+
+def roles_sync(apps=global_apps) -> None:
+    """Create the groups and give them exactly their permissions (safe to run again)."""
+    app_config = apps.get_app_config("faq")
+    app_config.models_module = app_config.models_module or True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = Permission.objects.filter(
+            content_type__app_label="faq", codename__in=codenames
+        )
+        missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+        if missing:
+            raise RuntimeError(f"Permissions missing for {name}: {sorted(missing)}")
+        group.permissions.set(permissions)
