@@ -27,7 +27,8 @@ ROLES = {
 def roles_sync(apps=global_apps) -> None:
     """Create the groups and give them exactly their permissions (safe to run again)."""
     app_config = apps.get_app_config("faq")
-    app_config.models_module = app_config.models_module or True
+    if getattr(app_config, "models_module", None) is None:
+        app_config.models_module = True  # a migration state stub: let create_permissions run
     create_permissions(app_config, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
