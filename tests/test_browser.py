@@ -83,7 +83,7 @@ def test_edit_review_approve_story(page, team):
     member_sees(page, site, "A new card will be sent out right away.", SEED_STAMP)
 
     open_review(page, site)
-    page.get_by_label("Approve").check()
+    page.get_by_role("radio", name="Approve").check()
     page.get_by_label("Material ID").fill("MOC26114")
     page.get_by_label("State tracking number").fill("MO-26-0114")
     page.get_by_label("Approved on").fill("2026-11-20")
@@ -107,7 +107,7 @@ def test_edit_review_reject_story(page, team):
     site = team
     edit_and_submit(page, site, "within 7 to 10 days.")
     open_review(page, site)
-    page.get_by_label("Reject").check()
+    page.get_by_role("radio", name="Reject").check()
     page.get_by_label("Comment").fill("Keep 'right away': the contract says so.")
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("Rejected 1")).to_be_visible()
