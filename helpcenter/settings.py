@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,7 +17,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value.strip().lower() in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+    sys.exit(f"helpcenter: {name} must be true or false, not {value!r}.")
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -1,0 +1,117 @@
+"""Start-up as a deployer and a developer meet it: run as real processes, not imported."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "x" * 60,
+    "DJANGO_ALLOWED_HOSTS": "help.example.org",
+    "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+}
+
+
+def manage(*args, env=None, **kwargs):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    environ.update(env or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_a_required_setting(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"helpcenter: {missing} must be set when DJANGO_DEBUG is off")
+
+
+def test_a_malformed_debug_flag_is_one_clear_line():
+    result = manage("check", env={"DJANGO_DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert result.stderr.strip() == "helpcenter: DJANGO_DEBUG must be true or false, not 'maybe'."
+
+
+def test_production_settings_load_with_everything_set():
+    result = manage("check", env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
+def postgres_running(pgdata: Path) -> bool:
+    for process in psutil.process_iter(["name", "cmdline"]):
+        if process.info["name"] == "postgres" and str(pgdata) in " ".join(
+            process.info["cmdline"] or []
+        ):
+            return True
+    return False
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_embedded_postgres_is_shared_and_stops_after_ctrl_c(tmp_path):
+    pgdata = tmp_path / "postgres"
+    env = {"HELPCENTER_PGDATA": str(pgdata)}
+    connect = "from django.db import connection; connection.ensure_connection()"
+    result = manage("shell", "-c", connect, env=env)
+    assert result.returncode == 0, result.stderr
+    assert (pgdata / "PG_VERSION").exists()
+    assert not postgres_running(pgdata), "a management command left the server running"
+
+    port = free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env={**environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        assert wait_for(lambda: postgres_running(pgdata), 30)
+
+        def serving():
+            with socket.socket() as s:
+                return s.connect_ex(("127.0.0.1", port)) == 0
+
+        assert wait_for(serving, 30)
+        # A second process attaches to the same server and leaves it running for runserver.
+        assert manage("check", "--database", "default", env=env).returncode == 0
+        assert postgres_running(pgdata)
+        os.killpg(server.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        server.wait(timeout=30)
+        assert wait_for(lambda: not postgres_running(pgdata), 15), "Ctrl-C left it running"
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
