@@ -1,4 +1,5 @@
 import datetime
+import io
 import time
 
 import pytest
@@ -266,3 +267,24 @@ def test_stamp_lists_every_distinct_approval_and_the_latest_update():
         "State Approved: 06/22/2016 MOC16078; 01/05/2025 MOC25001 "
         f"Last Updated On: {today.month}/{today.day}/{today.year}"
     )
+
+
+def test_hash_check_finds_words_changed_behind_the_triggers_back():
+    from django.core.management import CommandError, call_command
+
+    entry = make_entry(answer="Approved words.")
+    revision = entry.revisions.get()
+    out = io.StringIO()
+    call_command("verify_content_hashes", stdout=out)
+    assert "All 1 revision hashes verified." in out.getvalue()
+    with connection.cursor() as cursor:
+        # Only a database owner can do this; the check exists to catch exactly such a change.
+        cursor.execute("ALTER TABLE faq_entryrevision DISABLE TRIGGER USER")
+        cursor.execute(
+            "UPDATE faq_entryrevision SET answer = 'Tampered.' WHERE id = %s", [revision.pk]
+        )
+        cursor.execute("ALTER TABLE faq_entryrevision ENABLE TRIGGER USER")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 1 revisions fail the hash check"):
+        call_command("verify_content_hashes", stdout=io.StringIO(), stderr=err)
+    assert f"MISMATCH entryrevision {revision.pk}" in err.getvalue()
