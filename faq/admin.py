@@ -1,9 +1,11 @@
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Func, OuterRef, Subquery, Value
+from django.db.models.functions import Concat
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,6 +22,7 @@ from faq.approvals import (
     revision_restore,
     revision_submit,
 )
+from faq.cache import public_content_changed
 from faq.diffs import revision_diff
 from faq.forms import AsOfForm, ContactNumberAdminForm, EntryAdminForm, ReviewForm
 from faq.models import (
@@ -30,9 +33,13 @@ from faq.models import (
     ContactNumberRevision,
     Entry,
     EntryRevision,
+    SearchLog,
+    SearchSynonym,
     Status,
 )
 from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
+from faq.search import search_log_csv, search_log_totals
+from faq.tokens import answers_using, phone_token, use_state
 
 
 def _local(moment):
@@ -46,6 +53,10 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
     ordering = ["position", "name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        public_content_changed()
 
 
 class RevisedContentAdmin(admin.ModelAdmin):
@@ -131,6 +142,7 @@ class RevisedContentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.save()
+        public_content_changed()  # a new slug, order or category shows on public pages at once
         if form.content_changed():
             form.latest = revision_create(
                 model=self.revision_model,
@@ -154,7 +166,11 @@ class RevisedContentAdmin(admin.ModelAdmin):
     def withdraw_selected(self, request, queryset):
         withdrawn = 0
         for item in queryset.filter(withdrawn_at__isnull=True):
-            item_withdraw(item=item, by=request.user, comment="Withdrawn from the admin.")
+            try:
+                item_withdraw(item=item, by=request.user, comment="Withdrawn from the admin.")
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                continue
             withdrawn += 1
         self.message_user(request, f"Withdrew {withdrawn}. Their records are kept.")
 
@@ -188,19 +204,60 @@ class ContactNumberAdmin(RevisedContentAdmin):
     form = ContactNumberAdminForm
     revision_model = ContactNumberRevision
     title_field = "label"
-    list_display = ["title", "key", "live_state", "latest_status", "position"]
-    list_filter = [("withdrawn_at", admin.EmptyFieldListFilter)]
+    list_display = ["title", "key", "purpose", "live_state", "latest_status", "uses", "position"]
+    list_filter = ["purpose", ("withdrawn_at", admin.EmptyFieldListFilter)]
     search_fields = ["key", "revisions__label", "revisions__number"]
     ordering = ["position", "key"]
+    readonly_fields = [*RevisedContentAdmin.readonly_fields, "used_in"]
     fieldsets = [
-        (None, {"fields": ["label", "number", "tty_number", "hours", "key", "position"]}),
+        (
+            None,
+            {"fields": ["label", "number", "tty_number", "hours", "key", "purpose", "position"]},
+        ),
         ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
-        (None, {"fields": ["base_revision", "members_see", "revision_history"]}),
+        (None, {"fields": ["used_in", "base_revision", "members_see", "revision_history"]}),
     ]
+
+    def get_queryset(self, request):
+        token = Concat(Value("[[phone:"), OuterRef("key"), Value("]]"))
+        live_uses = (
+            EntryRevision.objects.live()
+            .filter(answer__contains=token)
+            .order_by()
+            .annotate(count=Func("pk", function="COUNT"))
+            .values("count")
+        )
+        return super().get_queryset(request).annotate(live_uses=Subquery(live_uses))
 
     @admin.display(description="Label", ordering="newest_title")
     def title(self, obj):
         return obj.newest_title or obj.key
+
+    @admin.display(description="Used in live answers", ordering="live_uses")
+    def uses(self, obj):
+        return obj.live_uses
+
+    @admin.display(description="Used in")
+    def used_in(self, obj):
+        uses = answers_using(obj.key) if obj.pk else []
+        if not uses:
+            return f"No live or pending answer uses {phone_token(obj.key)}." if obj.pk else "—"
+        return format_html(
+            "<p>Answers that name {}; while they do, it cannot be withdrawn.</p><ul>{}</ul>",
+            phone_token(obj.key),
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> ({})</li>',
+                (
+                    (
+                        reverse("admin:faq_entry_change", args=[revision.entry_id]),
+                        revision.question,
+                        use_state(revision),
+                    )
+                    for revision in uses
+                ),
+            ),
+        )
 
     def preview(self, revision):
         return format_html(
@@ -508,3 +565,74 @@ class AuditEventAdmin(admin.ModelAdmin):
         changelist = self.get_changelist_instance(request)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return audit_log_csv(changelist.get_queryset(request), filename=f"audit-log-{stamp}.csv")
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "equivalents_list", "is_two_way", "updated_at"]
+    list_filter = ["is_two_way"]
+    search_fields = ["term"]
+    ordering = ["term"]
+    fields = ["term", "equivalents", "is_two_way"]
+
+    @admin.display(description="Equivalents")
+    def equivalents_list(self, obj):
+        return ", ".join(obj.equivalents)
+
+
+class SearchPeriodFilter(admin.SimpleListFilter):
+    title = "period"
+    parameter_name = "period"
+    periods = {"7": ("Last 7 days", 7), "30": ("Last 30 days", 30), "365": ("Last 12 months", 365)}
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _) in self.periods.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() not in self.periods:
+            return queryset
+        days = self.periods[self.value()][1]
+        return queryset.filter(day__gt=timezone.localdate() - datetime.timedelta(days=days))
+
+
+class SearchResultsFilter(admin.SimpleListFilter):
+    title = "results"
+    parameter_name = "found"
+
+    def lookups(self, request, model_admin):
+        return [("nothing", "Found nothing"), ("something", "Always found something")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "nothing":
+            return queryset.filter(zero_result_searches__gt=0)
+        if self.value() == "something":
+            return queryset.filter(zero_result_searches=0)
+        return queryset
+
+
+@admin.register(SearchLog)
+class SearchLogAdmin(admin.ModelAdmin):
+    """What members searched for, per day: most searched first; "Found nothing" shows the
+    gaps in the content. Export totals per query for a period with the action."""
+
+    list_display = ["query", "day", "searches", "zero_result_searches", "result_count"]
+    list_filter = [SearchPeriodFilter, SearchResultsFilter]
+    date_hierarchy = "day"
+    search_fields = ["query"]
+    ordering = ["-searches", "query"]
+    list_per_page = 50
+    actions = ["export_totals"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # prune_search_log removes old counts
+
+    @admin.action(description="Export totals per query as CSV", permissions=["view"])
+    def export_totals(self, request, queryset):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return search_log_csv(search_log_totals(queryset), filename=f"searches-{stamp}.csv")

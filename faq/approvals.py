@@ -8,14 +8,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from faq.cache import public_content_changed
 from faq.models import (
     Action,
     Approval,
     AuditEvent,
+    ContactNumber,
     EntryRevision,
     Revision,
     Status,
 )
+from faq.tokens import answers_using, phone_token, use_state
 
 
 def _record(revision: Revision, action: str, *, by, at: datetime, comment: str = "") -> AuditEvent:
@@ -98,6 +101,7 @@ def revision_approve(
     _record(revision, Action.PUBLISHED, by=by, at=revision.go_live_at)
     if revision.expires_at:
         _record(revision, Action.EXPIRED, by=by, at=revision.expires_at)
+    public_content_changed()
     return revision
 
 
@@ -147,9 +151,12 @@ def item_withdraw(*, item, by, comment: str = "", at: datetime | None = None) ->
     at = at or timezone.now()
     if item.withdrawn_at is not None:
         raise ValidationError(f"“{item}” was already withdrawn.")
+    if isinstance(item, ContactNumber):
+        contact_withdraw_check(contact=item, at=at)
     live = item.revisions.live(at).first() or item.revisions.order_by("-created_at").first()
     item.withdrawn_at = at
     item.save(update_fields=["withdrawn_at", "updated_at"])
+    public_content_changed()
     if live is not None:
         _record(live, Action.WITHDRAWN, by=by, at=at, comment=comment)
 
@@ -183,4 +190,22 @@ def stamp_for(revisions: Iterable[Revision]) -> Stamp:
     return Stamp(
         approvals=tuple(ordered),
         last_updated=timezone.localtime(last_live).date() if last_live else None,
+    )
+
+
+def contact_withdraw_check(*, contact: ContactNumber, at: datetime | None = None) -> None:
+    """Refuse to retire a number that answers members see, or are about to see, still name."""
+    at = at or timezone.now()
+    uses = list(answers_using(contact.key, at=at))
+    if not uses:
+        return
+    raise ValidationError(
+        "“%(key)s” cannot be withdrawn: answers use %(token)s. %(where)s. Change those answers "
+        "first.",
+        code="contact_in_use",
+        params={
+            "key": contact.key,
+            "token": phone_token(contact.key),
+            "where": "; ".join(f"“{r.question}” ({use_state(r, at=at)})" for r in uses),
+        },
     )

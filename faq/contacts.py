@@ -1,6 +1,9 @@
 """The numbers every page shows, and a last-known copy for when the database cannot answer."""
 
+import contextlib
+
 from django.conf import settings
+from django.core.cache import cache
 
 from faq.models import ContactNumberRevision
 
@@ -9,6 +12,7 @@ EMERGENCY_KEY = "emergency"
 
 # Refreshed on every successful read; the error pages fall back to it, then to settings.
 _last_known: dict[str, tuple[str, str, str]] = {}
+LAST_KNOWN_CACHE_KEY = "contacts:last-known-primary"
 
 
 def live_contacts(at=None) -> dict[str, ContactNumberRevision]:
@@ -20,12 +24,26 @@ def live_contacts(at=None) -> dict[str, ContactNumberRevision]:
     contacts = {revision.contact.key: revision for revision in revisions}
     if at is None and PRIMARY_KEY in contacts:
         primary = contacts[PRIMARY_KEY]
-        _last_known[PRIMARY_KEY] = (primary.label, primary.number_display, primary.number_href)
+        _remember((primary.label, primary.number_display, primary.number_href))
     return contacts
 
 
+def _remember(primary: tuple[str, str, str]) -> None:
+    if _last_known.get(PRIMARY_KEY) != primary:
+        _last_known[PRIMARY_KEY] = primary
+        # Shared with the other app servers when the cache is Redis.
+        with contextlib.suppress(Exception):
+            cache.set(LAST_KNOWN_CACHE_KEY, primary, timeout=None)
+
+
 def last_known_primary() -> dict[str, str]:
-    label, display, href = _last_known.get(PRIMARY_KEY) or (
+    """Member Services' number without asking the database: this process's last copy, then
+    the shared cache's, then the configured fallback."""
+    primary = _last_known.get(PRIMARY_KEY)
+    if primary is None:
+        with contextlib.suppress(Exception):
+            primary = cache.get(LAST_KNOWN_CACHE_KEY)
+    label, display, href = primary or (
         "Member Services",
         settings.HELPCENTER_FALLBACK_PHONE_DISPLAY,
         "tel:" + settings.HELPCENTER_FALLBACK_PHONE,

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from faq.models import Approval, ContactNumber, ContactNumberRevision, Entry, EntryRevision
 from faq.phones import normalize_phone
+from faq.tokens import phone_token, unknown_phone_tokens
 
 
 class RevisedContentForm(forms.ModelForm):
@@ -95,7 +96,9 @@ class EntryAdminForm(RevisedContentForm):
     question = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"size": 90}))
     answer = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
-        help_text="Markdown: leave a blank line between paragraphs; start list items with “- ”.",
+        help_text="Markdown: leave a blank line between paragraphs; start list items with “- ”. "
+        "Never type a phone number: write [[phone:member-services]] and members see the "
+        "live number there.",
     )
 
     revision_model = EntryRevision
@@ -103,6 +106,22 @@ class EntryAdminForm(RevisedContentForm):
     class Meta:
         model = Entry
         fields = ["category", "slug", "position"]
+
+    def clean_answer(self):
+        answer = self.cleaned_data["answer"]
+        keys = sorted(ContactNumber.objects.current().values_list("key", flat=True))
+        unknown = unknown_phone_tokens(answer, keys)
+        if unknown:
+            raise ValidationError(
+                "No contact number matches %(unknown)s. Use one of: %(valid)s (add or change "
+                "numbers under Contact numbers).",
+                code="unknown_phone_token",
+                params={
+                    "unknown": ", ".join(dict.fromkeys(unknown)),
+                    "valid": ", ".join(phone_token(key) for key in keys) or "none yet",
+                },
+            )
+        return answer
 
 
 class ContactNumberAdminForm(RevisedContentForm):
@@ -119,7 +138,7 @@ class ContactNumberAdminForm(RevisedContentForm):
 
     class Meta:
         model = ContactNumber
-        fields = ["key", "position"]
+        fields = ["key", "purpose", "position"]
 
     def initial_content(self, name, value):
         from faq.phones import display_phone

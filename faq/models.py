@@ -1,9 +1,15 @@
 import hashlib
 import json
+import re
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q, Value
+from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -225,6 +231,27 @@ class EntryRevision(Revision):
     question = models.CharField(max_length=300)
     answer = models.TextField(help_text="Markdown: blank lines between paragraphs, “- ” for lists.")
     answer_html = models.TextField(editable=False)
+    # Computed by Postgres from the revision's own words, so it never changes once they are
+    # saved. The category name is on another table, out of a generated column's reach:
+    # faq.search adds it, weighted C, at query time. Phone tokens ([[phone:key]], see
+    # faq.tokens) are left out: members read a number there, not "phone" or the key.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("question", weight="A", config="english")
+        + SearchVector(
+            Func(
+                "answer_html",
+                Value(r"\[\[phone:[A-Za-z0-9_-]+\]\]"),
+                Value(" "),
+                Value("g"),
+                function="regexp_replace",
+                output_field=models.TextField(),
+            ),
+            weight="B",
+            config="english",
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     PARENT_FIELD = "entry"
     CONTENT_FIELDS = ("question", "answer")
@@ -238,7 +265,15 @@ class EntryRevision(Revision):
                 fields=["entry", "-go_live_at"],
                 condition=Q(status="approved"),
                 name="faq_entryrev_live_idx",
-            )
+            ),
+            # Lets live() read the newest approved revision of each entry from the index
+            # alone: every public page, and each search, starts there.
+            models.Index(
+                fields=["entry", "-go_live_at", "-id"],
+                condition=Q(status="approved"),
+                name="faq_entryrev_newest_idx",
+            ),
+            GinIndex(fields=["search_vector"], name="faq_entryrev_search_idx"),
         ]
         constraints = [
             *Revision.Meta.constraints,
@@ -266,6 +301,15 @@ class EntryRevision(Revision):
         return mark_safe(self.answer_html)
 
 
+class ContactPurpose(models.TextChoices):
+    """What a number is for: the contact page groups numbers under these, in this order."""
+
+    MEMBER_SERVICES = "member_services", "Questions about your plan and care"
+    ENROLLMENT = "enrollment", "Enrolling or changing health plans"
+    EMERGENCY = "emergency", "Emergencies"
+    OTHER = "other", "Other numbers"
+
+
 class ContactNumberQuerySet(models.QuerySet):
     def current(self, at=None):
         at = at or timezone.now()
@@ -277,6 +321,12 @@ class ContactNumber(models.Model):
 
     key = models.SlugField(
         max_length=60, help_text="How answers refer to this number, e.g. member-services."
+    )
+    purpose = models.CharField(
+        max_length=20,
+        choices=ContactPurpose,
+        default=ContactPurpose.OTHER,
+        help_text="The heading the contact page lists this number under.",
     )
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -290,6 +340,10 @@ class ContactNumber(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key"], name="faq_contactnumber_key_unique"),
             models.CheckConstraint(condition=~Q(key=""), name="faq_contactnumber_key_not_blank"),
+            models.CheckConstraint(
+                condition=Q(purpose__in=ContactPurpose.values),
+                name="faq_contactnumber_purpose_valid",
+            ),
         ]
 
     def __str__(self):
@@ -393,3 +447,105 @@ class AuditEvent(models.Model):
     @property
     def subject(self):
         return self.entry_revision or self.contact_revision
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a query or a synonym, lowercased: how both are compared."""
+    return re.findall(r"\w+", text.lower())
+
+
+class SearchSynonym(models.Model):
+    """What members type, and the words the content uses for it: editors keep these."""
+
+    term = models.CharField(
+        max_length=100, help_text="What members type, e.g. “er” or “mental health”."
+    )
+    equivalents = ArrayField(
+        models.CharField(max_length=100),
+        help_text="What the questions and answers say instead, separated by commas, "
+        "e.g. “emergency room, emergency department”.",
+    )
+    is_two_way = models.BooleanField(
+        "two-way",
+        default=True,
+        help_text="Searching for one of the equivalents also finds the term and the others.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(fields=["term"], name="faq_searchsynonym_term_unique"),
+            models.CheckConstraint(condition=~Q(term=""), name="faq_searchsynonym_term_not_blank"),
+            # Queries are compared lowercased and trimmed; a term stored otherwise never matches.
+            models.CheckConstraint(
+                condition=Q(term=Lower(Trim("term"))), name="faq_searchsynonym_term_normalized"
+            ),
+            models.CheckConstraint(
+                condition=Q(equivalents__len__gt=0), name="faq_searchsynonym_has_equivalents"
+            ),
+        ]
+
+    def __str__(self):
+        arrow = "↔" if self.is_two_way else "→"
+        return f"{self.term} {arrow} {', '.join(self.equivalents)}"
+
+    def clean(self):
+        self.term = " ".join(search_words(self.term or ""))
+        if not self.term:
+            raise ValidationError({"term": "Type a word or a phrase members search for."})
+        equivalents = [" ".join(search_words(e)) for e in self.equivalents or []]
+        self.equivalents = [e for e in dict.fromkeys(equivalents) if e and e != self.term]
+        if not self.equivalents:
+            raise ValidationError({"equivalents": "Give at least one other word or phrase."})
+
+
+class SearchWord(models.Model):
+    """A word that questions or answers use: members' misspellings are matched against these.
+
+    A database trigger (migration 0006_search) adds the words of every new revision, whatever
+    saved it. A word here never makes anything findable: results only come from live content.
+    """
+
+    word = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["word"]
+        constraints = [
+            models.UniqueConstraint(fields=["word"], name="faq_searchword_word_unique"),
+        ]
+        indexes = [
+            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="faq_searchword_trgm_idx")
+        ]
+
+    def __str__(self):
+        return self.word
+
+
+class SearchLog(models.Model):
+    """How often members searched for one query on one day and what they found; nothing about
+    who searched (no IP address, no user)."""
+
+    day = models.DateField()
+    query = models.CharField(max_length=200, help_text="As searched: lowercased, single spaces.")
+    searches = models.PositiveIntegerField(default=0)
+    zero_result_searches = models.PositiveIntegerField("searches that found nothing", default=0)
+    result_count = models.PositiveIntegerField(
+        "results", default=0, help_text="How many results the latest of these searches found."
+    )
+
+    class Meta:
+        ordering = ["-day", "-searches", "query"]
+        verbose_name = "search"
+        verbose_name_plural = "searches"
+        constraints = [
+            models.UniqueConstraint(fields=["day", "query"], name="faq_searchlog_day_query_unique"),
+            models.CheckConstraint(condition=~Q(query=""), name="faq_searchlog_query_not_blank"),
+            models.CheckConstraint(
+                condition=Q(zero_result_searches__lte=models.F("searches")),
+                name="faq_searchlog_zero_results_counted",
+            ),
+        ]
+
+    def __str__(self):
+        return f"“{self.query}” on {self.day:%m/%d/%Y}: {self.searches}"

@@ -9,4 +9,5 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("questions/<slug:slug>/", views.EntryView.as_view(), name="entry"),
     path("contact/", views.ContactView.as_view(), name="contact"),
+    path("search/", views.search, name="search"),
 ]

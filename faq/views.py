@@ -1,14 +1,28 @@
+import sys
 from itertools import groupby
 
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
 from faq.contacts import last_known_primary, live_contacts
-from faq.models import EntryRevision
+from faq.models import Category, ContactPurpose, EntryRevision
+from faq.outage import DATABASE_OUTAGE, database_unavailable
+from faq.search import (
+    MAX_RESULTS,
+    search_clean,
+    search_hits,
+    search_log_record,
+    search_results,
+    search_terms,
+)
 
 
 def requested_moment(request):
@@ -48,11 +62,24 @@ class PublicPageMixin:
         return response
 
 
+HOME_QUESTIONS_PER_CATEGORY = 6
+
+
 class HomeView(PublicPageMixin, TemplateView):
     template_name = "faq/home.html"
 
     def get_context_data(self, **kwargs):
-        revisions = list(live_entries(self.at))
+        # The first few questions of each category, so the page stays small however many
+        # there are; each category links to all of its questions.
+        by_category = {"partition_by": F("entry__category_id")}
+        revisions = list(
+            live_entries(self.at)
+            .annotate(
+                rank=Window(RowNumber(), order_by=[F("entry__position"), F("pk")], **by_category),
+                in_category=Window(Count("pk"), **by_category),
+            )
+            .filter(rank__lte=HOME_QUESTIONS_PER_CATEGORY)
+        )
         sections = [
             (category, list(items))
             for category, items in groupby(revisions, key=lambda r: r.entry.category)
@@ -74,7 +101,10 @@ class CategoryView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            revisions=self.revisions, page_revisions=self.revisions, **kwargs
+            revisions=self.revisions,
+            page_revisions=self.revisions,
+            page_answers=self.revisions,
+            **kwargs,
         )
 
 
@@ -83,11 +113,23 @@ class EntryView(PublicPageMixin, DetailView):
     context_object_name = "revision"
     slug_field = "entry__slug"
 
+    related_limit = 5
+
     def get_queryset(self):
         return live_entries(self.at)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page_revisions=[self.object], **kwargs)
+        related = list(
+            live_entries(self.at)
+            .filter(entry__category_id=self.object.entry.category_id)
+            .exclude(pk=self.object.pk)[: self.related_limit]
+        )
+        return super().get_context_data(
+            related=related,
+            page_revisions=[self.object, *related],
+            page_answers=[self.object],
+            **kwargs,
+        )
 
 
 class ContactView(PublicPageMixin, TemplateView):
@@ -95,9 +137,63 @@ class ContactView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         contacts = list(live_contacts(self.at).values())
-        return super().get_context_data(contacts=contacts, page_revisions=contacts, **kwargs)
+        groups = [
+            (purpose, grouped)
+            for purpose in ContactPurpose
+            if (grouped := [c for c in contacts if c.contact.purpose == purpose])
+        ]
+        return super().get_context_data(groups=groups, page_revisions=contacts, **kwargs)
 
 
 def server_error(request):
-    """A 500 page that needs nothing from the database to give members the number to call."""
+    """A 500 page that needs nothing from the database to give members the number to call;
+    a 503 when the cause is that the database cannot be reached."""
+    if isinstance(sys.exc_info()[1], DATABASE_OUTAGE):
+        return database_unavailable(request)
     return render(request, "500.html", {"fallback_contact": last_known_primary()}, status=500)
+
+
+SEARCH_RESULTS_PER_PAGE = 10
+
+
+@require_GET
+def search(request):
+    """Search what members may see: live questions and answers, never drafts or expired ones."""
+    at = requested_moment(request)
+    typed = search_clean(request.GET.get("q", ""))
+    context = {"typed": typed}
+    if typed:
+        terms = search_terms(typed)
+        match_all = True
+        hits = search_hits(live_entries(at), terms)
+        if not hits and len(terms.groups) > 1:
+            # No answer has every word: offer those with some of them, best first.
+            match_all = False
+            hits = search_hits(live_entries(at), terms, match_all=False)
+            context["is_partial"] = bool(hits)
+        page = Paginator(hits[:MAX_RESULTS], SEARCH_RESULTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        results = search_results(page.object_list, terms, match_all=match_all)
+        revisions = [result.revision for result in results]
+        context.update(
+            page=page,
+            results=results,
+            has_more_results=len(hits) > MAX_RESULTS,
+            page_revisions=revisions,
+            page_answers=revisions,
+        )
+        if not hits:
+            context["categories"] = Category.objects.filter(
+                entries__in=live_entries(at).values("entry_id")
+            ).distinct()
+        # Counted once per search, not again for each page of its results; reviewers'
+        # views of the past are not members' searches.
+        if at is None and "page" not in request.GET:
+            search_log_record(query=terms.text, result_count=len(hits))
+    response = render(request, "faq/search.html", context)
+    # What someone searched for can reveal a health condition: no shared or browser cache
+    # keeps it, and so every search reaches this view and is counted.
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response

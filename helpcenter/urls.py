@@ -1,11 +1,25 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+from faq.sitemaps import sitemaps
+from helpcenter.health import healthz, readyz
 
 admin.site.site_header = "Help center administration"
 admin.site.site_title = "Help center admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     path("", include("faq.urls")),
 ]
 

@@ -35,3 +35,21 @@ def demo_content(db):
     from faq.demo.loader import demo_content_load
 
     return demo_content_load()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_cache_listener():
+    """The test process keeps no LISTEN connection open: it would stop the test database from
+    being dropped. (Tests of the listener run app servers in processes of their own.)"""
+    from django.conf import settings
+
+    settings.HELPCENTER_PAGE_CACHE_LISTEN = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

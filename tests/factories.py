@@ -99,3 +99,33 @@ def add_revision(parent, *, by=None, **content):
 def publish(revision, *, approval=None, by=None, at=None):
     revision_submit(revision=revision, by=None)
     return revision_approve(revision=revision, by=by, approval=approval or make_approval(), at=at)
+
+
+def make_contact_number(
+    *, key=None, label="Nurse Line", number="+18005550199", tty_number="", hours="", **kwargs
+):
+    """A live contact number with all its details (make_contact sets only label and number)."""
+    kwargs.setdefault("position", next(_seq))
+    contact = ContactNumber.objects.create(key=key or f"line-{next(_seq)}", **kwargs)
+    publish(
+        revision_create(
+            model=ContactNumberRevision,
+            parent=contact,
+            by=None,
+            label=label,
+            number=number,
+            tty_number=tty_number,
+            hours=hours,
+        )
+    )
+    return contact
+
+
+def make_synonym(*, term="er", equivalents=("emergency room",), **kwargs):
+    """An editor's search synonym, normalised as the admin form would."""
+    from faq.models import SearchSynonym
+
+    synonym = SearchSynonym(term=term, equivalents=list(equivalents), **kwargs)
+    synonym.full_clean()
+    synonym.save()
+    return synonym

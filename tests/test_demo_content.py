@@ -14,6 +14,8 @@ from faq.models import (
     ContactNumberRevision,
     Entry,
     EntryRevision,
+    SearchSynonym,
+    SearchWord,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +29,8 @@ MODELS = [
     ContactNumberRevision,
     Approval,
     AuditEvent,
+    SearchSynonym,
+    SearchWord,
 ]
 
 

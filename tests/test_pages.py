@@ -102,3 +102,16 @@ def test_query_count_does_not_grow_with_content(client, django_assert_max_num_qu
     ):
         with django_assert_max_num_queries(3):
             assert client.get(url).status_code == 200
+
+
+def test_home_shows_the_first_questions_of_a_large_category_and_links_to_the_rest(client):
+    from faq.views import HOME_QUESTIONS_PER_CATEGORY
+
+    category = make_category(name="Pharmacy")
+    entries = [
+        make_entry(category=category, position=n) for n in range(HOME_QUESTIONS_PER_CATEGORY + 3)
+    ]
+    body = client.get(reverse("faq:index")).content.decode()
+    shown = [e for e in entries if e.get_absolute_url() in body]
+    assert shown == entries[:HOME_QUESTIONS_PER_CATEGORY]
+    assert f"See all {HOME_QUESTIONS_PER_CATEGORY + 3} questions" in body

@@ -14,8 +14,10 @@ from faq.models import (
     Category,
     ContactNumber,
     ContactNumberRevision,
+    ContactPurpose,
     Entry,
     EntryRevision,
+    SearchSynonym,
 )
 from faq.phones import normalize_phone
 
@@ -29,13 +31,15 @@ class LoadReport:
     entries: int = 0
     contacts: int = 0
     approvals: int = 0
+    synonyms: int = 0
 
     def __str__(self):
         if not any(vars(self).values()):
             return "Demo content already loaded; nothing changed."
         return (
             f"Loaded {self.categories} categories, {self.entries} questions, "
-            f"{self.contacts} contact numbers and {self.approvals} approval."
+            f"{self.contacts} contact numbers, {self.approvals} approval "
+            f"and {self.synonyms} search synonyms."
         )
 
 
@@ -72,7 +76,12 @@ def demo_content_load(path: Path = DEMO_FILE) -> LoadReport:
 
     for position, item in enumerate(data["contacts"]):
         contact, created = ContactNumber.objects.get_or_create(
-            key=item["key"], defaults={"position": position, "created_at": last_updated}
+            key=item["key"],
+            defaults={
+                "purpose": item.get("purpose", ContactPurpose.OTHER),
+                "position": position,
+                "created_at": last_updated,
+            },
         )
         if created:
             report.contacts += 1
@@ -114,4 +123,15 @@ def demo_content_load(path: Path = DEMO_FILE) -> LoadReport:
                     question=entry_data["question"],
                     answer=entry_data["answer"].strip(),
                 )
+
+    for item in data.get("synonyms", []):
+        if not SearchSynonym.objects.filter(term=item["term"]).exists():
+            synonym = SearchSynonym(
+                term=item["term"],
+                equivalents=item["equivalents"],
+                is_two_way=item.get("two_way", True),
+            )
+            synonym.full_clean()
+            synonym.save()
+            report.synonyms += 1
     return report

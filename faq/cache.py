@@ -1,0 +1,188 @@
+"""Cached public pages, invalidated the moment what members see changes.
+
+A page is cached under a key naming the *generation* of public content. Generations come from
+a database sequence: every change members could see takes a new value and announces it with
+NOTIFY, so every app process (each listens on a connection of its own) moves to the new key
+at once, and pages kept in a shared Redis stay consistent between app servers. Scheduled
+go-lives and expiries need no job: the key also names the next scheduled transition, and the
+first request after that moment looks up the one after it.
+"""
+
+import datetime
+import hashlib
+import logging
+import threading
+import time
+
+import psycopg
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from django.utils.cache import set_response_etag
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "helpcenter_public"
+SEQUENCE = "faq_public_generation"
+UNCACHED_PREFIXES = ("/admin/", "/healthz", "/readyz")
+
+NEXT_TRANSITION_SQL = """
+SELECT min(moment) FROM (
+    SELECT min(go_live_at) AS moment FROM faq_entryrevision
+        WHERE status = 'approved' AND go_live_at > %(now)s
+    UNION ALL SELECT min(expires_at) FROM faq_entryrevision
+        WHERE status = 'approved' AND expires_at > %(now)s
+    UNION ALL SELECT min(go_live_at) FROM faq_contactnumberrevision
+        WHERE status = 'approved' AND go_live_at > %(now)s
+    UNION ALL SELECT min(expires_at) FROM faq_contactnumberrevision
+        WHERE status = 'approved' AND expires_at > %(now)s
+    UNION ALL SELECT min(withdrawn_at) FROM faq_entry WHERE withdrawn_at > %(now)s
+    UNION ALL SELECT min(withdrawn_at) FROM faq_contactnumber WHERE withdrawn_at > %(now)s
+) AS upcoming
+"""
+
+
+class _Generation:
+    """This process's view of the public content generation."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.value: int | None = None
+        self.next_transition: datetime.datetime | None = None
+        self.transition_for: int | None = None
+        self.listener: threading.Thread | None = None
+
+    def seen(self, value: int) -> None:
+        with self.lock:
+            if self.value is None or value > self.value:
+                self.value = value
+
+
+_generation = _Generation()
+
+
+def public_content_changed() -> None:
+    """Call wherever a change could alter what members see.
+
+    A new generation is taken at once and again when the transaction commits, so a page
+    rendered from the old content while the change was being committed is never reused.
+    """
+    _advance()
+    transaction.on_commit(_advance)
+
+
+def _advance() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [SEQUENCE])
+        value = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(value)])
+    _generation.seen(value)
+
+
+def page_key_prefix() -> str:
+    """The part of every cache key that changes whenever public content does.
+
+    Costs no query while nothing changes; one after a change or a scheduled transition.
+    """
+    now = timezone.now()
+    generation = _generation.value
+    stale = (
+        generation is None
+        or _generation.transition_for != generation
+        or (_generation.next_transition is not None and now >= _generation.next_transition)
+    )
+    if stale:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT last_value FROM {SEQUENCE}), ({NEXT_TRANSITION_SQL})",
+                {"now": now},
+            )
+            last_value, upcoming = cursor.fetchone()
+        _generation.seen(last_value)
+        with _generation.lock:
+            if _generation.value == last_value:
+                _generation.next_transition = upcoming
+                _generation.transition_for = last_value
+    upcoming = _generation.next_transition
+    return f"{_generation.value}:{upcoming.timestamp() if upcoming else '-'}"
+
+
+def start_listener() -> None:
+    """Follow other processes' changes: one daemon thread per process, started once."""
+    with _generation.lock:
+        if _generation.listener is not None or not settings.HELPCENTER_PAGE_CACHE_LISTEN:
+            return
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        thread = threading.Thread(
+            target=_listen_forever, args=(params,), name="public-cache-listener", daemon=True
+        )
+        _generation.listener = thread
+    thread.start()
+
+
+def _listen_forever(params: dict) -> None:
+    while True:
+        try:
+            with psycopg.connect(**params, autocommit=True) as conn:
+                conn.execute(f"LISTEN {CHANNEL}")
+                # Catch up on whatever changed while this connection was away.
+                _generation.seen(conn.execute(f"SELECT last_value FROM {SEQUENCE}").fetchone()[0])
+                for notify in conn.notifies():
+                    _generation.seen(int(notify.payload))
+        except Exception as error:  # keep listening through database restarts
+            logger.warning("public cache listener reconnecting: %s", error)
+            time.sleep(1)
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        settings.HELPCENTER_PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not request.path.startswith(UNCACHED_PREFIXES)
+        and "as_of" not in request.GET
+        # Staff browsing with a session may see other things; members carry no cookie.
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _cacheable_response(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and getattr(response, "is_rendered", True)
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serve members' pages from the cache; render and store them on a miss."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        start_listener()
+        try:
+            address = f"{request.get_host()}{request.get_full_path()}".encode()
+            key = f"page:{page_key_prefix()}:{hashlib.sha256(address).hexdigest()}"
+        except DatabaseError:
+            return self.get_response(request)  # no generation, no caching
+        response = cache.get(key)
+        if response is not None:
+            response["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if _cacheable_response(response):
+            response["Cache-Control"] = "public, no-cache"  # revalidate with the ETag
+            set_response_etag(response)
+            cache.set(key, response, settings.HELPCENTER_PAGE_CACHE_SECONDS)
+            response["X-Cache"] = "miss"
+        return response

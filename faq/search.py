@@ -1,0 +1,386 @@
+"""Members' search: full text over live content, editors' synonyms, typo tolerance, analytics.
+
+A query is cleaned (search_clean), split into words with editors' synonyms joined in
+(search_terms) and matched against what members may see (search_entries, given
+faq.views.live_entries()). Each search is counted per day and query, never per person
+(search_log_record), and old counts are pruned (search_log_prune).
+"""
+
+import csv
+import datetime
+import html
+import operator
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import reduce
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramDistance,
+)
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from faq.models import (
+    Category,
+    EntryRevision,
+    SearchLog,
+    SearchSynonym,
+    SearchWord,
+    search_words,
+)
+
+CONFIG = "english"  # the configuration EntryRevision.search_vector is built with
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 12  # bounds the SQL one query can produce
+MAX_SYNONYM_WORDS = 3  # the longest synonym term looked for in a query
+MIN_SPELLING_LENGTH = 4  # shorter words have too few trigrams to correct safely
+DEFAULT_RETENTION_DAYS = 365
+CATEGORY_RANK = 0.0122  # what ts_rank gives one word of weight C
+MAX_RESULTS = 200  # 20 pages: nobody reads further, and ranking all costs more
+
+# Control characters never reach Postgres (it refuses NUL) nor the analytics; lone
+# surrogates cannot be encoded as UTF-8.
+_UNWANTED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+# ts_headline marks matches and separates fragments with these; they cannot come from the
+# sanitised answer (see _snippet_source), so the snippet's markup is ours alone.
+_START, _STOP, _FRAGMENTS = "\x02", "\x03", "\x1e"
+# Phone tokens ([[phone:key]]) are kept whole through ts_headline between these, so that
+# faq.tokens can turn them into the live number as on every page.
+_TOKEN_OPEN, _TOKEN_CLOSE = "\x1c", "\x1d"
+_TAG_SQL = r'<([^>"]|"[^"]*")*>'
+_PHONE_TOKEN_SQL = r"\[\[phone:([A-Za-z0-9_-]+)\]\]"
+_KEPT_TOKEN = re.compile(f"{_TOKEN_OPEN}([^{_TOKEN_OPEN}{_TOKEN_CLOSE}]*){_TOKEN_CLOSE}")
+_CUT_TOKEN_END = re.compile(f"{_TOKEN_OPEN}[^{_TOKEN_CLOSE}]*$")
+_CUT_TOKEN_START = re.compile(f"^[^{_TOKEN_OPEN}]*{_TOKEN_CLOSE}")
+_MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
+_CONTROL = re.compile("[\x00-\x1f]")
+_WEB_SEARCH_SYNTAX = re.compile(r'"|(^|\s)-\w')
+
+
+def search_clean(text: str) -> str:
+    """What a member typed, safe to search for and to show: no control characters or lone
+    surrogates, single spaces, at most MAX_QUERY_LENGTH characters."""
+    text = unicodedata.normalize("NFKC", _UNWANTED.sub(" ", text))
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """A cleaned query: its text as searched and counted, and its words in groups.
+
+    Each group is one word, or the words of a synonym, with the alternatives that may match in
+    its place: ("er", "emergency department", "emergency room").
+    """
+
+    text: str
+    groups: tuple[tuple[str, ...], ...]
+
+
+def search_terms(typed: str) -> SearchTerms:
+    """The words of a cleaned query, each with its alternatives (one query).
+
+    A query in web-search syntax ("a phrase", -word) is searched exactly as written: adding
+    alternatives would bring back what it leaves out.
+    """
+    text = typed.lower()
+    if _WEB_SEARCH_SYNTAX.search(text):
+        return SearchTerms(text=text, groups=())
+    words = search_words(text)[:MAX_QUERY_WORDS]
+    phrases = {
+        " ".join(words[start : start + length])
+        for length in range(1, MAX_SYNONYM_WORDS + 1)
+        for start in range(len(words) - length + 1)
+    }
+    alternatives: dict[str, set[str]] = {}
+    for term, equivalents, is_two_way in _alternatives(phrases, words):
+        group = {term, *equivalents}
+        for phrase in group & phrases:
+            if phrase == term or is_two_way:
+                alternatives.setdefault(phrase, set()).update(group)
+    groups = []
+    start = 0
+    while start < len(words):
+        # The longest synonym starting here wins: "mental health" before "mental".
+        for length in range(min(MAX_SYNONYM_WORDS, len(words) - start), 0, -1):
+            phrase = " ".join(words[start : start + length])
+            if length == 1 or phrase in alternatives:
+                others = sorted(alternatives.get(phrase, set()) - {phrase})
+                groups.append((phrase, *others))
+                start += length
+                break
+    return SearchTerms(text=text, groups=tuple(groups))
+
+
+def _alternatives(phrases: set[str], words: list[str]) -> QuerySet:
+    """(term, equivalents, is_two_way) rows: editors' synonyms for the query's phrases, and for
+    each longer word the closest word questions and answers use, as a one-way synonym. That is
+    the word itself when the content uses it, else the most similar one with the same first
+    letter (typos rarely change that), if any is similar enough for pg_trgm's % operator."""
+    rows = SearchSynonym.objects.filter(
+        Q(term__in=phrases) | Q(is_two_way=True, equivalents__overlap=sorted(phrases))
+    ).values_list("term", "equivalents", "is_two_way")
+    spellings = [
+        SearchWord.objects.filter(word__trigram_similar=word, word__startswith=word[0])
+        .annotate(
+            typed=Value(word, output_field=CharField()),
+            closest=Func(
+                F("word"), template="ARRAY[%(expressions)s]", output_field=ArrayField(CharField())
+            ),
+            one_way=Value(False),
+        )
+        .order_by(TrigramDistance("word", word))
+        .values_list("typed", "closest", "one_way")[:1]
+        for word in sorted(set(words))
+        if len(word) >= MIN_SPELLING_LENGTH and word.isalpha()
+    ]
+    return rows.union(*spellings, all=True) if spellings else rows
+
+
+def search_query(terms: SearchTerms, *, match_all: bool = True) -> SearchQuery:
+    """What to look for: the query as typed, in web-search syntax ("a phrase", or, -word), or
+    every group of its words (with match_all=False, any group), each as any of its
+    alternatives. Built from constants only, so Postgres folds it once and can estimate it."""
+    as_typed = SearchQuery(terms.text, search_type="websearch", config=CONFIG)
+    parts = [
+        reduce(operator.or_, (SearchQuery(p, search_type="phrase", config=CONFIG) for p in group))
+        for group in terms.groups
+    ]
+    if not parts:
+        return as_typed
+    if not match_all:
+        return reduce(operator.or_, parts)
+    if all(len(group) == 1 for group in terms.groups):
+        return as_typed
+    return as_typed | reduce(operator.and_, parts)
+
+
+def _snippet_source() -> Func:
+    """The answer as text for ts_headline: tags removed from the sanitised HTML (entities stay
+    escaped, so no markup can come back), phone tokens wrapped to be kept whole."""
+    without_tags = Func(
+        F("answer_html"),
+        Value(_TAG_SQL),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    return Func(
+        without_tags,
+        Value(_PHONE_TOKEN_SQL),
+        Value(rf"{_TOKEN_OPEN}\1{_TOKEN_CLOSE}"),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+def search_entries(
+    entries: QuerySet[EntryRevision], terms: SearchTerms, *, match_all: bool = True
+) -> QuerySet[EntryRevision]:
+    """The revisions among `entries` that match, best first.
+
+    `entries` decides what may be found: pass faq.views.live_entries(), what members see.
+    """
+    query = search_query(terms, match_all=match_all)
+    # A generated column cannot read another table, so the category name is weighed here, as
+    # one C-weighted word would be. It ranks but does not match: matching it would take an OR
+    # across two tables that the full-text index cannot answer (about 10 ms became 33 ms per
+    # search over 10,000 questions), and a question in a category named by the query almost
+    # always uses its words too.
+    categories = (
+        Category.objects.annotate(document=SearchVector("name", config=CONFIG))
+        .filter(document=query)
+        .values("pk")
+    )
+    return (
+        entries.filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query)
+            + Case(
+                When(entry__category__in=categories, then=Value(CATEGORY_RANK)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+        .order_by("-rank", "entry__category__position", "entry__position", "pk")
+    )
+
+
+def search_hits(
+    entries: QuerySet[EntryRevision], terms: SearchTerms, *, match_all: bool = True
+) -> list[int]:
+    """The matching revisions' ids, best first: at most MAX_RESULTS + 1, so that a page can say
+    there are more. One narrow query; the page's own rows are read by search_results."""
+    hits = search_entries(entries, terms, match_all=match_all).values_list("pk", flat=True)
+    return list(hits[: MAX_RESULTS + 1])
+
+
+def search_results(
+    pks: Sequence[int], terms: SearchTerms, *, match_all: bool = True
+) -> list["SearchResult"]:
+    """One page of hits, in their order, with snippets. The ids come from search_hits over
+    what members may see, so they are read here by id alone."""
+    query = search_query(terms, match_all=match_all)
+    revisions = EntryRevision.objects.filter(pk__in=list(pks)).select_related(
+        "entry__category", "approval"
+    )
+    headlines = revisions.annotate(
+        headline=SearchHeadline(
+            _snippet_source(),
+            query,
+            config=CONFIG,
+            start_sel=_START,
+            stop_sel=_STOP,
+            max_words=30,
+            min_words=12,
+            max_fragments=2,
+            fragment_delimiter=_FRAGMENTS,
+        )
+    )
+    by_pk = {revision.pk: revision for revision in headlines}
+    return [
+        SearchResult(by_pk[pk], search_snippet(by_pk[pk].headline or ""))
+        for pk in pks
+        if pk in by_pk
+    ]
+
+
+def search_snippet(headline: str) -> SafeString:
+    """ts_headline's text as HTML whose only markup is <mark>, phone tokens kept for
+    faq.tokens to expand. Its text comes from sanitised HTML, so each piece is unescaped and
+    escaped again: an editor's "<script>" stays text."""
+    fragments = []
+    for fragment in headline.split(_FRAGMENTS):
+        fragment = _KEPT_TOKEN.sub(
+            lambda match: f"[[phone:{_CONTROL.sub('', match[1])}]]", fragment
+        )
+        fragment = _CUT_TOKEN_START.sub("", _CUT_TOKEN_END.sub("", fragment))
+        pieces = _MARKED.split(fragment)
+        text = "".join(
+            f"<mark>{_text(piece)}</mark>" if index % 2 else _text(piece)
+            for index, piece in enumerate(pieces)
+            if piece
+        )
+        if text.strip():
+            fragments.append(text.strip())
+    # Built only from escape() output and literal <mark> tags.
+    return mark_safe(" … ".join(fragments))
+
+
+def _text(piece: str) -> str:
+    return escape(_CONTROL.sub("", html.unescape(piece)))
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One result as the search page shows it."""
+
+    revision: EntryRevision
+    # Named as faq.tokens expects: the template's answer_markup filter writes the numbers in.
+    answer_html: SafeString
+
+    def get_absolute_url(self) -> str:
+        return self.revision.get_absolute_url()
+
+
+def search_log_record(*, query: str, result_count: int, day: datetime.date | None = None) -> None:
+    """Count one search: one row per day and query, with no IP address and no user."""
+    table = SearchLog._meta.db_table
+    with connection.cursor() as cursor:
+        # One statement, safe under concurrent searches for the same words.
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (day, query, searches, zero_result_searches, result_count)
+            VALUES (%s, %s, 1, %s, %s)
+            ON CONFLICT (day, query) DO UPDATE SET
+                searches = {table}.searches + 1,
+                zero_result_searches = {table}.zero_result_searches
+                    + EXCLUDED.zero_result_searches,
+                result_count = EXCLUDED.result_count
+            """,
+            [day or timezone.localdate(), query, int(result_count == 0), result_count],
+        )
+
+
+def search_log_retention_days() -> int:
+    return int(getattr(settings, "HELPCENTER_SEARCH_LOG_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+
+
+def search_log_prune(*, days: int | None = None, today: datetime.date | None = None) -> int:
+    """Delete the counts of days older than the retention period; returns how many rows."""
+    days = search_log_retention_days() if days is None else days
+    cutoff = (today or timezone.localdate()) - datetime.timedelta(days=days)
+    deleted, _ = SearchLog.objects.filter(day__lt=cutoff).delete()
+    return deleted
+
+
+def search_log_totals(rows: QuerySet[SearchLog]) -> QuerySet:
+    """Per query over the given rows (a period): searches, those that found nothing, days."""
+    return (
+        rows.order_by()
+        .values("query")
+        .annotate(
+            total_searches=Sum("searches"),
+            total_zero_result_searches=Sum("zero_result_searches"),
+            days=Count("day"),
+            first_day=Min("day"),
+            last_day=Max("day"),
+        )
+        .order_by("-total_searches", "query")
+    )
+
+
+def _cell(value) -> str:
+    """Members typed these: a leading =, +, - or @ would make a spreadsheet run a formula."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def search_log_csv(totals, *, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["Query", "Searches", "Searches that found nothing", "Days", "First day", "Last day"]
+    )
+    for row in totals:
+        writer.writerow(
+            [
+                _cell(row["query"]),
+                row["total_searches"],
+                row["total_zero_result_searches"],
+                row["days"],
+                row["first_day"].isoformat(),
+                row["last_day"].isoformat(),
+            ]
+        )
+    return response

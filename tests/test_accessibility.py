@@ -1,0 +1,168 @@
+"""WCAG 2.1 AA on every public page type, in a real Chromium, at phone and desktop sizes."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = {
+    "home": "/",
+    "category": "/topics/urgent-and-emergency-care/",
+    "question": "/questions/advice-at-night-or-out-of-town/",
+    "contact": "/contact/",
+    "search": "/search/?q=card",
+    "search-without-results": "/search/?q=zzzqqq",
+}
+VIEWPORTS = {"phone": (360, 740), "desktop": (1280, 800)}
+
+_axe = Axe()
+
+
+@pytest.fixture
+def site(live_server):
+    from faq.demo.loader import demo_content_load
+    from faq.models import ContactNumber
+    from tests.factories import add_revision, publish
+
+    demo_content_load()
+    # The demo has no TTY or hours (the seed page gave none); show them as members should.
+    member_services = ContactNumber.objects.get(key="member-services")
+    publish(add_revision(member_services, tty_number="711", hours="24 hours a day"))
+    return live_server.url
+
+
+def open_page(page, site, name, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    response = page.goto(site + PAGES[name])
+    if name.startswith("search") and response.status == 404:
+        pytest.skip("/search/ does not exist yet")
+    assert response.status == 200
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("name", PAGES)
+def test_no_wcag_aa_violations(page, site, name, viewport):
+    open_page(page, site, name, *VIEWPORTS[viewport])
+    # Closed answers are hidden from axe; open them so their words and links are checked too.
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("width", [320, 640])
+@pytest.mark.parametrize("name", PAGES)
+def test_text_reflows_without_sideways_scrolling(page, site, name, width):
+    """320 px is WCAG's reflow width; 640 px is a 1280 px screen at 200 % zoom."""
+    open_page(page, site, name, width, 740)
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_every_page_has_one_h1_and_the_landmarks(page, site):
+    for name in PAGES:
+        open_page(page, site, name, 360, 740)
+        expect(page.locator("h1")).to_have_count(1)
+        expect(page.get_by_role("banner")).to_have_count(1)
+        expect(page.get_by_role("main")).to_have_count(1)
+        expect(page.get_by_role("contentinfo")).to_have_count(1)
+        expect(page.get_by_text("In an emergency, call")).to_be_visible()
+
+
+def focused(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            return {
+                tag: el.tagName.toLowerCase(),
+                text: el.textContent.trim(),
+                href: el.getAttribute('href'),
+                inAnswer: Boolean(el.closest('.answer')),
+                open: Boolean(el.closest('details') && el.closest('details').open),
+                outline: style.outlineStyle,
+                shadow: style.boxShadow,
+            };
+        }"""
+    )
+
+
+def assert_focus_visible(state):
+    assert state["outline"] != "none" or state["shadow"] != "none", state
+
+
+def tab_until(page, matches, limit=40) -> dict:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = focused(page)
+        if matches(state):
+            return state
+    raise AssertionError(f"Tab never reached the element; last focus: {state}")
+
+
+def test_keyboard_only_member_opens_a_question_and_calls(page, site):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(site + "/topics/contact-us/")
+    # Activating a tel: link would hand it to the phone; record the activation instead.
+    page.evaluate(
+        """document.addEventListener('click', event => {
+            const link = event.target.closest('a[href^="tel:"]');
+            if (link) { event.preventDefault(); window.calledFrom = link.closest('.answer')
+                ? 'answer' : 'page'; window.called = link.getAttribute('href'); }
+        })"""
+    )
+
+    skip = tab_until(page, lambda s: s["text"] == "Skip to main content")
+    assert_focus_visible(skip)
+    page.keyboard.press("Enter")
+
+    question = tab_until(page, lambda s: s["tag"] == "summary")
+    assert question["text"] == "How do I contact Member Services?"
+    assert_focus_visible(question)
+    assert not question["open"]
+    page.keyboard.press("Enter")
+    assert focused(page)["open"]
+    expect(page.get_by_text("Our toll-free number is")).to_be_visible()
+
+    phone = tab_until(page, lambda s: s["inAnswer"] and (s["href"] or "").startswith("tel:"))
+    assert phone["href"] == "tel:+18003226027"
+    assert_focus_visible(phone)
+    page.keyboard.press("Enter")
+    assert page.evaluate("[window.called, window.calledFrom]") == ["tel:+18003226027", "answer"]
+
+
+def test_home_search_box_works_from_the_keyboard(page, site):
+    page.goto(site + "/")
+    search = page.get_by_role("searchbox", name="What do you need help with?")
+    tab_until(page, lambda s: s["tag"] == "input")
+    expect(search).to_be_focused()
+    page.keyboard.type("card")
+    with page.expect_navigation() as navigation:
+        page.keyboard.press("Enter")
+    if navigation.value.status == 404:
+        pytest.skip("/search/ does not exist yet")
+    assert page.url == site + "/search/?q=card"
+
+
+def test_printed_answer_shows_its_numbers_and_stamp(page, site):
+    page.goto(site + "/topics/contact-us/")
+    page.emulate_media(media="print")
+    expect(page.get_by_text("Our toll-free number is")).to_be_visible()
+    expect(page.locator(".answer").first).to_contain_text("1-800-322-6027 (TTY: 711)")
+    expect(page.locator("footer .stamp")).to_be_visible()
+    expect(page.locator("footer .stamp")).to_contain_text("State Approved:")
+    expect(page.locator(".site-header nav")).to_be_hidden()
+    expect(page.locator("form[role=search]")).to_be_hidden()
+
+
+def test_reduced_motion_is_respected(page, site):
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(site + "/")
+    durations = page.evaluate(
+        """[...document.querySelectorAll('*')].map(el => {
+            const style = getComputedStyle(el);
+            return [style.animationName, style.transitionDuration];
+        }).filter(([name, duration]) => name !== 'none' || duration !== '0s')"""
+    )
+    assert durations == []

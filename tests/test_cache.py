@@ -1,0 +1,118 @@
+import datetime
+import time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from faq.approvals import item_withdraw
+from tests.factories import add_revision, make_contact, make_entry, make_user, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url, **headers):
+    response = client.get(url, headers=headers)
+    return response, response.content.decode()
+
+
+def test_second_request_is_served_from_the_cache_without_queries(client, django_assert_num_queries):
+    entry = make_entry(answer="Cached words.")
+    first, _ = get(client, entry.get_absolute_url())
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second, body = get(client, entry.get_absolute_url())
+    assert second["X-Cache"] == "hit" and "Cached words." in body
+
+
+def test_publishing_invalidates_at_once(client):
+    entry = make_entry(answer="Old words.")
+    assert "Old words." in get(client, entry.get_absolute_url())[1]
+    assert "Old words." in get(client, entry.category.get_absolute_url())[1]
+    publish(add_revision(entry, answer="New words."))
+    for url in (entry.get_absolute_url(), entry.category.get_absolute_url(), reverse("faq:index")):
+        response, body = get(client, url)
+        assert "New words." in body or url == reverse("faq:index")
+        assert "Old words." not in body
+
+
+def test_a_draft_does_not_invalidate_and_never_shows(client):
+    entry = make_entry(answer="Live words.")
+    get(client, entry.get_absolute_url())
+    add_revision(entry, answer="Draft words.")
+    response, body = get(client, entry.get_absolute_url())
+    assert response["X-Cache"] == "hit" and "Draft words." not in body
+
+
+def test_scheduled_go_live_and_expiry_invalidate_without_any_job(client):
+    entry = make_entry(answer="Before.")
+    go_live = timezone.now() + datetime.timedelta(seconds=1.2)
+    expiry = go_live + datetime.timedelta(seconds=1.2)
+    publish(add_revision(entry, answer="After.", go_live_at=go_live, expires_at=expiry))
+    assert "Before." in get(client, entry.get_absolute_url())[1]
+    assert get(client, entry.get_absolute_url())[0]["X-Cache"] == "hit"
+    time.sleep(max(0, (go_live - timezone.now()).total_seconds()) + 0.05)
+    assert "After." in get(client, entry.get_absolute_url())[1]
+    time.sleep(max(0, (expiry - timezone.now()).total_seconds()) + 0.05)
+    assert get(client, entry.get_absolute_url())[0].status_code == 404
+
+
+def test_a_number_change_shows_on_every_cached_page(client):
+    contact = make_contact(key="member-services", number="+18003226027")
+    entry = make_entry()
+    urls = [reverse("faq:index"), reverse("faq:contact"), entry.get_absolute_url()]
+    for url in urls:
+        assert "tel:+18003226027" in get(client, url)[1]
+    publish(add_revision(contact, number="+18005550100"))
+    for url in urls:
+        body = get(client, url)[1]
+        assert "tel:+18005550100" in body and "tel:+18003226027" not in body
+
+
+def test_withdrawal_invalidates(client):
+    entry = make_entry()
+    get(client, entry.get_absolute_url())
+    item_withdraw(item=entry, by=None)
+    assert get(client, entry.get_absolute_url())[0].status_code == 404
+
+
+def test_category_rename_in_the_admin_invalidates(client):
+    entry = make_entry()
+    category = entry.category
+    assert category.name in get(client, reverse("faq:index"))[1]
+    admin_client = type(client)()
+    admin_client.force_login(make_user(is_superuser=True))
+    admin_client.post(
+        reverse("admin:faq_category_change", args=[category.pk]),
+        {"name": "Renamed topic", "slug": category.slug, "position": 1, "description": ""},
+    )
+    assert "Renamed topic" in get(client, reverse("faq:index"))[1]
+
+
+def test_repeated_conditional_request_gets_304(client):
+    entry = make_entry()
+    first, _ = get(client, entry.get_absolute_url())
+    etag = first["ETag"]
+    again = client.get(entry.get_absolute_url(), headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.content == b""
+    publish(add_revision(entry, answer="Changed."))
+    changed = client.get(entry.get_absolute_url(), headers={"if-none-match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_staff_and_point_in_time_views_are_never_cached(client):
+    entry = make_entry()
+    reviewer = make_user(role="reviewer")
+    client.force_login(reviewer)
+    assert "X-Cache" not in get(client, entry.get_absolute_url())[0]
+    client.logout()
+    client.cookies.clear()
+    url = entry.get_absolute_url() + "?as_of=2020-01-01T00:00:00"
+    assert "X-Cache" not in get(client, url)[0]
+    assert "X-Cache" not in get(client, "/admin/login/")[0]
+    assert "X-Cache" not in get(client, "/healthz")[0]
+
+
+def test_not_found_pages_are_not_cached(client):
+    response, _ = get(client, "/questions/not-yet/")
+    assert response.status_code == 404 and "X-Cache" not in response

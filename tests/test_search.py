@@ -1,0 +1,454 @@
+import csv
+import datetime
+import io
+import re
+import time
+from urllib.parse import quote
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pytest_django.asserts import assertContains, assertNotContains
+
+from faq.approvals import item_withdraw, revision_reject, revision_submit
+from faq.models import EntryRevision, SearchLog, SearchSynonym, SearchWord
+from faq.search import (
+    MAX_QUERY_LENGTH,
+    search_clean,
+    search_entries,
+    search_log_prune,
+    search_log_record,
+    search_snippet,
+    search_terms,
+)
+from faq.views import live_entries
+from tests.factories import (
+    add_revision,
+    make_category,
+    make_entry,
+    make_synonym,
+    make_user,
+    publish,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("faq:search")
+
+
+def found(client, q: str) -> list[str]:
+    """The question pages a search links to, in order."""
+    body = client.get(SEARCH, {"q": q}).content.decode()
+    results = body.split('class="search-results"', 1)
+    if len(results) == 1:
+        return []
+    return re.findall(r'<h2><a href="/questions/([^/]+)/">', results[1])
+
+
+def snippets(response) -> list[str]:
+    return re.findall(r'<p class="snippet">(.*?)</p>', response.content.decode(), re.DOTALL)
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("er", {"emergency-room-when-pcp-unavailable", "advice-at-night-or-out-of-town"}),
+        ("emergancy", {"emergency-room-when-pcp-unavailable", "advice-at-night-or-out-of-town"}),
+        ("lost card", {"lost-member-id-card"}),
+        ("mental health", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
+        ("behavorial", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
+        ("specalist", {"need-a-specialist"}),
+        ("dr", {"what-is-a-pcp", "keep-behavioral-health-provider"}),
+        ("member card", {"lost-member-id-card"}),
+    ],
+)
+def test_members_words_find_the_right_questions(demo_content, client, q, expected):
+    assert expected <= set(found(client, q))
+
+
+def test_pcp_finds_the_pcp_question_first(demo_content, client):
+    assert found(client, "pcp")[0] == "what-is-a-pcp"
+    assert found(client, "primary care doctor")[0] == "what-is-a-pcp"
+
+
+def test_a_misspelling_ranks_its_question_first(demo_content, client):
+    assert found(client, "specalist")[0] == "need-a-specialist"
+    assert found(client, "emergancy room")[0] == "emergency-room-when-pcp-unavailable"
+
+
+def test_a_question_in_a_sentence_falls_back_to_answers_with_some_of_its_words(
+    demo_content, client
+):
+    response = client.get(SEARCH, {"q": "how do I get a new id card"})
+    assertContains(response, "No answer has all of your words")
+    assert found(client, "how do I get a new id card")[0] == "lost-member-id-card"
+
+
+def test_a_category_named_by_the_query_ranks_its_questions_first(client):
+    other = make_category(name="Other things", position=1)
+    dental = make_category(name="Dental care", position=2)
+    for category in (other, dental):
+        make_entry(
+            slug=f"cleanings-{category.pk}",
+            category=category,
+            question="Are cleanings covered?",
+            answer="Yes, dental cleanings twice a year.",
+        )
+    assert found(client, "dental") == [f"cleanings-{dental.pk}", f"cleanings-{other.pk}"]
+
+
+def test_websearch_syntax_works(demo_content, client):
+    assert found(client, '"emergency room" -night') == ["emergency-room-when-pcp-unavailable"]
+    assert {"need-a-specialist", "lost-member-id-card"} <= set(found(client, "specialist or card"))
+
+
+def test_editors_synonyms_apply_at_once_in_both_directions(client):
+    make_entry(slug="vision", question="Are glasses covered?", answer="Yes, once a year.")
+    assert found(client, "spectacles") == []
+    make_synonym(term="spectacles", equivalents=["glasses"])
+    assert found(client, "spectacles") == ["vision"]
+    one_way = SearchSynonym.objects.get(term="spectacles")
+    one_way.is_two_way = False
+    one_way.save()
+    make_entry(slug="frames", question="Do you pay for spectacles frames?", answer="Yes.")
+    assert found(client, "glasses") == ["vision"]
+
+
+def test_a_draft_is_never_found(client):
+    make_entry(question="Where is the zanzibar clinic?", live=False)
+    assert found(client, "zanzibar") == []
+
+
+def test_an_unapproved_edit_is_not_found_and_the_live_words_still_are(client):
+    entry = make_entry(slug="hours", question="When are you open?", answer="Weekdays only.")
+    draft = add_revision(entry, answer="Weekends too, says the quokka.")
+    assert found(client, "quokka") == []
+    assert found(client, "weekdays") == ["hours"]
+    revision_submit(revision=draft, by=None)
+    assert found(client, "quokka") == []
+    revision_reject(revision=draft, by=None, comment="Not approved by the state.")
+    assert found(client, "quokka") == []
+    assert found(client, "weekdays") == ["hours"]
+
+
+def test_expired_and_not_yet_live_content_is_never_found(client):
+    now = timezone.now()
+    expiring = make_entry(live=False)
+    publish(add_revision(expiring, answer="Flu shots at the kiosk.", expires_at=now + _s(1.5)))
+    future = make_entry(live=False)
+    publish(add_revision(future, answer="Flu shots at the armadillo.", go_live_at=now + _s(3600)))
+    assert found(client, "kiosk") == [expiring.slug]
+    assert found(client, "armadillo") == []
+    terms = search_terms("kiosk")
+    later = now + _s(60)
+    assert list(search_entries(live_entries(later), terms)) == []
+    time.sleep(max(0.0, (now + _s(1.6) - timezone.now()).total_seconds()))
+    assert found(client, "kiosk") == []
+
+
+def test_withdrawn_content_is_never_found(client):
+    entry = make_entry(answer="Ask about the pelican program.")
+    item_withdraw(item=entry, by=None)
+    assert found(client, "pelican") == []
+
+
+def _s(seconds: float) -> datetime.timedelta:
+    return datetime.timedelta(seconds=seconds)
+
+
+def test_snippet_highlights_the_match_and_escapes_editor_html(client):
+    make_entry(
+        question="Is the pharmacy open?",
+        answer="Visit the pharmacy <b>today</b> <script>alert('x')</script> & ask.",
+    )
+    response = client.get(SEARCH, {"q": "pharmacy"})
+    [snippet] = snippets(response)
+    assert "<mark>pharmacy</mark>" in snippet
+    assert "&lt;script&gt;" in snippet and "&lt;b&gt;" in snippet
+    assert re.findall(r"<(/?\w+)", snippet) == ["mark", "/mark"]
+    assertNotContains(response, "<script>alert")
+
+
+def test_snippet_markup_is_only_marks_even_from_odd_headlines():
+    html = str(search_snippet("a\x02<img src=x onerror=alert(1)>\x03 &lt;i&gt; \x02 \x1c\x1dz"))
+    assert re.findall(r"<(/?\w+)", html) == ["mark", "/mark"]
+    assert "&lt;img" in html and "&lt;i&gt;" in html
+
+
+def test_snippet_shows_the_live_phone_number(demo_content, client):
+    response = client.get(SEARCH, {"q": "lost card"})
+    [snippet] = snippets(response)
+    assert '<a class="phone" href="tel:+18003226027">1-800-322-6027</a>' in snippet
+    assert "[[phone" not in snippet
+
+
+def test_results_page_is_accessible_html(demo_content, client):
+    response = client.get(SEARCH, {"q": "er"})
+    assertContains(response, "<h1>", count=1)
+    assertContains(response, '<label for="search-q">')
+    assertContains(response, 'role="search"')
+    assertContains(response, "2 results for “er”")
+    assertContains(response, '<ol class="search-results"')
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_header_search_form_is_on_every_page(demo_content, client):
+    response = client.get(reverse("faq:contact"))
+    assertContains(response, 'role="search"')
+    assertContains(response, '<label for="site-search-q">')
+    assertContains(response, f'action="{SEARCH}" method="get"')
+    # The home page has its own, larger search box, and only that one.
+    assertContains(client.get(reverse("faq:index")), 'role="search"', count=1)
+
+
+def test_no_results_offers_member_services_and_the_topics(demo_content, client):
+    response = client.get(SEARCH, {"q": "xylophone"})
+    assertContains(response, "No results for “xylophone”")
+    assertContains(response, 'href="tel:+18003226027"')
+    assertContains(response, 'href="/topics/behavioral-health/"')
+    assertNotContains(response, 'class="search-results"')
+
+
+def test_results_are_paginated(client):
+    for n in range(13):
+        make_entry(question=f"Walrus question {n}?", answer="Walrus answer.")
+    first = client.get(SEARCH, {"q": "walrus"})
+    assertContains(first, "13 results for “walrus”, showing 1 to 10")
+    assertContains(first, 'href="?q=walrus&amp;page=2"')
+    second = client.get(SEARCH, {"q": "walrus", "page": "2"})
+    assertContains(second, "showing 11 to 13")
+    assert len(found(client, "walrus")) == 10
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "",
+        "   ",
+        "a" * 10_000,
+        '"',
+        "'",
+        "&|!:*()",
+        "<->",
+        "!!!",
+        "or",
+        "-",
+        "'; DROP TABLE faq_entry; --",
+        "1' OR '1'='1",
+        "🚑 er 😷",
+        "er\x00room",
+        "\x00",
+        "\\",
+        "%",
+        "_",
+        "e\u0301r",
+        "ＥＲ",
+    ],
+)
+def test_bad_input_never_errors(demo_content, client, q):
+    response = client.get(SEARCH, {"q": q})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "99999999999999999999", "1.5", "\x00"])
+def test_bad_page_numbers_never_error(demo_content, client, page):
+    assert client.get(SEARCH, {"q": "er", "page": page}).status_code == 200
+
+
+def test_lone_surrogates_and_nul_are_dropped():
+    assert search_clean("\ud800er\x00 room\udfff") == "er room"
+    assert search_clean("a" * 10_000) == "a" * MAX_QUERY_LENGTH
+    assert list(search_entries(live_entries(), search_terms(search_clean("\ud83d\x00")))) == []
+
+
+def test_surrogates_in_the_raw_query_string_never_error(demo_content, client):
+    raw = quote("\ud800er", errors="surrogatepass")
+    assert client.get(f"{SEARCH}?q={raw}").status_code == 200
+
+
+def test_empty_query_shows_the_form_with_help(client):
+    response = client.get(SEARCH)
+    assertContains(response, "Type a few words about what you need")
+    assertContains(response, '<input type="search" id="search-q" name="q" value=""')
+    assert not SearchLog.objects.exists()
+
+
+def test_search_accepts_only_get(client):
+    assert client.post(SEARCH, {"q": "er"}).status_code == 405
+
+
+def test_every_search_is_counted_without_identity(demo_content, client):
+    client.get(SEARCH, {"q": "Lost   Card"}, REMOTE_ADDR="203.0.113.9")
+    client.get(SEARCH, {"q": "lost card"}, REMOTE_ADDR="203.0.113.10")
+    client.get(SEARCH, {"q": "lost card", "page": "2"})
+    row = SearchLog.objects.get()
+    assert (row.query, row.day, row.searches) == ("lost card", timezone.localdate(), 2)
+    assert (row.result_count, row.zero_result_searches) == (1, 0)
+    fields = {f.name for f in SearchLog._meta.get_fields()}
+    assert fields == {"id", "day", "query", "searches", "zero_result_searches", "result_count"}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM faq_searchlog")
+        assert "203.0.113" not in repr(cursor.fetchall())
+
+
+def test_zero_result_searches_are_counted(client):
+    client.get(SEARCH, {"q": "xylophone"})
+    client.get(SEARCH, {"q": "xylophone"})
+    row = SearchLog.objects.get(query="xylophone")
+    assert (row.searches, row.zero_result_searches, row.result_count) == (2, 2, 0)
+
+
+def test_prune_deletes_only_old_rows():
+    today = timezone.localdate()
+    for age in (400, 366, 365, 10, 0):
+        search_log_record(query=f"age {age}", result_count=1, day=today - _d(age))
+    assert search_log_prune(today=today) == 2
+    assert sorted(SearchLog.objects.values_list("query", flat=True)) == [
+        "age 0",
+        "age 10",
+        "age 365",
+    ]
+
+
+def test_prune_command_uses_the_configured_retention(settings):
+    settings.HELPCENTER_SEARCH_LOG_RETENTION_DAYS = 30
+    today = timezone.localdate()
+    search_log_record(query="old", result_count=0, day=today - _d(31))
+    search_log_record(query="recent", result_count=0, day=today - _d(30))
+    out = io.StringIO()
+    call_command("prune_search_log", stdout=out)
+    assert "Deleted 1 search counts older than 30 days." in out.getvalue()
+    assert list(SearchLog.objects.values_list("query", flat=True)) == ["recent"]
+
+
+def _d(days: int) -> datetime.timedelta:
+    return datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def boss(client):
+    user = make_user(is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def test_admin_lists_top_and_zero_result_queries_for_a_period(client, boss):
+    today = timezone.localdate()
+    search_log_record(query="flu shot", result_count=3)
+    search_log_record(query="flu shot", result_count=3)
+    search_log_record(query="dentures", result_count=0)
+    search_log_record(query="last year", result_count=0, day=today - _d(200))
+    url = reverse("admin:faq_searchlog_changelist")
+    top = client.get(url, {"period": "30"}).content.decode()
+    assert top.index("flu shot") < top.index("dentures")
+    assert "last year" not in top
+    nothing = client.get(url, {"found": "nothing", "period": "365"}).content.decode()
+    assert "dentures" in nothing and "last year" in nothing and "flu shot" not in nothing
+
+
+def test_admin_exports_totals_per_query_as_csv(client, boss):
+    today = timezone.localdate()
+    search_log_record(query="flu shot", result_count=3, day=today - _d(1))
+    search_log_record(query="flu shot", result_count=0, day=today)
+    search_log_record(query="=HYPERLINK(1)", result_count=0, day=today)
+    response = client.post(
+        reverse("admin:faq_searchlog_changelist"),
+        {
+            "action": "export_totals",
+            "_selected_action": list(SearchLog.objects.values_list("pk", flat=True)),
+        },
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Query", "Searches", "Searches that found nothing"]
+    assert rows[1][:4] == ["flu shot", "2", "1", "2"]
+    assert rows[2][0] == "'=HYPERLINK(1)"
+
+
+def test_editors_synonyms_are_normalised_in_the_admin(client, boss):
+    response = client.post(
+        reverse("admin:faq_searchsynonym_add"),
+        {
+            "term": "  E.R. ",
+            "equivalents": "Emergency  Room, emergency room,e r",
+            "is_two_way": "on",
+        },
+    )
+    assert response.status_code == 302
+    synonym = SearchSynonym.objects.get()
+    assert (synonym.term, synonym.equivalents) == ("e r", ["emergency room"])
+
+
+def test_a_synonym_that_would_never_match_is_refused_by_the_database():
+    with (
+        pytest.raises(IntegrityError, match="faq_searchsynonym_term_normalized"),
+        transaction.atomic(),
+    ):
+        SearchSynonym.objects.create(term="ER", equivalents=["emergency room"])
+    with pytest.raises(IntegrityError, match="faq_searchsynonym_has_equivalents"):
+        SearchSynonym.objects.create(term="er", equivalents=[])
+
+
+def test_new_revisions_feed_the_spelling_words_and_approval_still_works():
+    entry = make_entry(question="Is acupuncture covered?", answer="Ask your [[phone:x]] PCP.")
+    assert SearchWord.objects.filter(word="acupuncture").exists()
+    assert not SearchWord.objects.filter(word="phone").exists()
+    revision = entry.revisions.get()
+    assert revision.status == "approved"  # the workflow's updates pass the guard trigger
+    with (
+        pytest.raises(IntegrityError, match="approved revision cannot change"),
+        transaction.atomic(),
+    ):
+        EntryRevision.objects.filter(pk=revision.pk).update(question="Changed?")
+
+
+def test_query_count_does_not_grow_with_content(
+    demo_content, client, django_assert_max_num_queries
+):
+    def search(q, queries=5):
+        client.get(reverse("faq:index"))  # what the page cache looks up once per change
+        with django_assert_max_num_queries(queries):
+            return client.get(SEARCH, {"q": q})
+
+    assertContains(search("card"), "1 result for")
+    for n in range(30):
+        make_entry(question=f"Card question {n}?", answer="About your card.")
+    assertContains(search("card"), "31 results")
+    assertContains(search("xylophone"), "No results")
+    # No answer with every word: one more count, for answers with some of them.
+    assertContains(search("how do i get a new card", 6), "No answer has all of your words")
+    assertContains(search("xylophone zither", 6), "No results")
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    q=st.text(
+        alphabet=st.characters(codec=None, exclude_categories=()),
+        max_size=300,
+    )
+    | st.text(alphabet=st.sampled_from("\x00\ud800\udfff\"'&|!:*()<>-_%\\ erpcard"), max_size=50),
+    page=st.none() | st.text(max_size=5),
+)
+def test_any_text_gets_a_page(demo_content, client, q, page):
+    params = f"q={quote(q, safe='', errors='surrogatepass')}"
+    if page is not None:
+        params += f"&page={quote(page, safe='', errors='surrogatepass')}"
+    assert client.get(f"{SEARCH}?{params}").status_code == 200
+
+
+def test_a_very_broad_search_says_there_are_more(client, monkeypatch):
+    monkeypatch.setattr("faq.search.MAX_RESULTS", 5)
+    monkeypatch.setattr("faq.views.MAX_RESULTS", 5)
+    for n in range(7):
+        make_entry(question=f"Otter question {n}?", answer="Otters.")
+    response = client.get(SEARCH, {"q": "otter"})
+    assertContains(response, "More than 5 results for “otter”.")
+    assert SearchLog.objects.get().result_count == 6
