@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Func, OuterRef, Subquery, Value
+from django.db.models import Func, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Concat
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -24,7 +24,13 @@ from faq.approvals import (
 )
 from faq.cache import public_content_changed
 from faq.diffs import revision_diff
-from faq.forms import AsOfForm, ContactNumberAdminForm, EntryAdminForm, ReviewForm
+from faq.forms import (
+    AsOfForm,
+    ContactNumberAdminForm,
+    EntryAdminForm,
+    ReviewForm,
+    SearchPeriodForm,
+)
 from faq.models import (
     Approval,
     AuditEvent,
@@ -38,7 +44,7 @@ from faq.models import (
     Status,
 )
 from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
-from faq.search import search_log_csv, search_log_totals
+from faq.search import search_log_csv, search_log_totals, search_log_zero_result_totals
 from faq.tokens import answers_using, phone_token, use_state
 
 
@@ -622,6 +628,8 @@ class SearchLogAdmin(admin.ModelAdmin):
     ordering = ["-searches", "query"]
     list_per_page = 50
     actions = ["export_totals"]
+    change_list_template = "admin/faq/searchlog_change_list.html"
+    report_rows = 25
 
     def has_add_permission(self, request):
         return False
@@ -636,3 +644,44 @@ class SearchLogAdmin(admin.ModelAdmin):
     def export_totals(self, request, queryset):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return search_log_csv(search_log_totals(queryset), filename=f"searches-{stamp}.csv")
+
+    def get_urls(self):
+        return [
+            path("report/", self.admin_site.admin_view(self.report_view), name="faq_search_report"),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request):
+        """Top queries and queries that found nothing, totalled over a chosen period."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = SearchPeriodForm(request.GET)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "What members searched for",
+            "form": form,
+        }
+        if not form.is_valid():
+            return TemplateResponse(request, "admin/faq/search_report.html", context, status=400)
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        rows = SearchLog.objects.filter(day__range=(start, end))
+        top, zero = search_log_totals(rows), search_log_zero_result_totals(rows)
+        kind = request.GET.get("format")
+        if kind in ("top", "zero"):
+            name = "searches" if kind == "top" else "searches-that-found-nothing"
+            return search_log_csv(
+                top if kind == "top" else zero, filename=f"{name}-{start:%Y%m%d}-{end:%Y%m%d}.csv"
+            )
+        summary = rows.aggregate(
+            searches=Sum("searches", default=0),
+            zero_result_searches=Sum("zero_result_searches", default=0),
+        )
+        context.update(
+            top=top[: self.report_rows],
+            zero=zero[: self.report_rows],
+            summary=summary,
+            period=urlencode({"start": start.isoformat(), "end": end.isoformat()}),
+            report_rows=self.report_rows,
+        )
+        return TemplateResponse(request, "admin/faq/search_report.html", context)

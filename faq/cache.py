@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "helpcenter_public"
 SEQUENCE = "faq_public_generation"
-UNCACHED_PREFIXES = ("/admin/", "/healthz", "/readyz")
+# Search results are counted per search, so each one must reach the view.
+UNCACHED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/search/")
 
 NEXT_TRANSITION_SQL = """
 SELECT min(moment) FROM (

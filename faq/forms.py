@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -236,3 +238,28 @@ class AsOfForm(forms.Form):
         if at > timezone.now():
             raise ValidationError("Choose a moment in the past: the future has not been served.")
         return at
+
+
+class SearchPeriodForm(forms.Form):
+    """The period of the search report: the last 30 days unless the reviewer picks dates."""
+
+    DEFAULT_DAYS = 30
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data=None, **kwargs):
+        today = timezone.localdate()
+        if not data or not ({"start", "end"} & set(data)):
+            data = {
+                "start": today - datetime.timedelta(days=self.DEFAULT_DAYS - 1),
+                "end": today,
+            }
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise ValidationError("The period must start on or before the day it ends.")
+        return cleaned

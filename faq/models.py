@@ -503,7 +503,7 @@ class SearchSynonym(models.Model):
 class SearchWord(models.Model):
     """A word that questions or answers use: members' misspellings are matched against these.
 
-    A database trigger (migration 0006_search) adds the words of every new revision, whatever
+    A database trigger (migration 0005_search) adds the words of every new revision, whatever
     saved it. A word here never makes anything findable: results only come from live content.
     """
 

@@ -359,6 +359,15 @@ def search_log_totals(rows: QuerySet[SearchLog]) -> QuerySet:
     )
 
 
+def search_log_zero_result_totals(rows: QuerySet[SearchLog]) -> QuerySet:
+    """Queries that found nothing at least once in the rows, most such searches first."""
+    return (
+        search_log_totals(rows)
+        .filter(total_zero_result_searches__gt=0)
+        .order_by("-total_zero_result_searches", "-total_searches", "query")
+    )
+
+
 def _cell(value) -> str:
     """Members typed these: a leading =, +, - or @ would make a spreadsheet run a formula."""
     text = str(value)

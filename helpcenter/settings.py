@@ -142,6 +142,10 @@ else:
 HELPCENTER_PAGE_CACHE_SECONDS = int(os.environ.get("HELPCENTER_PAGE_CACHE_SECONDS", "3600"))
 # Each process follows other processes' changes on a LISTEN connection of its own.
 HELPCENTER_PAGE_CACHE_LISTEN = env_bool("HELPCENTER_PAGE_CACHE_LISTEN", True)
+# Per-day search counts older than this are deleted by `manage.py prune_search_log`.
+HELPCENTER_SEARCH_LOG_RETENTION_DAYS = int(
+    os.environ.get("HELPCENTER_SEARCH_LOG_RETENTION_DAYS", "365")
+)
 
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username and address is refused before any password is checked.

@@ -369,6 +369,73 @@ def test_admin_exports_totals_per_query_as_csv(client, boss):
     assert rows[2][0] == "'=HYPERLINK(1)"
 
 
+def _squeeze(response) -> str:
+    return re.sub(r">\s+<", "><", response.content.decode())
+
+
+def test_search_report_totals_top_and_zero_result_queries_over_the_period(client, boss):
+    today = timezone.localdate()
+    for day in (today, today - _d(3), today - _d(29)):
+        search_log_record(query="flu shot", result_count=3, day=day)
+    search_log_record(query="dentures", result_count=0, day=today)
+    search_log_record(query="dentures", result_count=0, day=today - _d(1))
+    search_log_record(query="transport", result_count=0, day=today - _d(2))
+    search_log_record(query="transport", result_count=4, day=today)
+    search_log_record(query="too old", result_count=0, day=today - _d(30))
+    url = reverse("admin:faq_search_report")
+
+    page = _squeeze(client.get(url))  # the last 30 days unless dates are chosen
+    top = page[page.index('id="top-queries"') : page.index('id="zero-result-queries"')]
+    zero = page[page.index('id="zero-result-queries"') :]
+    assert top.index("flu shot") < top.index("dentures") < top.index("transport")
+    assert re.search(r"flu shot</td><td>3</td><td>0</td><td>3</td>", top)
+    assert re.search(r"dentures</td><td>2</td><td>2</td><td>2</td>", top)
+    assert "too old" not in page
+    assert "flu shot" not in zero
+    assert zero.index("dentures") < zero.index("transport")
+    assert re.search(r"transport</td><td>2</td><td>1</td>", zero)
+    assert "7 searches from" in page and "3 found nothing" in page
+
+    narrow = client.get(url, {"start": today.isoformat(), "end": today.isoformat()})
+    assert re.search(r"flu shot</td><td>1</td>", _squeeze(narrow))
+
+    exported = client.get(
+        url, {"start": (today - _d(60)).isoformat(), "end": today.isoformat(), "format": "zero"}
+    )
+    rows = list(csv.reader(io.StringIO(exported.content.decode())))
+    assert [row[:3] for row in rows[1:]] == [
+        ["dentures", "2", "2"],
+        ["transport", "2", "1"],
+        ["too old", "1", "1"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"start": "2026-02-30", "end": "2026-03-01"}, "Enter a valid date."),
+        ({"start": "2026-03-02", "end": "2026-03-01"}, "must start on or before"),
+        ({"start": "'; DROP TABLE faq_searchlog; --", "end": ""}, "This field is required."),
+    ],
+)
+def test_search_report_explains_a_bad_period(client, boss, params, message):
+    response = client.get(reverse("admin:faq_search_report"), params)
+    assert response.status_code == 400
+    assertContains(response, message, status_code=400)
+
+
+def test_editors_and_reviewers_read_search_counts_and_editors_keep_synonyms(client):
+    search_log_record(query="dentures", result_count=0)
+    for role in ("editor", "reviewer"):
+        client.force_login(make_user(role=role))
+        assertContains(client.get(reverse("admin:faq_search_report")), "dentures")
+        assert client.get(reverse("admin:faq_searchlog_changelist")).status_code == 200
+        can_add = client.get(reverse("admin:faq_searchsynonym_add")).status_code
+        assert can_add == (200 if role == "editor" else 403)
+    client.force_login(make_user())  # staff without a role
+    assert client.get(reverse("admin:faq_search_report")).status_code == 403
+
+
 def test_editors_synonyms_are_normalised_in_the_admin(client, boss):
     response = client.post(
         reverse("admin:faq_searchsynonym_add"),

@@ -4,7 +4,7 @@ from faq.roles import ROLES, roles_sync
 
 
 def create_roles(apps, schema_editor):
-    roles_sync(apps)
+    roles_sync(apps, strict=False)
 
 
 def remove_roles(apps, schema_editor):

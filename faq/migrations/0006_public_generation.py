@@ -4,7 +4,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     """The generation of public content that cached pages are keyed on (see faq/cache.py)."""
 
-    dependencies = [("faq", "0006_search")]
+    dependencies = [("faq", "0005_search")]
 
     operations = [
         migrations.RunSQL(

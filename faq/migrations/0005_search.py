@@ -68,7 +68,7 @@ DROP FUNCTION faq_searchword_collect();
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("faq", "0005_member_experience"),
+        ("faq", "0004_member_experience"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
