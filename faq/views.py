@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
@@ -87,21 +87,51 @@ class HomeView(PublicPageMixin, TemplateView):
         return super().get_context_data(sections=sections, page_revisions=revisions, **kwargs)
 
 
+CATEGORY_QUESTIONS_PER_PAGE = 25
+MAX_PAGE_NUMBER = 100_000
+
+
+def page_number(raw: str | None) -> int:
+    """A page number from the address; anything that is not one means the first page."""
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE_NUMBER)
+
+
 class CategoryView(PublicPageMixin, DetailView):
+    """A category's questions, CATEGORY_QUESTIONS_PER_PAGE at a time, in one query: the
+    window count gives the total along with the page."""
+
     template_name = "faq/category.html"
     context_object_name = "category"
+    per_page = CATEGORY_QUESTIONS_PER_PAGE
 
-    def get_object(self, queryset=None):
+    def get(self, request, *args, **kwargs):
+        revisions = live_entries(self.at).filter(entry__category__slug=self.kwargs["slug"])
+        number = page_number(request.GET.get("page"))
+        start = (number - 1) * self.per_page
         self.revisions = list(
-            live_entries(self.at).filter(entry__category__slug=self.kwargs["slug"])
+            revisions.annotate(in_category=Window(Count("pk")))[start : start + self.per_page]
         )
         if not self.revisions:
-            raise Http404("No category with published questions here.")
+            total = revisions.count() if number > 1 else 0
+            if not total:
+                raise Http404("No category with published questions here.")
+            query = request.GET.copy()
+            query["page"] = Paginator(range(total), self.per_page).num_pages
+            return redirect(f"{request.path}?{query.urlencode()}")
+        self.page = Paginator(range(self.revisions[0].in_category), self.per_page).page(number)
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
         return self.revisions[0].entry.category
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             revisions=self.revisions,
+            page=self.page,
             page_revisions=self.revisions,
             page_answers=self.revisions,
             **kwargs,

@@ -115,3 +115,44 @@ def test_home_shows_the_first_questions_of_a_large_category_and_links_to_the_res
     shown = [e for e in entries if e.get_absolute_url() in body]
     assert shown == entries[:HOME_QUESTIONS_PER_CATEGORY]
     assert f"See all {HOME_QUESTIONS_PER_CATEGORY + 3} questions" in body
+
+
+def test_a_large_category_is_shown_a_page_at_a_time(client):
+    from faq.views import CATEGORY_QUESTIONS_PER_PAGE as per_page
+
+    category = make_category(name="Pharmacy", slug="pharmacy")
+    entries = [make_entry(category=category, position=n) for n in range(per_page + 5)]
+    url = category.get_absolute_url()
+
+    first = client.get(url).content.decode()
+    assert [e for e in entries if e.get_absolute_url() in first] == entries[:per_page]
+    assert "Page 1 of 2" in first and 'href="?page=2" rel="next"' in first
+    assert 'rel="prev"' not in first
+    assert f'<link rel="canonical" href="http://testserver{url}">' in first
+
+    second = client.get(url, {"page": 2})
+    body = second.content.decode()
+    assert [e for e in entries if e.get_absolute_url() in body] == entries[per_page:]
+    assertContains(second, "<title>Pharmacy (page 2 of 2) |")
+    assertContains(second, f'<link rel="canonical" href="http://testserver{url}?page=2">')
+    assertContains(second, 'href="?page=1" rel="prev"')
+    assertNotContains(second, 'rel="next"')
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-3", "", "1.5", "9" * 40])
+def test_a_page_number_that_is_not_one_shows_the_first_or_last_page(client, page):
+    category = make_category(slug="dental")
+    entry = make_entry(category=category)
+    response = client.get(category.get_absolute_url(), {"page": page}, follow=True)
+    assert response.status_code == 200
+    assertContains(response, entry.get_absolute_url())
+
+
+def test_a_page_past_the_end_leads_to_the_last_page(client):
+    category = make_category(slug="vision")
+    make_entry(category=category)
+    response = client.get(category.get_absolute_url(), {"page": 7})
+    assert response.status_code == 302
+    assert response["Location"] == f"{category.get_absolute_url()}?page=1"
+    missing = client.get("/topics/no-such-topic/", {"page": 7})
+    assert missing.status_code == 404
