@@ -25,8 +25,10 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "helpcenter_public"
 SEQUENCE = "faq_public_generation"
+MARK = "faq_public_generation_mark"  # the latest generation, committed with its content
+NON_PUBLIC_PREFIXES = ("/admin/", "/healthz", "/readyz")
 # Search results are counted per search, so each one must reach the view.
-UNCACHED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/search/")
+UNCACHED_PREFIXES = (*NON_PUBLIC_PREFIXES, "/search/")
 
 NEXT_TRANSITION_SQL = """
 SELECT min(moment) FROM (
@@ -53,11 +55,17 @@ class _Generation:
         self.next_transition: datetime.datetime | None = None
         self.transition_for: int | None = None
         self.listener: threading.Thread | None = None
+        # The newest generation known to be committed: from notifications, which Postgres
+        # delivers only on commit. A read replica is current once it has replayed this.
+        self.committed: int | None = None
+        self.listening = False
 
-    def seen(self, value: int) -> None:
+    def seen(self, value: int, *, committed: bool = False) -> None:
         with self.lock:
             if self.value is None or value > self.value:
                 self.value = value
+            if committed and (self.committed is None or value > self.committed):
+                self.committed = value
 
 
 _generation = _Generation()
@@ -75,7 +83,9 @@ def public_content_changed() -> None:
 
 def _advance() -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(%s)", [SEQUENCE])
+        cursor.execute(
+            f"UPDATE {MARK} SET value = greatest(value, nextval(%s)) RETURNING value", [SEQUENCE]
+        )
         value = cursor.fetchone()[0]
         cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(value)])
     _generation.seen(value)
@@ -109,6 +119,24 @@ def page_key_prefix() -> str:
     return f"{_generation.value}:{upcoming.timestamp() if upcoming else '-'}"
 
 
+def generation_cached(name: str, parts: tuple, compute):
+    """compute() once per generation of public content for the same parts (a search's words,
+    say), kept as long as pages are; computed afresh when the generation cannot be read."""
+    if settings.HELPCENTER_PAGE_CACHE_SECONDS <= 0:
+        return compute()
+    start_listener()
+    try:
+        prefix = page_key_prefix()
+    except DatabaseError:
+        return compute()
+    key = f"{name}:{prefix}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.HELPCENTER_PAGE_CACHE_SECONDS)
+    return value
+
+
 def start_listener() -> None:
     """Follow other processes' changes: one daemon thread per process, started once."""
     with _generation.lock:
@@ -131,21 +159,44 @@ def _listen_forever(params: dict) -> None:
                 conn.execute(f"LISTEN {CHANNEL}")
                 # Catch up on whatever changed while this connection was away.
                 _generation.seen(conn.execute(f"SELECT last_value FROM {SEQUENCE}").fetchone()[0])
+                _generation.seen(
+                    conn.execute(f"SELECT value FROM {MARK}").fetchone()[0], committed=True
+                )
+                _generation.listening = True
                 for notify in conn.notifies():
-                    _generation.seen(int(notify.payload))
+                    _generation.seen(int(notify.payload), committed=True)
         except Exception as error:  # keep listening through database restarts
+            _generation.listening = False
             logger.warning("public cache listener reconnecting: %s", error)
             time.sleep(1)
+
+
+def member_request(request) -> bool:
+    """A member reading public pages: no session (staff may see other things), no as-of."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path.startswith(NON_PUBLIC_PREFIXES)
+        and "as_of" not in request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def committed_generation() -> int:
+    """The newest generation committed on the primary database: what a replica must have."""
+    if _generation.listening and _generation.committed is not None:
+        return _generation.committed
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {MARK}")
+        value = cursor.fetchone()[0]
+    _generation.seen(value, committed=True)
+    return value
 
 
 def _cacheable_request(request) -> bool:
     return (
         settings.HELPCENTER_PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
+        and member_request(request)
         and not request.path.startswith(UNCACHED_PREFIXES)
-        and "as_of" not in request.GET
-        # Staff browsing with a session may see other things; members carry no cookie.
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
 
 

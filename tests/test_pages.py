@@ -100,7 +100,9 @@ def test_query_count_does_not_grow_with_content(client, django_assert_max_num_qu
         entry.get_absolute_url(),
         reverse("faq:contact"),
     ):
-        with django_assert_max_num_queries(3):
+        # On a cache miss: the content generation (once per change), the page's content,
+        # the contact numbers; the home page ranks ids first and reads their rows second.
+        with django_assert_max_num_queries(4):
             assert client.get(url).status_code == 200
 
 

@@ -108,14 +108,14 @@ def static_root(tmp_path_factory):
     return root
 
 
-def database_url_for_tests() -> str:
+def database_url_for_tests(name: str | None = None) -> str:
     params = connection.get_connection_params()
     user = urllib.parse.quote(params.get("user") or "")
     password = urllib.parse.quote(params.get("password") or "")
     host, port = params.get("host") or "", params.get("port") or 5432
-    name = params["dbname"]
+    name = name or params["dbname"]
     if host.startswith("/"):
-        return f"postgresql://{user}:{password}@/{name}?host={urllib.parse.quote(host)}"
+        return f"postgresql://{user}:{password}@/{name}?host={urllib.parse.quote(host, safe='')}"
     return f"postgresql://{user}:{password}@{host}:{port}/{name}"
 
 
@@ -223,5 +223,91 @@ def test_database_outage_gives_members_the_number_and_recovers_by_itself(
         recovered = wait_until(lambda: server.get("/contact/")[0] == 200, 10, 0.2)
         assert recovered, "the site did not recover without a restart"
         assert server.get("/readyz")[0] == 200
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def replica_database(demo_content, static_root):
+    """A database standing in for a streaming replica, with the same demo content: on one
+    machine, what the test controls is what the replica holds and how far it has replayed."""
+    import psycopg
+
+    name = f"{connection.settings_dict['NAME']}_replica"
+    params = {k: v for k, v in connection.get_connection_params().items()
+              if k not in ("cursor_factory", "context", "dbname")}  # fmt: skip
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = database_url_for_tests(name)
+    env = production_env(url, static_root)
+    for command in (["migrate", "--noinput", "-v0"], ["load_demo_content"]):
+        result = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    replica = psycopg.connect(**params, dbname=name, autocommit=True)
+    replica.url = url
+    yield replica
+    replica.close()
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _primary_mark() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM faq_public_generation_mark")
+        return cursor.fetchone()[0]
+
+
+def _mark(cursor_owner) -> int:
+    return cursor_owner.execute("SELECT value FROM faq_public_generation_mark").fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_members_read_from_a_replica_only_once_it_has_caught_up(replica_database, static_root):
+    from django.db import transaction
+
+    from faq.cache import public_content_changed
+
+    # What only the replica holds: the ID card question withdrawn. It has replayed
+    # everything the primary committed.
+    replica_database.execute(
+        "UPDATE faq_entry SET withdrawn_at = now() WHERE slug = 'lost-member-id-card'"
+    )
+    replica_database.execute("UPDATE faq_public_generation_mark SET value = %s", [_primary_mark()])
+    env = production_env(database_url_for_tests(), static_root,
+                         DATABASE_REPLICA_URL=replica_database.url,
+                         HELPCENTER_PAGE_CACHE_SECONDS="0")  # fmt: skip
+    server = AppServer(env)
+    try:
+        path = "/questions/lost-member-id-card/"
+        assert server.get(path)[0] == 404, "a member's read did not go to the replica"
+        assert "lost-member-id-card" not in server.get("/topics/your-membership/")[2]
+
+        with transaction.atomic():  # a change on the primary the replica has not replayed
+            public_content_changed()
+        assert wait_until(lambda: server.get(path)[0] == 200, 5), "read a lagging replica"
+
+        primary_mark = _primary_mark()
+        assert _mark(replica_database) < primary_mark
+        replica_database.execute(
+            "UPDATE faq_public_generation_mark SET value = %s", [primary_mark]
+        )  # the replica has replayed it
+        assert server.get(path)[0] == 404
+    finally:
+        server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_members_are_served_from_the_primary_when_the_replica_is_down(demo_content, static_root):
+    env = production_env(database_url_for_tests(), static_root,
+                         DATABASE_REPLICA_URL=f"postgresql://nobody@127.0.0.1:{free_port()}/x",
+                         HELPCENTER_PAGE_CACHE_SECONDS="0")  # fmt: skip
+    server = AppServer(env)
+    try:
+        for path in ("/", "/questions/lost-member-id-card/", "/search/?q=card"):
+            status, _, body = server.get(path)
+            assert status == 200, path
+        assert "1-800-322-6027" in body
     finally:
         server.stop()

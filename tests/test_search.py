@@ -521,3 +521,36 @@ def test_a_very_broad_search_says_there_are_more(client, monkeypatch):
     response = client.get(SEARCH, {"q": "otter"})
     assertContains(response, "More than 5 results for “otter”.")
     assert SearchLog.objects.get().result_count == 6
+
+
+def test_a_repeated_search_reuses_its_hits_until_content_changes(
+    demo_content, client, django_assert_num_queries
+):
+    from faq.models import Entry
+
+    client.get(SEARCH, {"q": "lost card"})  # the first search for these words finds the hits
+    # Again: synonyms, the page's rows, the count and the header's number; not the hits.
+    with django_assert_num_queries(4) as queries:
+        response = client.get(SEARCH, {"q": "lost card"})
+    assert not any("ts_rank" in q["sql"] for q in queries.captured_queries)
+    assert SearchLog.objects.get(query="lost card").searches == 2
+    assertContains(response, "1 result for")
+
+    entry = Entry.objects.get(slug="what-is-a-pcp")
+    publish(add_revision(entry, answer="Bring your card if it is lost or stolen."))
+    assertContains(client.get(SEARCH, {"q": "lost card"}), "2 results for")
+
+
+def test_a_past_moment_is_never_served_from_the_search_cache(demo_content, client):
+    from faq.models import Entry
+
+    reviewer = make_user(role="reviewer")
+    client.force_login(reviewer)
+    before = timezone.now()
+    client.get(SEARCH, {"q": "lost card"})
+    entry = Entry.objects.get(slug="what-is-a-pcp")
+    publish(add_revision(entry, answer="Bring your card if it is lost or stolen."))
+    now = client.get(SEARCH, {"q": "lost card"})
+    then = client.get(SEARCH, {"q": "lost card", "as_of": before.isoformat()})
+    assertContains(now, "2 results for")
+    assertContains(then, "1 result for")

@@ -153,7 +153,8 @@ class Command(BaseCommand):
             "from faq.views import live_entries; r = live_entries().last(); "
             "print(r.entry.category.get_absolute_url()); print(r.get_absolute_url())"
         )
-        category, question = self.run_manage(env, "shell", "-c", code).split()
+        output = self.run_manage(env, "shell", "--no-imports", "-c", code)
+        category, question = output.split()[-2:]
         return {
             "bare": "/healthz",
             "static": "/static/bench-twin.html",
