@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint check-deploy lock clean serve bench
+.PHONY: run test lint check-deploy lock clean serve bench screenshots
 WORKERS ?= 2
 THREADS ?= 4
 
@@ -37,14 +37,21 @@ run: $(VENV)/.run-deps
 serve: $(VENV)/.run-deps
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py migrate --noinput
-	$(VENV)/bin/gunicorn helpcenter.wsgi:application --bind $(HOST):$(PORT) \
-		--workers $(WORKERS) --threads $(THREADS) --no-control-socket --access-logfile -
+	$(VENV)/bin/granian --interface wsgi helpcenter.wsgi:application --host $(HOST) \
+		--port $(PORT) --workers $(WORKERS) --blocking-threads $(THREADS) \
+		--respawn-failed-workers --access-log
 
 # Load test of the production servers on 10,000 questions; writes docs/benchmarks.md.
 bench: $(VENV)/.dev-deps
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
 		|| { echo "bench needs wrk: apt-get install wrk"; exit 1; }
 	$(PY) manage.py bench_pages
+
+# Screenshots of the demo content for docs/screenshots (needs Chromium: apt-get install chromium).
+screenshots: $(VENV)/.dev-deps
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_content --if-empty
+	$(PY) manage.py screenshots
 
 test: $(VENV)/.dev-deps
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -42,14 +43,14 @@ def production_env(database_url: str, static_root: Path, **extra) -> dict:
     }
 
 
-def fetch(url: str, timeout: float = 10) -> tuple[int, dict, str]:
+def fetch(url: str, timeout: float = 10) -> tuple[int, Message, str]:
     # Behind a load balancer every app server sees the public host name, not its own port.
     request = urllib.request.Request(url, headers={"Host": "localhost"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers), response.read().decode()
+            return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
+        return error.code, error.headers, error.read().decode()
 
 
 def wait_until(condition, seconds: float, step: float = 0.05):
@@ -62,15 +63,15 @@ def wait_until(condition, seconds: float, step: float = 0.05):
 
 
 class AppServer:
-    """One gunicorn process serving the project, as `make serve` runs it."""
+    """One granian process serving the project, as `make serve` runs it."""
 
     def __init__(self, env: dict):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "helpcenter.wsgi:application",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4",
-             "--no-control-socket"],
+            [sys.executable, "-m", "granian", "--interface", "wsgi",
+             "helpcenter.wsgi:application", "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", "1", "--blocking-threads", "4"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -83,7 +84,7 @@ class AppServer:
 
         if not wait_until(up, 30, 0.1):
             self.stop()
-            raise RuntimeError(f"gunicorn did not start: {self.process.stderr.read().decode()}")
+            raise RuntimeError(f"granian did not start: {self.process.stderr.read().decode()}")
 
     def get(self, path: str):
         return fetch(self.url + path)

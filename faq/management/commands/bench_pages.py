@@ -94,7 +94,7 @@ class Command(BaseCommand):
             self.run_manage(env, "bench_seed", f"--entries={entries}")
             self.run_manage(env, "collectstatic", "--noinput", "-v0")
             paths = self.pick_paths(env)
-            self.write_static_twin(static_root, paths["home"])
+            self.write_static_twin(env, static_root, paths["home"])
             results = []
             for server in servers.split(","):
                 for cache in ("cached", "uncached"):
@@ -164,18 +164,15 @@ class Command(BaseCommand):
             "search": "/search/?q=prescription+refill",
         }
 
-    def write_static_twin(self, static_root: Path, home: str) -> None:
+    def write_static_twin(self, env: dict, static_root: Path, home: str) -> None:
         """A static file as large as the home page: what serving those bytes costs at best."""
-        self.twin_size = 0
-        with self.server("gunicorn", "cached", self.env_cache) as base:
-            body = urllib.request.urlopen(base + home, timeout=30).read()
+        with _Server("gunicorn", "cached", env) as base:
+            response = urllib.request.urlopen(base + home, timeout=30)
+            body = response.read()
+        if response.status != 200 or b'class="qa' not in body and b"<h1" not in body:
+            raise CommandError(f"the home page did not render: {response.status}")
         self.twin_size = len(body)
         (static_root / "bench-twin.html").write_bytes(b"x" * len(body))
-
-    env_cache: dict = {}
-
-    def server(self, name: str, cache: str, env: dict):
-        return _Server(name, cache, env or self.env_cache)
 
     def measure(self, server: str, cache: str, env: dict, paths: dict) -> list[Result]:
         results = []
