@@ -23,6 +23,7 @@ from faq.approvals import (
     revision_submit,
 )
 from faq.cache import public_content_changed
+from faq.contacts import live_contacts
 from faq.diffs import revision_diff
 from faq.forms import (
     AsOfForm,
@@ -45,7 +46,7 @@ from faq.models import (
 )
 from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
 from faq.search import search_log_csv, search_log_totals, search_log_zero_result_totals
-from faq.tokens import answers_using, phone_token, use_state
+from faq.tokens import answers_using, expand_phone_tokens, phone_token, use_state
 
 
 def _local(moment):
@@ -202,7 +203,9 @@ class EntryAdmin(RevisedContentAdmin):
         return obj.newest_title or obj.slug
 
     def preview(self, revision):
-        return format_html("<strong>{}</strong>{}", revision.question, revision.answer_markup)
+        # As members read it: the tokens become today's numbers.
+        answer = expand_phone_tokens(revision.answer_html, live_contacts())
+        return format_html("<strong>{}</strong>{}", revision.question, answer)
 
 
 @admin.register(ContactNumber)

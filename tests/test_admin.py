@@ -80,6 +80,17 @@ def test_editor_saving_creates_a_draft_and_members_keep_the_old_words(client, ed
     assertContains(client.get(entry.get_absolute_url()), "Old words.")
 
 
+def test_members_see_now_shows_the_live_numbers_not_tokens(client, editor):
+    from tests.factories import make_contact
+
+    make_contact(key="member-services", number="+18003226027")
+    entry = make_entry(answer="Call [[phone:member-services]] today.")
+    response = signed_in(client, editor).get(change_url(entry))
+    assertContains(response, 'href="tel:+18003226027"')
+    preview = response.content.decode().split("Members see now", 1)[1].split("History", 1)[0]
+    assert "[[phone:" not in preview
+
+
 def test_editor_can_save_and_submit_in_one_step(client, editor):
     entry = make_entry()
     data = entry_form(entry, answer="New words.", _submit="Save and submit for review")
