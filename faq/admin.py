@@ -164,8 +164,12 @@ class RevisedContentAdmin(admin.ModelAdmin):
                 "is approved.",
             )
         if "_submit" in request.POST and form.latest.status in (Status.DRAFT, Status.REJECTED):
-            revision_submit(revision=form.latest, by=request.user)
-            messages.info(request, "Submitted for review.")
+            try:
+                revision_submit(revision=form.latest, by=request.user)
+            except ValidationError as error:  # the draft is saved; say why it was not sent
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.info(request, "Submitted for review.")
 
     @admin.action(
         description="Withdraw selected (members stop seeing them)", permissions=["change"]

@@ -18,7 +18,7 @@ from faq.models import (
     Revision,
     Status,
 )
-from faq.tokens import answers_using, phone_token, use_state
+from faq.tokens import answers_using, phone_token, unknown_phone_tokens, use_state
 
 
 def _record(revision: Revision, action: str, *, by, at: datetime, comment: str = "") -> AuditEvent:
@@ -51,6 +51,14 @@ def revision_submit(*, revision: Revision, by, at: datetime | None = None) -> Re
             f"Only a draft or a rejected revision can be submitted, not one "
             f"that is {revision.get_status_display().lower()}."
         )
+    if isinstance(revision, EntryRevision):
+        # A number may have been withdrawn since this draft was written.
+        keys = ContactNumber.objects.current(at).values_list("key", flat=True)
+        if unknown := unknown_phone_tokens(revision.answer, keys):
+            raise ValidationError(
+                f"This answer names {', '.join(dict.fromkeys(unknown))}, which no current "
+                "contact number has any more. Edit the answer, then submit it."
+            )
     revision.status = Status.SUBMITTED
     revision.submitted_at = at
     revision.save(update_fields=["status", "submitted_at"])

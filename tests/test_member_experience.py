@@ -13,7 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from faq.approvals import item_withdraw, revision_submit
 from faq.forms import EntryAdminForm
-from faq.models import Category, ContactNumber, ContactPurpose, Entry, EntryRevision
+from faq.models import Category, ContactNumber, ContactPurpose, Entry, EntryRevision, Status
 from faq.tokens import expand_phone_tokens
 from tests.factories import (
     add_revision,
@@ -229,6 +229,15 @@ def test_a_number_no_answer_uses_any_more_can_be_withdrawn(nurse_line):
     item_withdraw(item=nurse_line, by=None)
     nurse_line.refresh_from_db()
     assert nurse_line.withdrawn_at is not None
+
+
+def test_a_draft_naming_a_number_withdrawn_since_cannot_be_submitted(nurse_line):
+    draft = make_entry(answer="A draft: [[phone:nurse-line]].", live=False).revisions.get()
+    item_withdraw(item=nurse_line, by=None)
+    with pytest.raises(ValidationError, match=r"names \[\[phone:nurse-line\]\], which no"):
+        revision_submit(revision=draft, by=None)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
 
 
 def test_the_admin_withdraw_action_says_where_a_number_is_used(client, nurse_line):
