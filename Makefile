@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint check-deploy lock clean serve bench screenshots
+.PHONY: run test lint check-deploy lock clean serve bench screenshots messages
 WORKERS ?= 2
 THREADS ?= 4
 
@@ -46,6 +46,12 @@ bench: $(VENV)/.dev-deps
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
 		|| { echo "bench needs wrk: apt-get install wrk"; exit 1; }
 	$(PY) manage.py bench_pages
+
+# Members' interface in Spanish: collect the strings, then compile after translating.
+messages: $(VENV)/.dev-deps
+	$(PY) manage.py makemessages -l es --no-location --ignore ".venv/*" --ignore "var/*" \
+		--ignore "tests/*" --ignore "staticfiles/*"
+	$(PY) manage.py compilemessages -l es --ignore ".venv/*"
 
 # Screenshots of the demo content for docs/screenshots (needs Chromium: apt-get install chromium).
 screenshots: $(VENV)/.dev-deps

@@ -192,11 +192,19 @@ def committed_generation() -> int:
     return value
 
 
+def _without_language(path: str) -> str:
+    """/es/search/ → /search/: members' pages carry their language in the address."""
+    for code, _ in settings.LANGUAGES:
+        if path.startswith(f"/{code}/"):
+            return path[len(code) + 1 :]
+    return path
+
+
 def _cacheable_request(request) -> bool:
     return (
         settings.HELPCENTER_PAGE_CACHE_SECONDS > 0
         and member_request(request)
-        and not request.path.startswith(UNCACHED_PREFIXES)
+        and not _without_language(request.path).startswith(UNCACHED_PREFIXES)
     )
 
 

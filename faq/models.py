@@ -13,6 +13,7 @@ from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from faq.markup import render_markdown
 from faq.phones import display_phone, tel_href
@@ -309,10 +310,10 @@ class EntryRevision(Revision):
 class ContactPurpose(models.TextChoices):
     """What a number is for: the contact page groups numbers under these, in this order."""
 
-    MEMBER_SERVICES = "member_services", "Questions about your plan and care"
-    ENROLLMENT = "enrollment", "Enrolling or changing health plans"
-    EMERGENCY = "emergency", "Emergencies"
-    OTHER = "other", "Other numbers"
+    MEMBER_SERVICES = "member_services", _("Questions about your plan and care")
+    ENROLLMENT = "enrollment", _("Enrolling or changing health plans")
+    EMERGENCY = "emergency", _("Emergencies")
+    OTHER = "other", _("Other numbers")
 
 
 class ContactNumberQuerySet(models.QuerySet):

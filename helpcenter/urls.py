@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -20,7 +21,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
-    path("", include("faq.urls")),
+    *i18n_patterns(path("", include("faq.urls")), prefix_default_language=False),
 ]
 
 handler500 = "faq.views.server_error"

@@ -168,7 +168,8 @@ INJECTED = """async () => {
     }
   }
   const unexpected = "iframe, frame, frameset, object, embed, applet, base, math, marquee, xmp, "
-    + "style, template, meta[http-equiv], link:not([rel=stylesheet]):not([rel=canonical])";
+    + "style, template, meta[http-equiv], "
+    + "link:not([rel=stylesheet]):not([rel=canonical]):not([rel=alternate])";
   for (const el of document.querySelectorAll(unexpected)) found.push(`<${el.localName}>`);
   for (const el of document.querySelectorAll('script[type="application/ld+json"]')) {
     try { JSON.parse(el.textContent); } catch (e) { found.push("broken JSON-LD"); }

@@ -1,8 +1,11 @@
 import json
 
 from django import template
-from django.utils.html import format_html
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info, gettext
 
 from faq.approvals import stamp_for
 from faq.tokens import answer_text as _answer_text
@@ -68,3 +71,62 @@ def faq_page_json_ld(context, revisions):
     }
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+# Every question and answer is written in English so far; pages in other languages show it
+# with its language marked, so screen readers switch voices, and say so.
+CONTENT_LANGUAGE = "en"
+
+
+@register.simple_tag
+def content_lang():
+    """` lang="en"` on content shown on a page in another language; nothing otherwise."""
+    if get_language() == CONTENT_LANGUAGE:
+        return ""
+    return format_html(' lang="{}"', CONTENT_LANGUAGE)
+
+
+@register.simple_tag
+def not_translated_note(plural=False):
+    if get_language() == CONTENT_LANGUAGE:
+        return ""
+    text = (
+        gettext("These questions are not translated yet, so they are shown in English.")
+        if plural
+        else gettext("This answer is not translated yet, so it is shown in English.")
+    )
+    return format_html('<p class="translation-note" role="note">{}</p>', text)
+
+
+def _in_language(request, code: str, page: int | None = None) -> str:
+    path = translate_url(request.path, code)
+    return path + (f"?page={page}" if page and page > 1 else "")
+
+
+@register.inclusion_tag("faq/_language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """Links to this page in the other languages, each named in its own language."""
+    request = context["request"]
+    current = get_language()
+    return {
+        "languages": [
+            {"code": code, "name": get_language_info(code)["name_local"],
+             "url": translate_url(request.get_full_path(), code)}
+            for code, _ in settings.LANGUAGES
+            if code != current
+        ]
+    }  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context, page=None):
+    """hreflang links to this page in every language, English as the default."""
+    request = context["request"]
+    links = [
+        (code, request.build_absolute_uri(_in_language(request, code, page)))
+        for code, _ in settings.LANGUAGES
+    ]
+    links.append(("x-default", links[0][1]))
+    return format_html_join(
+        "\n  ", '<link rel="alternate" hreflang="{}" href="{}">', ((c, u) for c, u in links)
+    )

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from faq.roles import EDITORS, REVIEWERS
+from faq.roles import EDITORS, REVIEWERS, roles_sync
 
 ROLES = {"editor": EDITORS, "reviewer": REVIEWERS}
 
@@ -35,6 +35,8 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         if role in ROLES:
+            if not Group.objects.filter(name=ROLES[role]).exists():
+                roles_sync()  # the migrations create them; a flushed database has none
             user.groups.add(Group.objects.get(name=ROLES[role]))
         self.stdout.write(f"Created {role} {username!r}. Sign in at /admin/.")
 

@@ -1,0 +1,114 @@
+"""Members' pages in English and Spanish: the address carries the language."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from pytest_django.asserts import assertContains, assertNotContains
+
+from faq.models import SearchLog
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/topics/urgent-and-emergency-care/",
+    "/questions/lost-member-id-card/",
+    "/contact/",
+    "/search/?q=card",
+]
+
+
+def alternates(body: str) -> dict[str, str]:
+    return dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', body))
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_is_in_english_and_spanish_with_alternates_and_a_switcher(
+    demo_content, client, path
+):
+    base, _, query = path.partition("?")
+    spanish = "/es" + path
+    english_body = client.get(path).content.decode()
+    spanish_response = client.get(spanish)
+    assert spanish_response.status_code == 200
+    spanish_body = spanish_response.content.decode()
+
+    assert '<html lang="en">' in english_body and '<html lang="es">' in spanish_body
+    expected = {
+        "en": f"http://testserver{base}",
+        "es": f"http://testserver/es{base}",
+        "x-default": f"http://testserver{base}",
+    }
+    assert alternates(english_body) == expected == alternates(spanish_body)
+    assert f'<a href="/es{path}" lang="es" hreflang="es">Español</a>' in english_body.replace(
+        "&amp;", "&"
+    )
+    assert f'<a href="{path}" lang="en" hreflang="en">English</a>' in spanish_body.replace(
+        "&amp;", "&"
+    )
+    assert "Saltar al contenido principal" in spanish_body
+    assert "En una emergencia, llame" in spanish_body
+    assert "Skip to main content" in english_body and "Saltar" not in english_body
+
+
+def test_english_content_on_spanish_pages_is_marked_and_explained(demo_content, client):
+    question = client.get("/es/questions/lost-member-id-card/")
+    assertContains(question, '<article lang="en">')
+    assertContains(question, "Esta respuesta todavía no está traducida")
+    assertContains(question, 'role="note"')
+    topic = client.get("/es/topics/urgent-and-emergency-care/")
+    assertContains(topic, "Estas preguntas todavía no están traducidas")
+    assertContains(topic, '<summary lang="en">')
+    english = client.get("/questions/lost-member-id-card/")
+    assertNotContains(english, "translation-note")
+    assertNotContains(english, 'lang="en">What if')
+
+
+def test_the_address_decides_the_language_not_the_browser(demo_content, client):
+    # A shared cache keys pages by address: a Spanish browser must not change "/".
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
+    assertContains(response, '<html lang="en">')
+    assertContains(client.get("/es/"), '<html lang="es">')
+    assertContains(client.get("/"), '<html lang="en">')
+
+
+def test_links_on_spanish_pages_stay_in_spanish(demo_content, client):
+    body = client.get("/es/").content.decode()
+    assert 'href="/es/topics/urgent-and-emergency-care/"' in body
+    assert 'href="/es/questions/lost-member-id-card/"' in body
+    assert 'action="/es/search/"' in body
+    assert 'href="/es/contact/"' in body
+    with translation.override("es"):
+        assert reverse("faq:search") == "/es/search/"
+
+
+def test_spanish_pages_are_cached_apart_and_spanish_searches_always_counted(demo_content, client):
+    assert client.get("/es/contact/")["X-Cache"] == "miss"
+    english = client.get("/contact/")
+    assert english["X-Cache"] == "miss"
+    assertContains(english, "Contact us</h1>")
+    assertContains(client.get("/es/contact/"), "Contáctenos</h1>")
+    client.get("/es/search/", {"q": "card"})
+    client.get("/es/search/", {"q": "card"})
+    assert SearchLog.objects.get(query="card").searches == 2
+
+
+def test_spanish_not_found_page_is_in_spanish_with_the_number(demo_content, client):
+    response = client.get("/es/questions/no-such-question/")
+    assert response.status_code == 404
+    assertContains(response, "No encontramos esa página", status_code=404)
+    assertContains(response, 'href="tel:+18003226027"', status_code=404)
+    assertContains(response, '<html lang="es">', status_code=404)
+
+
+def test_contact_purposes_and_plural_counts_are_translated(demo_content, client):
+    from faq.views import HOME_QUESTIONS_PER_CATEGORY
+    from tests.factories import make_category, make_entry
+
+    assertContains(client.get("/es/contact/"), "Preguntas sobre su plan y su atención")
+    category = make_category(name="Pharmacy", slug="pharmacy")
+    for n in range(HOME_QUESTIONS_PER_CATEGORY + 2):
+        make_entry(category=category, position=n)
+    assertContains(client.get("/es/"), f"Ver las {HOME_QUESTIONS_PER_CATEGORY + 2} preguntas")
