@@ -489,11 +489,26 @@ def stylesheets(body: str) -> list[str]:
 
 
 def test_every_page_type_fits_the_weight_budget_without_scripts_or_fonts(demo_content, client):
+    from faq.demo.generated import generated_content_publish
+    from faq.views import CATEGORY_QUESTIONS_PER_PAGE
+
+    # A full topic page: the generated answers are as long as the benchmark's (3-6 sentences).
+    generated_content_publish(CATEGORY_QUESTIONS_PER_PAGE * 12)
+    full_topic = max(
+        Category.objects.filter(slug__startswith="bench-"), key=lambda c: c.entries.count()
+    )
+    assert full_topic.entries.count() >= CATEGORY_QUESTIONS_PER_PAGE
     pages = [
         reverse("faq:index"),
         reverse("faq:contact"),
         "/topics/urgent-and-emergency-care/",
+        full_topic.get_absolute_url(),
         "/questions/advice-at-night-or-out-of-town/",
+        "/search/?q=card",
+        "/search/?q=zzzqqq",
+        "/questions/no-such-question/",
+        "/es/",
+        full_topic.get_absolute_url().replace("/topics/", "/es/topics/"),
     ]
     for url in pages:
         body = client.get(url).content
