@@ -79,6 +79,7 @@ def database_down(request):
 # This module doubles as a URLconf with views that fail, to reach the real 500 and 503 pages.
 urlpatterns = [
     path("boom/", boom),
+    path("es/boom/", boom),
     path("database-down/", database_down),
     path("admin/", admin.site.urls),
     path("", include("faq.urls")),
@@ -127,6 +128,21 @@ def test_every_page_type_carries_the_security_headers(demo_content, client, page
     assert policy == dict.fromkeys(DENIED_FEATURES, "()")
     for name, value in HEADERS.items():
         assert response[name] == value, name
+
+
+@pytest.mark.urls("tests.test_security")
+@pytest.mark.parametrize("url, status", [("/boom/", 500), ("/es/boom/", 500),
+                                         ("/database-down/", 503)])  # fmt: skip
+@pytest.mark.django_db
+def test_error_pages_give_the_number_in_english_and_spanish(demo_content, client, url, status):
+    client.raise_request_exception = False
+    client.get("/")  # the app learns Member Services' number while the database answers
+    response = client.get(url)
+    assert response.status_code == status
+    body = response.content.decode()
+    assert '<section lang="es"' in body and "llame al <a" in body
+    assert body.count('href="tel:+18003226027"') == 2
+    assert "Traceback" not in body
 
 
 def test_the_csp_allows_exactly_the_inline_style_django_admin_writes():
