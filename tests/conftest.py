@@ -53,3 +53,15 @@ def _fresh_page_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to a Spanish page leaves Spanish active in the test's thread (the locale
+    middleware activates a language per request and never resets it); reverse() in the next
+    test would then give /es/ addresses."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
