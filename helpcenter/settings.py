@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "faq.outage.DatabaseOutageMiddleware",
     "faq.replica.PublicReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "helpcenter.headers.AddressLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -74,6 +74,15 @@ def test_the_address_decides_the_language_not_the_browser(demo_content, client):
     assertContains(client.get("/"), '<html lang="en">')
 
 
+@pytest.mark.parametrize("path, language", [("/", "en"), ("/contact/", "en"), ("/es/", "es")])
+def test_pages_name_their_language_and_do_not_vary_by_the_browsers(
+    demo_content, client, path, language
+):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="es, en;q=0.5")
+    assert response["Content-Language"] == language
+    assert "accept-language" not in response.get("Vary", "").lower()
+
+
 def test_links_on_spanish_pages_stay_in_spanish(demo_content, client):
     body = client.get("/es/").content.decode()
     assert 'href="/es/topics/urgent-and-emergency-care/"' in body
