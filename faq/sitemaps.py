@@ -6,7 +6,15 @@ from django.urls import reverse
 from faq.views import live_entries
 
 
-class StaticPageSitemap(Sitemap):
+class MembersSitemap(Sitemap):
+    """Each page in every language, with the others as hreflang alternates, as on the page."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticPageSitemap(MembersSitemap):
     def items(self):
         return ["faq:index", "faq:contact"]
 
@@ -14,7 +22,7 @@ class StaticPageSitemap(Sitemap):
         return reverse(item)
 
 
-class CategorySitemap(Sitemap):
+class CategorySitemap(MembersSitemap):
     def items(self):
         latest = {}
         for revision in live_entries():
@@ -28,7 +36,7 @@ class CategorySitemap(Sitemap):
         return self.lastmods[category]
 
 
-class EntrySitemap(Sitemap):
+class EntrySitemap(MembersSitemap):
     def items(self):
         return live_entries()
 

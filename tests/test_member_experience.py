@@ -419,12 +419,33 @@ def test_sitemap_lists_exactly_the_public_pages(demo_content, client, monkeypatc
     public = {"/", "/contact/"}
     public |= {f"/topics/{slug}/" for slug in DEMO_TOPICS}
     public |= {f"/questions/{slug}/" for slug in DEMO_QUESTIONS}
+    public |= {f"/es{path}" for path in public}
     soon_gone = {expiring.get_absolute_url(), expiring.category.get_absolute_url()}
+    soon_gone |= {f"/es{path}" for path in soon_gone}
     assert sitemap_paths(client) == public | soon_gone
 
     later = timezone.now() + datetime.timedelta(minutes=2)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert sitemap_paths(client) == public
+
+
+def test_sitemap_names_each_pages_other_language_as_the_page_does(demo_content, client):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    namespace = {
+        "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+        "x": "http://www.w3.org/1999/xhtml",
+    }
+    for url in root.findall("s:url", namespace):
+        loc = url.find("s:loc", namespace).text
+        links = {
+            link.get("hreflang"): link.get("href") for link in url.findall("x:link", namespace)
+        }
+        english = loc.replace("http://testserver/es/", "http://testserver/")
+        assert links == {
+            "en": english,
+            "es": english.replace("http://testserver/", "http://testserver/es/"),
+            "x-default": english,
+        }, loc
 
 
 DEMO_TOPICS = [
