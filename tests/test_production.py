@@ -2,7 +2,6 @@
 
 import contextlib
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -16,31 +15,11 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from helpcenter.serving import database_url, free_port, production_env
 from tests.factories import add_revision, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("HELPCENTER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def production_env(database_url: str, static_root: Path, **extra) -> dict:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    environ.pop("REDIS_URL", None)
-    return {
-        **environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_STATIC_ROOT": str(static_root),
-        "DATABASE_URL": database_url,
-        **extra,
-    }
 
 
 def fetch(url: str, timeout: float = 10) -> tuple[int, Message, str]:
@@ -109,17 +88,6 @@ def static_root(tmp_path_factory):
     return root
 
 
-def database_url_for_tests(name: str | None = None) -> str:
-    params = connection.get_connection_params()
-    user = urllib.parse.quote(params.get("user") or "")
-    password = urllib.parse.quote(params.get("password") or "")
-    host, port = params.get("host") or "", params.get("port") or 5432
-    name = name or params["dbname"]
-    if host.startswith("/"):
-        return f"postgresql://{user}:{password}@/{name}?host={urllib.parse.quote(host, safe='')}"
-    return f"postgresql://{user}:{password}@{host}:{port}/{name}"
-
-
 @pytest.fixture
 def redis_url():
     import redis
@@ -142,7 +110,7 @@ def test_two_app_servers_share_the_redis_cache_and_each_others_invalidations(
 ):
     from faq.models import Entry
 
-    env = production_env(database_url_for_tests(), static_root,
+    env = production_env(database_url(), static_root,
                          REDIS_URL=redis_url)  # fmt: skip
     first, second = AppServer(env), AppServer(env)
     try:
@@ -240,7 +208,7 @@ def replica_database(demo_content, static_root):
     with psycopg.connect(**params, dbname="postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
-    url = database_url_for_tests(name)
+    url = database_url(name)
     env = production_env(url, static_root)
     for command in (["migrate", "--noinput", "-v0"], ["load_demo_content"]):
         result = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env,
@@ -276,7 +244,7 @@ def test_members_read_from_a_replica_only_once_it_has_caught_up(replica_database
         "UPDATE faq_entry SET withdrawn_at = now() WHERE slug = 'lost-member-id-card'"
     )
     replica_database.execute("UPDATE faq_public_generation_mark SET value = %s", [_primary_mark()])
-    env = production_env(database_url_for_tests(), static_root,
+    env = production_env(database_url(), static_root,
                          DATABASE_REPLICA_URL=replica_database.url,
                          HELPCENTER_PAGE_CACHE_SECONDS="0")  # fmt: skip
     server = AppServer(env)
@@ -301,7 +269,7 @@ def test_members_read_from_a_replica_only_once_it_has_caught_up(replica_database
 
 @pytest.mark.django_db(transaction=True)
 def test_members_are_served_from_the_primary_when_the_replica_is_down(demo_content, static_root):
-    env = production_env(database_url_for_tests(), static_root,
+    env = production_env(database_url(), static_root,
                          DATABASE_REPLICA_URL=f"postgresql://nobody@127.0.0.1:{free_port()}/x",
                          HELPCENTER_PAGE_CACHE_SECONDS="0")  # fmt: skip
     server = AppServer(env)

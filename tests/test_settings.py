@@ -11,6 +11,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from helpcenter.serving import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
@@ -71,12 +73,6 @@ def wait_for(condition, seconds: float) -> bool:
             return True
         time.sleep(0.1)
     return condition()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_embedded_postgres_is_shared_and_stops_after_ctrl_c(tmp_path):

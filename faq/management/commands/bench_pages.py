@@ -13,14 +13,11 @@ size (the physical ceiling), home, a category page, a question page and a search
 import os
 import platform
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +25,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+from helpcenter.serving import database_url, free_port, production_env
 
 BENCH_DATABASE = "helpcenter_pages_bench"
 WORKERS = 2
@@ -46,12 +45,6 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _ms(value: str) -> float:
@@ -86,10 +79,10 @@ class Command(BaseCommand):
         if not shutil.which("wrk"):
             raise CommandError("wrk is not installed: apt-get install wrk")
         self.seconds, self.connections = seconds, connections
-        database_url = self.create_database()
+        url = self.create_database()
         static_root = Path(tempfile.mkdtemp(prefix="helpcenter-static-"))
         try:
-            env = self.production_env(database_url, static_root)
+            env = production_env(url, static_root, DJANGO_LOG_LEVEL="WARNING")
             self.run_manage(env, "migrate", "--noinput", "-v0")
             self.run_manage(env, "bench_seed", f"--entries={entries}")
             self.run_manage(env, "collectstatic", "--noinput", "-v0")
@@ -108,33 +101,11 @@ class Command(BaseCommand):
         self.drop_database()
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-        params = connection.get_connection_params()
-        user = urllib.parse.quote(params.get("user") or "")
-        password = urllib.parse.quote(params.get("password") or "")
-        host, port = params.get("host") or "", params.get("port") or 5432
-        if host.startswith("/"):
-            return f"postgresql://{user}:{password}@/{BENCH_DATABASE}?host={host}"
-        return f"postgresql://{user}:{password}@{host}:{port}/{BENCH_DATABASE}"
+        return database_url(BENCH_DATABASE)
 
     def drop_database(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-
-    def production_env(self, database_url: str, static_root: Path) -> dict:
-        environ = {
-            k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))
-        }
-        environ.pop("REDIS_URL", None)
-        return {
-            **environ,
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_STATIC_ROOT": str(static_root),
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "DATABASE_URL": database_url,
-        }
 
     def run_manage(self, env: dict, *command: str) -> str:
         result = subprocess.run(
@@ -237,7 +208,7 @@ class _Server:
     """A production server process for the length of a `with` block."""
 
     def __init__(self, name: str, cache: str, env: dict):
-        self.port = _free_port()
+        self.port = free_port()
         bind = ["127.0.0.1", str(self.port)]
         commands = {
             "gunicorn": [
