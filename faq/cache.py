@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.cache import set_response_etag
+from django.utils.translation import get_language_from_path
 
 logger = logging.getLogger(__name__)
 
@@ -194,10 +195,8 @@ def committed_generation() -> int:
 
 def _without_language(path: str) -> str:
     """/es/search/ → /search/: members' pages carry their language in the address."""
-    for code, _ in settings.LANGUAGES:
-        if path.startswith(f"/{code}/"):
-            return path[len(code) + 1 :]
-    return path
+    code = get_language_from_path(path)
+    return path[len(code) + 1 :] if code else path
 
 
 def _cacheable_request(request) -> bool:

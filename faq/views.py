@@ -193,26 +193,26 @@ def server_error(request):
 SEARCH_RESULTS_PER_PAGE = 10
 
 
+def _kept_until_content_changes(at, name: str, parts: tuple, compute):
+    """Members ask the same things again and again: what members see now is kept until
+    public content changes; a reviewer's past moment is computed afresh."""
+    return compute() if at is not None else generation_cached(name, parts, compute)
+
+
 def _search_hits(at, terms, *, match_all: bool) -> list[int]:
-    """Members ask the same things again and again: the hits for the same words are kept
-    until public content changes (reviewers' past moments are never kept)."""
-
-    def compute():
-        return search_hits(live_entries(at), terms, match_all=match_all)
-
-    if at is not None:
-        return compute()
-    return generation_cached("search", (terms, match_all), compute)
+    return _kept_until_content_changes(
+        at,
+        "search",
+        (terms, match_all),
+        lambda: search_hits(live_entries(at), terms, match_all=match_all),
+    )
 
 
 def _categories_with_questions(at) -> list[Category]:
-    def compute():
-        live = live_entries(at).values("entry_id")
-        return list(Category.objects.filter(entries__in=live).distinct())
-
-    if at is not None:
-        return compute()
-    return generation_cached("topics", (), compute)
+    live = live_entries(at).values("entry_id")
+    return _kept_until_content_changes(
+        at, "topics", (), lambda: list(Category.objects.filter(entries__in=live).distinct())
+    )
 
 
 @require_GET
