@@ -29,6 +29,7 @@ from faq.forms import (
     AsOfForm,
     ContactNumberAdminForm,
     EntryAdminForm,
+    NoticeAdminForm,
     ReviewForm,
     SearchPeriodForm,
 )
@@ -36,13 +37,17 @@ from faq.models import (
     Approval,
     AuditEvent,
     Category,
+    CategoryTranslation,
     ContactNumber,
     ContactNumberRevision,
     Entry,
     EntryRevision,
+    Notice,
+    NoticeRevision,
     SearchLog,
     SearchSynonym,
     Status,
+    translation_languages,
 )
 from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
 from faq.search import search_log_csv, search_log_totals, search_log_zero_result_totals
@@ -53,8 +58,18 @@ def _local(moment):
     return timezone.localtime(moment).strftime("%m/%d/%Y %H:%M") if moment else "—"
 
 
+class CategoryTranslationInline(admin.TabularInline):
+    model = CategoryTranslation
+    extra = 1
+    max_num = len(translation_languages())
+    fields = ["language", "name", "description"]
+    verbose_name = "name in another language"
+    verbose_name_plural = "names in other languages (members reading them see these)"
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    inlines = [CategoryTranslationInline]
     list_display = ["name", "slug", "position", "description"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
@@ -64,6 +79,10 @@ class CategoryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         public_content_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        public_content_changed()  # a translated name shows on public pages at once
 
 
 class RevisedContentAdmin(admin.ModelAdmin):
@@ -75,11 +94,15 @@ class RevisedContentAdmin(admin.ModelAdmin):
     revision_model = EntryRevision
 
     def get_queryset(self, request):
-        newest = self.revision_model.objects.filter(
-            **{self.revision_model.PARENT_FIELD: OuterRef("pk")}
-        ).order_by("-created_at", "-pk")
-        live = self.revision_model.objects.live().filter(
-            **{self.revision_model.PARENT_FIELD: OuterRef("pk")}
+        newest = (
+            self.revision_model.objects.originals()
+            .filter(**{self.revision_model.PARENT_FIELD: OuterRef("pk")})
+            .order_by("-created_at", "-pk")
+        )
+        live = (
+            self.revision_model.objects.live()
+            .originals()
+            .filter(**{self.revision_model.PARENT_FIELD: OuterRef("pk")})
         )
         return (
             super()
@@ -105,7 +128,9 @@ class RevisedContentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Members see now")
     def members_see(self, obj):
-        live = obj.revisions.live().select_related("approval").first() if obj.pk else None
+        live = (
+            obj.revisions.live().originals().select_related("approval").first() if obj.pk else None
+        )
         if live is None:
             return "Nothing: no version of this is live."
         return format_html(
@@ -130,7 +155,8 @@ class RevisedContentAdmin(admin.ModelAdmin):
                 (
                     reverse(f"admin:{info.app_label}_{info.model_name}_change", args=[r.pk]),
                     r.pk,
-                    r.get_status_display(),
+                    r.get_status_display()
+                    + (f" ({r.get_language_display()})" if getattr(r, "is_translation", 0) else ""),
                     r.created_by or "system",
                     _local(r.created_at),
                     r.review_comment or (r.approval or ""),
@@ -163,13 +189,25 @@ class RevisedContentAdmin(admin.ModelAdmin):
                 "Saved as a new draft. Members keep seeing the approved version until this one "
                 "is approved.",
             )
-        if "_submit" in request.POST and form.latest.status in (Status.DRAFT, Status.REJECTED):
-            try:
-                revision_submit(revision=form.latest, by=request.user)
-            except ValidationError as error:  # the draft is saved; say why it was not sent
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.info(request, "Submitted for review.")
+        drafts = [form.latest, *self.save_translations(request, obj, form)]
+        if "_submit" in request.POST:
+            for draft in drafts:
+                if draft.status not in (Status.DRAFT, Status.REJECTED):
+                    continue
+                try:
+                    revision_submit(revision=draft, by=request.user)
+                except ValidationError as error:  # the draft is saved; say why it was not sent
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    which = (
+                        f"The {draft.get_language_display()} version was submitted"
+                        if getattr(draft, "is_translation", False)
+                        else "Submitted"
+                    )
+                    messages.info(request, f"{which} for review.")
+
+    def save_translations(self, request, obj, form) -> list:
+        return []
 
     @admin.action(
         description="Withdraw selected (members stop seeing them)", permissions=["change"]
@@ -186,25 +224,140 @@ class RevisedContentAdmin(admin.ModelAdmin):
         self.message_user(request, f"Withdrew {withdrawn}. Their records are kept.")
 
 
+def translation_state_label(entry, language: str) -> str:
+    """One translation's state from Entry.objects.with_translation_states(), for editors."""
+    if getattr(entry, f"{language}_outdated"):
+        state = "outdated"
+    elif getattr(entry, f"{language}_live"):
+        state = "up to date"
+    else:
+        state = "not translated"
+    if getattr(entry, f"{language}_pending"):
+        state += ", new version in draft or review"
+    return state
+
+
+def translation_state_html(entry, language: str):
+    """What members reading `language` see of this question, and whether it is outdated."""
+    live = (
+        entry.revisions.live()
+        .filter(language=language)
+        .with_translation_state()
+        .select_related("approval", "source_revision")
+        .first()
+    )
+    if live is None:
+        return (
+            "Members reading this language see the original, with a note that it is not "
+            "translated yet."
+        )
+    text = format_html(
+        "Members reading this language see version #{} (approved under {}), which translates "
+        "version #{} of the original.",
+        live.pk,
+        live.approval,
+        live.source_revision_id,
+    )
+    if live.is_outdated:
+        original = entry.revisions.live().originals().first()
+        compare = reverse("admin:faq_entryrevision_change", args=[live.source_revision_id])
+        text = format_html(
+            '<strong class="errornote">Outdated:</strong> the original members see now (#{}) '
+            'is not the text this translates. {} <a href="{}">See what it translated</a>, '
+            "then update the translation below and submit it for review.",
+            original.pk if original else "—",
+            text,
+            compare,
+        )
+    return text
+
+
+class TranslationFilter(admin.SimpleListFilter):
+    title = "translation"
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            (f"{code}:{state}", f"{name}: {state}")
+            for code, name in translation_languages()
+            for state in ("outdated", "not translated")
+        ]
+
+    def queryset(self, request, queryset):
+        code, _, state = (self.value() or "").partition(":")
+        if code not in dict(translation_languages()):
+            return queryset
+        if state == "outdated":
+            return queryset.filter(**{f"{code}_outdated": True})
+        if state == "not translated":
+            return queryset.filter(**{f"{code}_live": False})
+        return queryset
+
+
 @admin.register(Entry)
 class EntryAdmin(RevisedContentAdmin):
     form = EntryAdminForm
     revision_model = EntryRevision
     title_field = "question"
-    list_display = ["title", "category", "live_state", "latest_status", "updated_at"]
-    list_filter = ["category", ("withdrawn_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "title", "category", "live_state", "latest_status", "translation_states", "updated_at"
+    ]  # fmt: skip
+    list_filter = ["category", TranslationFilter, ("withdrawn_at", admin.EmptyFieldListFilter)]
     search_fields = ["slug", "revisions__question", "revisions__answer"]
     ordering = ["category__position", "position"]
     list_select_related = ["category"]
-    fieldsets = [
-        (None, {"fields": ["question", "answer", "category", "slug", "position"]}),
-        ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
-        (None, {"fields": ["base_revision", "members_see", "revision_history"]}),
-    ]
+
+    def get_fieldsets(self, request, obj=None):
+        translations = [
+            (
+                f"{name} version",
+                {
+                    "fields": [f"question_{code}", f"answer_{code}"],
+                    "description": translation_state_html(obj, code) if obj else "",
+                },
+            )
+            for code, name in translation_languages()
+        ]
+        return [
+            (None, {"fields": ["question", "answer", "category", "slug", "position"]}),
+            *translations,
+            ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
+            (None, {"fields": ["base_revision", "members_see", "revision_history"]}),
+        ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_translation_states()
 
     @admin.display(description="Question", ordering="newest_title")
     def title(self, obj):
         return obj.newest_title or obj.slug
+
+    @admin.display(description="Translations")
+    def translation_states(self, obj):
+        return ", ".join(
+            f"{name}: {translation_state_label(obj, code)}"
+            for code, name in translation_languages()
+        )
+
+    def save_translations(self, request, obj, form):
+        drafts = []
+        for language, words in form.changed_translations().items():
+            drafts.append(
+                revision_create(
+                    model=EntryRevision,
+                    parent=obj,
+                    by=request.user,
+                    language=language,
+                    source_revision=form.latest,
+                    **words,
+                )
+            )
+            messages.info(
+                request,
+                f"Saved the {dict(translation_languages())[language]} version as a new draft, "
+                f"translating version #{form.latest.pk} of the original.",
+            )
+        return drafts
 
     def preview(self, revision):
         # As members read it: the tokens become today's numbers.
@@ -281,6 +434,40 @@ class ContactNumberAdmin(RevisedContentAdmin):
         )
 
 
+@admin.register(Notice)
+class NoticeAdmin(RevisedContentAdmin):
+    """The language assistance page: the notice of nondiscrimination per language and one
+    tagline per language, each approved like any member material."""
+
+    form = NoticeAdminForm
+    revision_model = NoticeRevision
+    title_field = "title"
+    list_display = ["title", "kind", "language", "direction", "live_state", "latest_status"]
+    list_filter = ["kind", "direction", ("withdrawn_at", admin.EmptyFieldListFilter)]
+    search_fields = ["language", "revisions__title", "revisions__body"]
+    ordering = ["kind", "position", "language"]
+    fieldsets = [
+        (None, {"fields": ["title", "body", "kind", "language", "direction", "position"]}),
+        ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
+        (None, {"fields": ["base_revision", "members_see", "revision_history"]}),
+    ]
+
+    @admin.display(description="Title", ordering="newest_title")
+    def title(self, obj):
+        return obj.newest_title or obj.language
+
+    def preview(self, revision):
+        body = expand_phone_tokens(revision.body_html, live_contacts())
+        notice = revision.notice
+        return format_html(
+            '<div lang="{}" dir="{}"><strong>{}</strong>{}</div>',
+            notice.language,
+            notice.direction,
+            revision.title,
+            body,
+        )
+
+
 class RevisionAdmin(admin.ModelAdmin):
     """The review queue. Revisions are never edited: they are submitted, reviewed, restored."""
 
@@ -339,11 +526,20 @@ class RevisionAdmin(admin.ModelAdmin):
     def render_review(self, request, revisions, form, status=200):
         items = []
         for revision in revisions:
-            live = revision.parent.revisions.live().first()
+            # What members see of the same material: in the same language, for a translation.
+            same = {field: getattr(revision, field) for field in self.model.LIVE_PER}
+            live = self.model.objects.live().filter(**same).first()
+            source = getattr(revision, "source_revision", None)
             items.append(
                 {
                     "revision": revision,
                     "live": live,
+                    "source": source,
+                    "is_outdated": source is not None
+                    and not revision.parent.revisions.live()
+                    .originals()
+                    .filter(content_hash=source.content_hash)
+                    .exists(),
                     "diff": revision_diff(live, revision),
                     "events": revision.events.select_related("actor").order_by("at", "pk"),
                     "is_author": revision.created_by_id == request.user.pk,
@@ -446,9 +642,24 @@ class RevisionAdmin(admin.ModelAdmin):
 
 @admin.register(EntryRevision)
 class EntryRevisionAdmin(RevisionAdmin):
-    list_display = ["question", "status", "created_by", "created_at", "submitted_at", "approval"]
+    list_display = [
+        "question", "language", "status", "outdated", "created_by", "created_at",
+        "submitted_at", "approval",
+    ]  # fmt: skip
+    list_filter = ["status", "language", ("approval", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["created_by", "approval"]
     search_fields = ["question", "answer", "entry__slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_translation_state()
+
+    @admin.display(description="Translation", ordering="is_outdated")
+    def outdated(self, obj):
+        if not obj.is_translation:
+            return "—"
+        if obj.is_outdated:
+            return "outdated: the original changed"
+        return "translates the live original"
 
 
 @admin.register(ContactNumberRevision)
@@ -456,6 +667,13 @@ class ContactNumberRevisionAdmin(RevisionAdmin):
     list_display = ["label", "number", "status", "created_by", "created_at", "approval"]
     list_select_related = ["created_by", "approval"]
     search_fields = ["label", "number", "contact__key"]
+
+
+@admin.register(NoticeRevision)
+class NoticeRevisionAdmin(RevisionAdmin):
+    list_display = ["title", "notice", "status", "created_by", "created_at", "approval"]
+    list_select_related = ["notice", "created_by", "approval"]
+    search_fields = ["title", "body", "notice__language"]
 
 
 @admin.register(Approval)
@@ -538,9 +756,11 @@ class ApprovalAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "action", "subject_link", "actor", "comment"]
     list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["comment", "entry_revision__question", "contact_revision__label"]
+    search_fields = [
+        "comment", "entry_revision__question", "contact_revision__label", "notice_revision__title"
+    ]  # fmt: skip
     date_hierarchy = "at"
-    list_select_related = ["actor", "entry_revision", "contact_revision"]
+    list_select_related = ["actor", "entry_revision", "contact_revision", "notice_revision"]
     change_list_template = "admin/faq/auditevent_change_list.html"
 
     @admin.display(description="Content")
@@ -550,7 +770,9 @@ class AuditEventAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>',
             reverse(f"admin:{info.app_label}_{info.model_name}_change", args=[subject.pk]),
-            getattr(subject, "question", None) or getattr(subject, "label", ""),
+            getattr(subject, "question", None)
+            or getattr(subject, "label", None)
+            or getattr(subject, "title", ""),
         )
 
     def has_add_permission(self, request):
@@ -582,11 +804,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(SearchSynonym)
 class SearchSynonymAdmin(admin.ModelAdmin):
-    list_display = ["term", "equivalents_list", "is_two_way", "updated_at"]
-    list_filter = ["is_two_way"]
+    list_display = ["term", "equivalents_list", "is_two_way", "language", "updated_at"]
+    list_filter = ["language", "is_two_way"]
     search_fields = ["term"]
-    ordering = ["term"]
-    fields = ["term", "equivalents", "is_two_way"]
+    ordering = ["language", "term"]
+    fields = ["language", "term", "equivalents", "is_two_way"]
 
     @admin.display(description="Equivalents")
     def equivalents_list(self, obj):

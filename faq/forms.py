@@ -4,7 +4,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from faq.models import Approval, ContactNumber, ContactNumberRevision, Entry, EntryRevision
+from faq.models import (
+    Approval,
+    ContactNumber,
+    ContactNumberRevision,
+    Entry,
+    EntryRevision,
+    Notice,
+    NoticeRevision,
+    translation_languages,
+)
 from faq.phones import normalize_phone
 from faq.tokens import phone_token, unknown_phone_tokens
 
@@ -50,7 +59,7 @@ class RevisedContentForm(forms.ModelForm):
             return None
         if lock:
             type(self.instance).objects.select_for_update().filter(pk=self.instance.pk).first()
-        return self.instance.revisions.order_by("-created_at", "-pk").first()
+        return self.instance.revisions.originals().order_by("-created_at", "-pk").first()
 
     def initial_content(self, name, value):
         return value
@@ -94,13 +103,37 @@ class RevisedContentForm(forms.ModelForm):
         )
 
 
+def phone_tokens_check(text: str) -> str:
+    """Refuse a text naming a number no current contact has: members would see no number."""
+    keys = sorted(ContactNumber.objects.current().values_list("key", flat=True))
+    unknown = unknown_phone_tokens(text, keys)
+    if unknown:
+        raise ValidationError(
+            "No contact number matches %(unknown)s. Use one of: %(valid)s (add or change "
+            "numbers under Contact numbers).",
+            code="unknown_phone_token",
+            params={
+                "unknown": ", ".join(dict.fromkeys(unknown)),
+                "valid": ", ".join(phone_token(key) for key in keys) or "none yet",
+            },
+        )
+    return text
+
+
+ANSWER_HELP = (
+    "Markdown: leave a blank line between paragraphs; start list items with “- ”. Never type "
+    "a phone number: write [[phone:member-services]] and members see the live number there."
+)
+
+
 class EntryAdminForm(RevisedContentForm):
+    """The question in its original language, and its translations (fields question_<code>
+    and answer_<code>, added by with_translation_fields). A changed translation becomes a
+    draft revision in that language, translating the original as it stands in this form."""
+
     question = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"size": 90}))
     answer = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
-        help_text="Markdown: leave a blank line between paragraphs; start list items with “- ”. "
-        "Never type a phone number: write [[phone:member-services]] and members see the "
-        "live number there.",
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 90}), help_text=ANSWER_HELP
     )
 
     revision_model = EntryRevision
@@ -109,21 +142,109 @@ class EntryAdminForm(RevisedContentForm):
         model = Entry
         fields = ["category", "slug", "position"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.translations = {}
+        for code, _ in translation_languages():
+            latest = self.latest_translation(code)
+            self.translations[code] = latest
+            if latest is not None and not self.is_bound:
+                self.initial[f"question_{code}"] = latest.question
+                self.initial[f"answer_{code}"] = latest.answer
+
+    def latest_translation(self, language: str):
+        if self.instance.pk is None:
+            return None
+        return (
+            self.instance.revisions.filter(language=language).order_by("-created_at", "-pk").first()
+        )
+
     def clean_answer(self):
-        answer = self.cleaned_data["answer"]
-        keys = sorted(ContactNumber.objects.current().values_list("key", flat=True))
-        unknown = unknown_phone_tokens(answer, keys)
-        if unknown:
-            raise ValidationError(
-                "No contact number matches %(unknown)s. Use one of: %(valid)s (add or change "
-                "numbers under Contact numbers).",
-                code="unknown_phone_token",
-                params={
-                    "unknown": ", ".join(dict.fromkeys(unknown)),
-                    "valid": ", ".join(phone_token(key) for key in keys) or "none yet",
-                },
-            )
-        return answer
+        return phone_tokens_check(self.cleaned_data["answer"])
+
+    def clean(self):
+        cleaned = super().clean()
+        for code, name in translation_languages():
+            question = cleaned.get(f"question_{code}", "").strip()
+            answer = cleaned.get(f"answer_{code}", "").strip()
+            if bool(question) != bool(answer):
+                missing = f"answer_{code}" if question else f"question_{code}"
+                self.add_error(missing, f"Give both the question and the answer in {name}.")
+            elif answer:
+                try:
+                    phone_tokens_check(answer)
+                except ValidationError as error:
+                    self.add_error(f"answer_{code}", error)
+        return cleaned
+
+    def changed_translations(self) -> dict[str, dict[str, str]]:
+        """{language: {question, answer}} for each translation whose words differ from that
+        language's latest revision; a blank translation is left as it was."""
+        changed = {}
+        for code, _ in translation_languages():
+            question = self.cleaned_data.get(f"question_{code}", "").strip()
+            answer = self.cleaned_data.get(f"answer_{code}", "").strip()
+            if not question:
+                continue
+            proposed = EntryRevision(question=question, answer=answer)
+            latest = self.translations.get(code)
+            if latest is None or proposed.compute_hash() != latest.content_hash:
+                changed[code] = {"question": question, "answer": answer}
+        return changed
+
+
+def with_translation_fields(form_class):
+    """The form with a question and an answer field for each translation language: fields
+    the admin's form factory must find declared on the class."""
+    fields = {}
+    for code, name in translation_languages():
+        fields[f"question_{code}"] = forms.CharField(
+            label=f"Question ({name})",
+            max_length=300,
+            required=False,
+            widget=forms.TextInput(attrs={"size": 90, "lang": code}),
+        )
+        fields[f"answer_{code}"] = forms.CharField(
+            label=f"Answer ({name})",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 10, "cols": 90, "lang": code}),
+            help_text=f"Leave both blank while there is no {name} version: members reading "
+            f"{name} see the original, with a note. {ANSWER_HELP}",
+        )
+    return type(form_class.__name__, (form_class,), fields)
+
+
+EntryAdminForm = with_translation_fields(EntryAdminForm)
+
+
+class NoticeAdminForm(RevisedContentForm):
+    title = forms.CharField(
+        max_length=200,
+        help_text="For a tagline, the language's own name for itself, e.g. Español, 中文. "
+        "For the notice, its heading.",
+    )
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
+        help_text="Written in the notice's language. " + ANSWER_HELP,
+    )
+
+    revision_model = NoticeRevision
+
+    class Meta:
+        model = Notice
+        fields = ["kind", "language", "direction", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The text box shows the notice's own language and direction to the editor too.
+        if self.instance.pk:
+            for name in ("title", "body"):
+                self.fields[name].widget.attrs.update(
+                    {"dir": self.instance.direction, "lang": self.instance.language}
+                )
+
+    def clean_body(self):
+        return phone_tokens_check(self.cleaned_data["body"])
 
 
 class ContactNumberAdminForm(RevisedContentForm):

@@ -5,11 +5,11 @@ import re
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchConfig, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, Func, OuterRef, Q, Value
-from django.db.models.functions import Lower, Trim
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -37,11 +37,20 @@ class Action(models.TextChoices):
     RESTORED = "restored", "Restored as a new draft"
 
 
+class CategoryQuerySet(models.QuerySet):
+    def shown_in(self, language: str):
+        """Each category annotated with its name and description as members reading
+        `language` see them (see category_text)."""
+        return self.annotate(**category_text(language, ""))
+
+
 class Category(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120)
     description = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -57,6 +66,68 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("faq:category", kwargs={"slug": self.slug})
+
+    def show_as(self, *, name: str, description: str, language: str) -> None:
+        """Words for this page only (from category_text); the instance is never saved."""
+        self.name, self.description, self.language = name, description, language
+
+
+def translation_languages() -> list[tuple[str, str]]:
+    """The languages content is translated into: every configured one but the original."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+class CategoryTranslation(models.Model):
+    """A topic's name and description in another language. Topics are headings, not member
+    material with an approval of their own: a change shows at once, as with the original."""
+
+    category = models.ForeignKey(Category, models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, choices=translation_languages)
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["category", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "language"], name="faq_categorytranslation_one_per_language"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="faq_categorytranslation_name_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _ in settings.LANGUAGES])
+                & ~Q(language=settings.LANGUAGE_CODE),
+                name="faq_categorytranslation_language_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})"
+
+
+def category_text(language: str, path: str) -> dict:
+    """Annotations shown_name, shown_description and shown_language: a category's words in
+    `language` where they are translated, else the original. `path` leads from the queried
+    model to the category ("" for categories themselves, "entry__category__")."""
+    original = settings.LANGUAGE_CODE
+    name, description = F(f"{path}name"), F(f"{path}description")
+    if language == original:
+        return {
+            "shown_name": name,
+            "shown_description": description,
+            "shown_language": Value(original),
+        }
+    translated = CategoryTranslation.objects.filter(
+        category=OuterRef(f"{path}pk"), language=language
+    )
+    return {
+        "shown_name": Coalesce(Subquery(translated.values("name")[:1]), name),
+        "shown_description": Coalesce(Subquery(translated.values("description")[:1]), description),
+        "shown_language": Case(
+            When(Exists(translated), then=Value(language)), default=Value(original)
+        ),
+    }
 
 
 class Approval(models.Model):
@@ -104,10 +175,12 @@ class RevisionQuerySet(models.QuerySet):
         # "No newer approved revision has gone live" rather than DISTINCT ON: Postgres can
         # then start from any other condition (a full-text match, one category) and check
         # each row with one probe of an (item, go-live, id) index; see docs/benchmarks.md.
+        # Each language of an item is its own material: a newer Spanish revision does not
+        # replace the English one.
         newer = self.model._default_manager.filter(
             Q(go_live_at__gt=OuterRef("go_live_at"))
             | Q(go_live_at=OuterRef("go_live_at"), pk__gt=OuterRef("pk")),
-            **{parent: OuterRef(parent)},
+            **{field: OuterRef(field) for field in self.model.LIVE_PER},
             status=Status.APPROVED,
             go_live_at__lte=at,
         )
@@ -120,6 +193,12 @@ class RevisionQuerySet(models.QuerySet):
                 | Q(**{f"{parent}__withdrawn_at__gt": at})
             )
         )
+
+    def originals(self):
+        """Revisions in the language content is written in first (translations left out)."""
+        if "language" not in self.model.LIVE_PER:
+            return self
+        return self.filter(language=settings.LANGUAGE_CODE)
 
 
 class Revision(models.Model):
@@ -151,6 +230,8 @@ class Revision(models.Model):
 
     PARENT_FIELD = ""
     CONTENT_FIELDS: tuple[str, ...] = ()
+    # What members see one live revision of: the item, or the item in each language.
+    LIVE_PER: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -203,6 +284,23 @@ class EntryQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at))
 
+    def with_translation_states(self):
+        """Per translation language <code>: <code>_live (a translation members see),
+        <code>_outdated (it translates words the original no longer has) and <code>_pending
+        (a newer translation in draft or review)."""
+        annotations = {}
+        for code, _name in translation_languages():
+            in_language = EntryRevision.objects.filter(entry=OuterRef("pk"), language=code)
+            live = in_language.live()
+            annotations[f"{code}_live"] = Exists(live)
+            annotations[f"{code}_outdated"] = Exists(
+                live.with_translation_state().filter(is_outdated=True)
+            )
+            annotations[f"{code}_pending"] = Exists(
+                in_language.filter(status__in=[Status.DRAFT, Status.SUBMITTED])
+            )
+        return self.annotate(**annotations)
+
 
 class Entry(models.Model):
     """One FAQ. Its words live in revisions; members see only the live one."""
@@ -225,24 +323,96 @@ class Entry(models.Model):
         ]
 
     def __str__(self):
-        latest = self.revisions.order_by("-created_at", "-pk").first()
+        latest = self.revisions.originals().order_by("-created_at", "-pk").first()
         return latest.question if latest else self.slug
 
     def get_absolute_url(self):
         return reverse("faq:entry", kwargs={"slug": self.slug})
 
 
+# Text-search configurations by content language: stemming and stop words per language.
+SEARCH_CONFIGS = {"en": "english", "es": "spanish"}
+
+
+def search_config(language: str) -> str:
+    return SEARCH_CONFIGS.get(language, "simple")
+
+
+def search_config_of_row() -> Case:
+    """The row's own language's configuration, each written as a constant: a generated column
+    accepts only immutable expressions, and a cast of a column's text to regconfig is not."""
+    return Case(
+        *(
+            When(language=code, then=SearchConfig(config))
+            for code, config in SEARCH_CONFIGS.items()
+            if code != settings.LANGUAGE_CODE
+        ),
+        default=SearchConfig(search_config(settings.LANGUAGE_CODE)),
+        output_field=models.TextField(),
+    )
+
+
+class EntryRevisionQuerySet(RevisionQuerySet):
+    def shown_in(self, language: str, at=None):
+        """What members reading `language` see: per entry, its live revision in that language,
+        else its live revision in the original language (shown with a note)."""
+        live = self.live(at)
+        original = settings.LANGUAGE_CODE
+        if language == original:
+            return live.filter(language=original)
+        translated = self.model._default_manager.live(at).filter(
+            language=language, entry=OuterRef("entry")
+        )
+        return live.filter(Q(language=language) | Q(language=original) & ~Exists(translated))
+
+    def with_translation_state(self, at=None):
+        """Translations annotated is_outdated: the original members see now is no longer the
+        words they were translated from (compared by content hash, so restoring the same
+        words again does not count as a change)."""
+        source_live = self.model._default_manager.live(at).filter(
+            language=settings.LANGUAGE_CODE,
+            entry=OuterRef("entry"),
+            content_hash=OuterRef("source_revision__content_hash"),
+        )
+        return self.annotate(
+            is_outdated=Case(
+                When(language=settings.LANGUAGE_CODE, then=Value(False)),
+                default=~Exists(source_live),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def outdated(self, at=None):
+        return self.with_translation_state(at).filter(is_outdated=True)
+
+
 class EntryRevision(Revision):
     entry = models.ForeignKey(Entry, models.PROTECT, related_name="revisions")
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language of these words. Each language is approved on its own.",
+    )
+    source_revision = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name="translated from",
+        help_text="For a translation: the original revision these words translate.",
+    )
     question = models.CharField(max_length=300)
     answer = models.TextField(help_text="Markdown: blank lines between paragraphs, “- ” for lists.")
     answer_html = models.TextField(editable=False)
     # Computed by Postgres from the revision's own words, so it never changes once they are
-    # saved. The category name is on another table, out of a generated column's reach:
-    # faq.search adds it, weighted C, at query time. Phone tokens ([[phone:key]], see
-    # faq.tokens) are left out: members read a number there, not "phone" or the key.
+    # saved, with the stemming of the revision's language. The category name is on another
+    # table, out of a generated column's reach: faq.search adds it, weighted C, at query time.
+    # Phone tokens ([[phone:key]], see faq.tokens) are left out: members read a number there,
+    # not "phone" or the key.
     search_vector = models.GeneratedField(
-        expression=SearchVector("question", weight="A", config="english")
+        expression=SearchVector("question", weight="A", config=search_config_of_row())
         + SearchVector(
             Func(
                 "answer_html",
@@ -253,14 +423,17 @@ class EntryRevision(Revision):
                 output_field=models.TextField(),
             ),
             weight="B",
-            config="english",
+            config=search_config_of_row(),
         ),
         output_field=SearchVectorField(),
         db_persist=True,
     )
 
+    objects = EntryRevisionQuerySet.as_manager()
+
     PARENT_FIELD = "entry"
     CONTENT_FIELDS = ("question", "answer")
+    LIVE_PER = ("entry", "language")
 
     class Meta(Revision.Meta):
         ordering = ["-created_at", "-pk"]
@@ -275,7 +448,7 @@ class EntryRevision(Revision):
             # Lets live() read the newest approved revision of each entry from the index
             # alone: every public page, and each search, starts there.
             models.Index(
-                fields=["entry", "-go_live_at", "-id"],
+                fields=["entry", "language", "-go_live_at", "-id"],
                 condition=Q(status="approved"),
                 name="faq_entryrev_newest_idx",
             ),
@@ -289,10 +462,24 @@ class EntryRevision(Revision):
             models.CheckConstraint(
                 condition=~Q(answer=""), name="faq_entryrevision_answer_not_blank"
             ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _ in settings.LANGUAGES]),
+                name="faq_entryrevision_language_valid",
+            ),
+            # A translation says what it translates; an original translates nothing.
+            models.CheckConstraint(
+                condition=Q(language=settings.LANGUAGE_CODE, source_revision__isnull=True)
+                | (~Q(language=settings.LANGUAGE_CODE) & Q(source_revision__isnull=False)),
+                name="faq_entryrevision_translation_has_source",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.question} ({self.get_status_display()}, {self.created_at:%Y-%m-%d %H:%M})"
+        language = "" if self.language == settings.LANGUAGE_CODE else f"{self.language}, "
+        return (
+            f"{self.question} ({language}{self.get_status_display()}, "
+            f"{self.created_at:%Y-%m-%d %H:%M})"
+        )
 
     def save(self, *args, **kwargs):
         self.answer_html = render_markdown(self.answer)
@@ -300,6 +487,10 @@ class EntryRevision(Revision):
 
     def get_absolute_url(self):
         return self.entry.get_absolute_url()
+
+    @property
+    def is_translation(self) -> bool:
+        return self.language != settings.LANGUAGE_CODE
 
     @property
     def answer_markup(self) -> SafeString:
@@ -372,6 +563,7 @@ class ContactNumberRevision(Revision):
 
     PARENT_FIELD = "contact"
     CONTENT_FIELDS = ("label", "number", "tty_number", "hours")
+    LIVE_PER = ("contact",)
 
     class Meta(Revision.Meta):
         ordering = ["-created_at", "-pk"]
@@ -418,6 +610,115 @@ class ContactNumberRevision(Revision):
         return tel_href(self.tty_number) if self.tty_number else ""
 
 
+class NoticeKind(models.TextChoices):
+    NONDISCRIMINATION = "nondiscrimination", "Notice of nondiscrimination"
+    TAGLINE = "tagline", "Tagline (free language help)"
+
+
+class Direction(models.TextChoices):
+    LTR = "ltr", "Left to right"
+    RTL = "rtl", "Right to left (Arabic, Persian, Urdu, Hebrew …)"
+
+
+class NoticeQuerySet(models.QuerySet):
+    def current(self, at=None):
+        at = at or timezone.now()
+        return self.filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at))
+
+
+class Notice(models.Model):
+    """The language assistance page's material: the notice of nondiscrimination in each
+    language, and one tagline per language the plan lists (Section 1557, 42 CFR 438.10).
+    Each is written in its own language; its words live in approved revisions."""
+
+    kind = models.CharField(max_length=20, choices=NoticeKind)
+    language = models.CharField(
+        max_length=15, help_text="Its language as a BCP 47 code, e.g. es, zh-Hant, ar."
+    )
+    direction = models.CharField(
+        "script direction", max_length=3, choices=Direction, default=Direction.LTR
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "position", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language"], name="faq_notice_one_per_kind_and_language"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=NoticeKind.values), name="faq_notice_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="faq_notice_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__regex=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+                name="faq_notice_language_tag",
+            ),
+        ]
+
+    def __str__(self):
+        latest = self.revisions.order_by("-created_at", "-pk").first()
+        title = latest.title if latest else self.get_kind_display()
+        return f"{title} ({self.language})"
+
+    def get_absolute_url(self):
+        return reverse("faq:language_assistance") + f"#{self.kind}-{self.language}"
+
+
+class NoticeRevision(Revision):
+    notice = models.ForeignKey(Notice, models.PROTECT, related_name="revisions")
+    title = models.CharField(
+        max_length=200,
+        help_text="For a tagline, the language's own name for itself, e.g. Español, 中文.",
+    )
+    body = models.TextField(
+        help_text="Markdown. Name numbers as [[phone:member-services]], never their digits."
+    )
+    body_html = models.TextField(editable=False)
+
+    PARENT_FIELD = "notice"
+    CONTENT_FIELDS = ("title", "body")
+    LIVE_PER = ("notice",)
+
+    class Meta(Revision.Meta):
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "notice revision"
+        permissions = [("review_noticerevision", "Can approve or reject notice revisions")]
+        constraints = [
+            *Revision.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(title=""), name="faq_noticerevision_title_not_blank"
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="faq_noticerevision_body_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display()}, {self.created_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.notice.get_absolute_url()
+
+    @property
+    def answer_html(self) -> str:
+        """Named as faq.tokens expects: the body's numbers are written in as in answers."""
+        return self.body_html
+
+    @property
+    def language(self) -> str:
+        return self.notice.language
+
+
 class AuditEvent(models.Model):
     """An append-only record of one transition of one revision."""
 
@@ -427,6 +728,9 @@ class AuditEvent(models.Model):
     )
     contact_revision = models.ForeignKey(
         ContactNumberRevision, models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    notice_revision = models.ForeignKey(
+        NoticeRevision, models.PROTECT, null=True, blank=True, related_name="events"
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
@@ -441,8 +745,21 @@ class AuditEvent(models.Model):
                 condition=Q(action__in=Action.values), name="faq_auditevent_action_valid"
             ),
             models.CheckConstraint(
-                condition=Q(entry_revision__isnull=False, contact_revision__isnull=True)
-                | Q(entry_revision__isnull=True, contact_revision__isnull=False),
+                condition=Q(
+                    entry_revision__isnull=False,
+                    contact_revision__isnull=True,
+                    notice_revision__isnull=True,
+                )
+                | Q(
+                    entry_revision__isnull=True,
+                    contact_revision__isnull=False,
+                    notice_revision__isnull=True,
+                )
+                | Q(
+                    entry_revision__isnull=True,
+                    contact_revision__isnull=True,
+                    notice_revision__isnull=False,
+                ),
                 name="faq_auditevent_one_subject",
             ),
         ]
@@ -452,7 +769,7 @@ class AuditEvent(models.Model):
 
     @property
     def subject(self):
-        return self.entry_revision or self.contact_revision
+        return self.entry_revision or self.contact_revision or self.notice_revision
 
 
 def search_words(text: str) -> list[str]:
@@ -463,6 +780,12 @@ def search_words(text: str) -> list[str]:
 class SearchSynonym(models.Model):
     """What members type, and the words the content uses for it: editors keep these."""
 
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="Applies to searches from pages in this language.",
+    )
     term = models.CharField(
         max_length=100, help_text="What members type, e.g. “er” or “mental health”."
     )
@@ -479,9 +802,11 @@ class SearchSynonym(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["term"]
+        ordering = ["language", "term"]
         constraints = [
-            models.UniqueConstraint(fields=["term"], name="faq_searchsynonym_term_unique"),
+            models.UniqueConstraint(
+                fields=["language", "term"], name="faq_searchsynonym_term_unique"
+            ),
             models.CheckConstraint(condition=~Q(term=""), name="faq_searchsynonym_term_not_blank"),
             # Queries are compared lowercased and trimmed; a term stored otherwise never matches.
             models.CheckConstraint(
@@ -494,7 +819,7 @@ class SearchSynonym(models.Model):
 
     def __str__(self):
         arrow = "↔" if self.is_two_way else "→"
-        return f"{self.term} {arrow} {', '.join(self.equivalents)}"
+        return f"{self.term} {arrow} {', '.join(self.equivalents)} ({self.language})"
 
     def clean(self):
         self.term = " ".join(search_words(self.term or ""))
@@ -513,12 +838,13 @@ class SearchWord(models.Model):
     saved it. A word here never makes anything findable: results only come from live content.
     """
 
+    language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)
     word = models.CharField(max_length=40)
 
     class Meta:
-        ordering = ["word"]
+        ordering = ["language", "word"]
         constraints = [
-            models.UniqueConstraint(fields=["word"], name="faq_searchword_word_unique"),
+            models.UniqueConstraint(fields=["language", "word"], name="faq_searchword_word_unique"),
         ]
         indexes = [
             GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="faq_searchword_trgm_idx")

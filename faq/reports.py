@@ -4,15 +4,17 @@ import csv
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Max
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from faq.models import ContactNumberRevision, EntryRevision, Revision, Status
+from faq.models import ContactNumberRevision, EntryRevision, NoticeRevision, Revision, Status
 
 EDITED_SINCE_APPROVAL = "edited since approval — re-approval pending"
 UPDATED_AFTER_APPROVAL_DATE = "content dated after its approval date — no re-approval on record"
 ANNUAL_REVIEW_DUE = "approval older than 12 months — annual review due"
+TRANSLATION_OUTDATED = "translation outdated — the original changed after it was translated"
 
 
 @dataclass
@@ -28,14 +30,28 @@ class ReportRow:
         return self.revision.approval
 
 
-def _pending_edits(model: type[Revision]) -> dict[int, datetime.datetime]:
-    parent = f"{model.PARENT_FIELD}_id"
+def _pending_edits(model: type[Revision]) -> dict[tuple, datetime.datetime]:
+    """The newest pending edit per material: per item, and per language where translated."""
+    fields = [f"{model.PARENT_FIELD}_id", *model.LIVE_PER[1:]]
     rows = (
         model.objects.filter(status__in=[Status.DRAFT, Status.SUBMITTED])
-        .values(parent)
+        .values(*fields)
         .annotate(newest=Max("created_at"))
     )
-    return {row[parent]: row["newest"] for row in rows}
+    return {tuple(row[f] for f in fields): row["newest"] for row in rows}
+
+
+def _public_url(revision: Revision) -> str:
+    """Where members read it: a translation or a notice on the pages in its own language."""
+    language = getattr(revision, "language", settings.LANGUAGE_CODE)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        return revision.get_absolute_url()
+
+
+def _material_key(revision: Revision) -> tuple:
+    return (revision.parent.pk, *(getattr(revision, f) for f in type(revision).LIVE_PER[1:]))
 
 
 def compliance_report(at: datetime.datetime | None = None) -> list[ReportRow]:
@@ -45,21 +61,33 @@ def compliance_report(at: datetime.datetime | None = None) -> list[ReportRow]:
     rows = []
     sources = [
         (
-            "Question",
-            EntryRevision.objects.live(at).select_related("entry__category", "approval"),
+            lambda r: "Question" if not r.is_translation else f"Question ({r.language})",
+            EntryRevision.objects.live(at)
+            .with_translation_state(at)
+            .select_related("entry__category", "approval")
+            .order_by("entry__category__position", "entry__position", "entry_id", "language"),
             lambda r: r.question,
         ),
         (
-            "Contact number",
+            lambda r: "Contact number",
             ContactNumberRevision.objects.live(at).select_related("contact", "approval"),
             lambda r: f"{r.label} ({r.number_display})",
+        ),
+        (
+            lambda r: f"{r.notice.get_kind_display()} ({r.notice.language})",
+            NoticeRevision.objects.live(at)
+            .select_related("notice", "approval")
+            .order_by("notice__kind", "notice__position"),
+            lambda r: r.title,
         ),
     ]
     for kind, revisions, title in sources:
         pending = _pending_edits(revisions.model)
         for revision in revisions:
-            row = ReportRow(kind, title(revision), revision.get_absolute_url(), revision)
-            newest_edit = pending.get(revision.parent.pk)
+            row = ReportRow(kind(revision), title(revision), _public_url(revision), revision)
+            if getattr(revision, "is_outdated", False):
+                row.flags.append(TRANSLATION_OUTDATED)
+            newest_edit = pending.get(_material_key(revision))
             if newest_edit and newest_edit > revision.created_at:
                 row.flags.append(EDITED_SINCE_APPROVAL)
             if timezone.localtime(revision.created_at).date() > revision.approval.approved_on:
@@ -106,13 +134,20 @@ def compliance_report_csv(rows: list[ReportRow], *, filename: str) -> HttpRespon
     return response
 
 
+_AUDIT_KINDS = {
+    EntryRevision: "Question",
+    ContactNumberRevision: "Contact number",
+    NoticeRevision: "Notice",
+}
+
+
 def audit_log_csv(events, *, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(["Time", "Action", "Kind", "Content", "Revision", "Actor", "Comment"])
     events = events.select_related(
-        "entry_revision__entry", "contact_revision__contact", "actor"
+        "entry_revision__entry", "contact_revision__contact", "notice_revision__notice", "actor"
     ).order_by("at", "pk")
     for event in events:
         subject = event.subject
@@ -120,8 +155,10 @@ def audit_log_csv(events, *, filename: str) -> HttpResponse:
             [
                 _local(event.at),
                 event.get_action_display(),
-                "Question" if event.entry_revision_id else "Contact number",
-                getattr(subject, "question", None) or getattr(subject, "label", ""),
+                _AUDIT_KINDS[type(subject)],
+                getattr(subject, "question", None)
+                or getattr(subject, "label", None)
+                or getattr(subject, "title", ""),
                 subject.pk,
                 event.actor.get_username() if event.actor else "system",
                 event.comment,
@@ -133,7 +170,7 @@ def audit_log_csv(events, *, filename: str) -> HttpResponse:
 def verify_content_hashes() -> list[Revision]:
     """Revisions whose stored hash no longer matches their stored words."""
     mismatched = []
-    for model in (EntryRevision, ContactNumberRevision):
+    for model in (EntryRevision, ContactNumberRevision, NoticeRevision):
         for revision in model.objects.iterator():
             if revision.compute_hash() != revision.content_hash:
                 mismatched.append(revision)

@@ -9,6 +9,9 @@ REVIEWERS = "Compliance reviewers"
 ROLES = {
     EDITORS: [
         "add_category", "change_category", "view_category",
+        "add_categorytranslation", "change_categorytranslation",
+        "delete_categorytranslation", "view_categorytranslation",
+        "add_notice", "change_notice", "view_notice", "view_noticerevision",
         "add_entry", "change_entry", "view_entry",
         "add_contactnumber", "change_contactnumber", "view_contactnumber",
         "view_entryrevision", "view_contactnumberrevision",
@@ -17,7 +20,8 @@ ROLES = {
         "view_searchsynonym", "view_searchlog",
     ],
     REVIEWERS: [
-        "view_category", "view_entry", "view_contactnumber",
+        "view_category", "view_categorytranslation", "view_entry", "view_contactnumber",
+        "view_notice", "view_noticerevision", "review_noticerevision",
         "view_entryrevision", "review_entryrevision",
         "view_contactnumberrevision", "review_contactnumberrevision",
         "add_approval", "view_approval", "view_compliance_report",

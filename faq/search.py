@@ -53,10 +53,12 @@ from faq.models import (
     SearchLog,
     SearchSynonym,
     SearchWord,
+    category_text,
+    search_config,
+    search_config_of_row,
     search_words,
 )
 
-CONFIG = "english"  # the configuration EntryRevision.search_vector is built with
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12  # bounds the SQL one query can produce
 MAX_SYNONYM_WORDS = 3  # the longest synonym term looked for in a query
@@ -102,17 +104,27 @@ class SearchTerms:
 
     text: str
     groups: tuple[tuple[str, ...], ...]
+    language: str = settings.LANGUAGE_CODE
+
+    @property
+    def configs(self) -> tuple[str, ...]:
+        """The text-search configurations to look with: the page's language's, and the
+        original's too, for the questions not translated yet that the page shows."""
+        return tuple(
+            dict.fromkeys([search_config(self.language), search_config(settings.LANGUAGE_CODE)])
+        )
 
 
-def search_terms(typed: str) -> SearchTerms:
-    """The words of a cleaned query, each with its alternatives (one query).
+def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTerms:
+    """The words of a cleaned query, each with its alternatives (one query), with the
+    synonyms and spellings of the page's language.
 
     A query in web-search syntax ("a phrase", -word) is searched exactly as written: adding
     alternatives would bring back what it leaves out.
     """
     text = typed.lower()
     if _WEB_SEARCH_SYNTAX.search(text):
-        return SearchTerms(text=text, groups=())
+        return SearchTerms(text=text, groups=(), language=language)
     words = search_words(text)[:MAX_QUERY_WORDS]
     phrases = {
         " ".join(words[start : start + length])
@@ -120,7 +132,7 @@ def search_terms(typed: str) -> SearchTerms:
         for start in range(len(words) - length + 1)
     }
     alternatives: dict[str, set[str]] = {}
-    for term, equivalents, is_two_way in _alternatives(phrases, words):
+    for term, equivalents, is_two_way in _alternatives(phrases, words, language):
         group = {term, *equivalents}
         for phrase in group & phrases:
             if phrase == term or is_two_way:
@@ -136,19 +148,22 @@ def search_terms(typed: str) -> SearchTerms:
                 groups.append((phrase, *others))
                 start += length
                 break
-    return SearchTerms(text=text, groups=tuple(groups))
+    return SearchTerms(text=text, groups=tuple(groups), language=language)
 
 
-def _alternatives(phrases: set[str], words: list[str]) -> QuerySet:
+def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySet:
     """(term, equivalents, is_two_way) rows: editors' synonyms for the query's phrases, and for
     each longer word the closest word questions and answers use, as a one-way synonym. That is
     the word itself when the content uses it, else the most similar one with the same first
     letter (typos rarely change that), if any is similar enough for pg_trgm's % operator."""
     rows = SearchSynonym.objects.filter(
-        Q(term__in=phrases) | Q(is_two_way=True, equivalents__overlap=sorted(phrases))
+        Q(term__in=phrases) | Q(is_two_way=True, equivalents__overlap=sorted(phrases)),
+        language=language,
     ).values_list("term", "equivalents", "is_two_way")
     spellings = [
-        SearchWord.objects.filter(word__trigram_similar=word, word__startswith=word[0])
+        SearchWord.objects.filter(
+            word__trigram_similar=word, word__startswith=word[0], language=language
+        )
         .annotate(
             typed=Value(word, output_field=CharField()),
             closest=Func(
@@ -165,12 +180,20 @@ def _alternatives(phrases: set[str], words: list[str]) -> QuerySet:
 
 
 def search_query(terms: SearchTerms, *, match_all: bool = True) -> SearchQuery:
-    """What to look for: the query as typed, in web-search syntax ("a phrase", or, -word), or
-    every group of its words (with match_all=False, any group), each as any of its
-    alternatives. Built from constants only, so Postgres folds it once and can estimate it."""
-    as_typed = SearchQuery(terms.text, search_type="websearch", config=CONFIG)
+    """What to look for, in each of the terms' configurations."""
+    return reduce(
+        operator.or_,
+        (_search_query(terms, config, match_all=match_all) for config in terms.configs),
+    )
+
+
+def _search_query(terms: SearchTerms, config: str, *, match_all: bool) -> SearchQuery:
+    """The query as typed, in web-search syntax ("a phrase", or, -word), or every group of its
+    words (with match_all=False, any group), each as any of its alternatives. Built from
+    constants only, so Postgres folds it once and can estimate it."""
+    as_typed = SearchQuery(terms.text, search_type="websearch", config=config)
     parts = [
-        reduce(operator.or_, (SearchQuery(p, search_type="phrase", config=CONFIG) for p in group))
+        reduce(operator.or_, (SearchQuery(p, search_type="phrase", config=config) for p in group))
         for group in terms.groups
     ]
     if not parts:
@@ -217,7 +240,9 @@ def search_entries(
     # search over 10,000 questions), and a question in a category named by the query almost
     # always uses its words too.
     categories = (
-        Category.objects.annotate(document=SearchVector("name", config=CONFIG))
+        Category.objects.annotate(
+            document=SearchVector("name", config=search_config(settings.LANGUAGE_CODE))
+        )
         .filter(document=query)
         .values("pk")
     )
@@ -250,14 +275,16 @@ def search_results(
     """One page of hits, in their order, with snippets. The ids come from search_hits over
     what members may see, so they are read here by id alone."""
     query = search_query(terms, match_all=match_all)
-    revisions = EntryRevision.objects.filter(pk__in=list(pks)).select_related(
-        "entry__category", "approval"
+    revisions = (
+        EntryRevision.objects.filter(pk__in=list(pks))
+        .select_related("entry__category", "approval")
+        .annotate(**category_text(terms.language, "entry__category__"))
     )
     headlines = revisions.annotate(
         headline=SearchHeadline(
             _snippet_source(),
             query,
-            config=CONFIG,
+            config=search_config_of_row(),
             start_sel=_START,
             stop_sel=_STOP,
             max_words=30,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from faq.models import ContactNumberRevision, EntryRevision, Status
+from faq.models import ContactNumberRevision, EntryRevision, NoticeRevision, Status
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,23 @@ def answers_using(key: str, *, at=None) -> QuerySet[EntryRevision]:
     )
 
 
-def use_state(revision: EntryRevision, *, at=None) -> str:
+def notices_using(key: str, *, at=None) -> QuerySet[NoticeRevision]:
+    """As answers_using, for the language assistance page's notices and taglines."""
+    at = at or timezone.now()
+    live = NoticeRevision.objects.live(at).values("pk")
+    scheduled = Q(status=Status.APPROVED, go_live_at__gt=at) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=at)
+    )
+    return (
+        NoticeRevision.objects.filter(body__contains=phone_token(key))
+        .filter(Q(pk__in=live) | Q(status=Status.SUBMITTED) | scheduled)
+        .filter(Q(notice__withdrawn_at__isnull=True) | Q(notice__withdrawn_at__gt=at))
+        .select_related("notice")
+        .order_by("notice__kind", "notice__position", "-created_at")
+    )
+
+
+def use_state(revision: EntryRevision | NoticeRevision, *, at=None) -> str:
     """How an answer from answers_using() stands, in words for editors."""
     at = at or timezone.now()
     if revision.status == Status.SUBMITTED:

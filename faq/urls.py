@@ -10,4 +10,7 @@ urlpatterns = [
     path("questions/<slug:slug>/", views.EntryView.as_view(), name="entry"),
     path("contact/", views.ContactView.as_view(), name="contact"),
     path("search/", views.search, name="search"),
+    path(
+        "language-assistance/", views.LanguageAssistanceView.as_view(), name="language_assistance"
+    ),
 ]

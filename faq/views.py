@@ -1,6 +1,7 @@
 import sys
 from itertools import groupby
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
@@ -9,12 +10,20 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
 from faq.cache import generation_cached
 from faq.contacts import last_known_primary, live_contacts
-from faq.models import Category, ContactPurpose, EntryRevision
+from faq.models import (
+    Category,
+    ContactPurpose,
+    EntryRevision,
+    NoticeKind,
+    NoticeRevision,
+    category_text,
+)
 from faq.outage import DATABASE_OUTAGE, database_unavailable
 from faq.search import (
     MAX_RESULTS,
@@ -42,13 +51,28 @@ def requested_moment(request):
     return moment if moment <= timezone.now() else None
 
 
-def live_entries(at=None):
-    """The one QuerySet behind every public page: what members may see (now, or at `at`)."""
+def live_entries(at=None, language=None):
+    """The one QuerySet behind every public page: what members reading the page's language
+    may see (now, or at `at`), each with its topic's words in that language."""
+    language = language or get_language()
     return (
-        EntryRevision.objects.live(at)
+        EntryRevision.objects.shown_in(language, at)
         .select_related("entry__category", "approval")
+        .annotate(**category_text(language, "entry__category__"))
         .order_by("entry__category__position", "entry__category__name", "entry__position", "pk")
     )
+
+
+def show_categories(revisions):
+    """Put each revision's topic words in the page's language (see live_entries)."""
+    revisions = list(revisions)
+    for revision in revisions:
+        revision.entry.category.show_as(
+            name=revision.shown_name,
+            description=revision.shown_description,
+            language=revision.shown_language,
+        )
+    return revisions
 
 
 class PublicPageMixin:
@@ -76,7 +100,7 @@ class HomeView(PublicPageMixin, TemplateView):
         # ranking ids 23 ms (docs/benchmarks.md).
         by_category = {"partition_by": F("entry__category_id")}
         ranked = dict(
-            EntryRevision.objects.live(self.at)
+            EntryRevision.objects.shown_in(get_language(), self.at)
             .annotate(
                 rank=Window(RowNumber(), order_by=[F("entry__position"), F("pk")], **by_category),
                 in_category=Window(Count("pk"), **by_category),
@@ -84,7 +108,7 @@ class HomeView(PublicPageMixin, TemplateView):
             .filter(rank__lte=HOME_QUESTIONS_PER_CATEGORY)
             .values_list("pk", "in_category")
         )
-        revisions = list(live_entries(self.at).filter(pk__in=ranked))
+        revisions = show_categories(live_entries(self.at).filter(pk__in=ranked))
         for revision in revisions:
             revision.in_category = ranked[revision.pk]
         sections = [
@@ -119,7 +143,7 @@ class CategoryView(PublicPageMixin, DetailView):
         revisions = live_entries(self.at).filter(entry__category__slug=self.kwargs["slug"])
         number = page_number(request.GET.get("page"))
         start = (number - 1) * self.per_page
-        self.revisions = list(
+        self.revisions = show_categories(
             revisions.annotate(in_category=Window(Count("pk")))[start : start + self.per_page]
         )
         if not self.revisions:
@@ -155,6 +179,9 @@ class EntryView(PublicPageMixin, DetailView):
     def get_queryset(self):
         return live_entries(self.at)
 
+    def get_object(self, queryset=None):
+        return show_categories([super().get_object(queryset)])[0]
+
     def get_context_data(self, **kwargs):
         related = list(
             live_entries(self.at)
@@ -182,6 +209,33 @@ class ContactView(PublicPageMixin, TemplateView):
         return super().get_context_data(groups=groups, page_revisions=contacts, **kwargs)
 
 
+class LanguageAssistanceView(PublicPageMixin, TemplateView):
+    """Free language help and the notice of nondiscrimination (Section 1557): the notice in
+    the page's language (else the original's), then every tagline, each in its own language."""
+
+    template_name = "faq/language_assistance.html"
+
+    def get_context_data(self, **kwargs):
+        notices = list(
+            NoticeRevision.objects.live(self.at)
+            .select_related("notice", "approval")
+            .order_by("notice__position", "notice__language")
+        )
+        statements = {
+            n.notice.language: n for n in notices if n.notice.kind == NoticeKind.NONDISCRIMINATION
+        }
+        statement = statements.get(get_language()) or statements.get(settings.LANGUAGE_CODE)
+        taglines = [n for n in notices if n.notice.kind == NoticeKind.TAGLINE]
+        shown = [statement, *taglines] if statement else taglines
+        return super().get_context_data(
+            statement=statement,
+            taglines=taglines,
+            page_revisions=shown,
+            page_answers=shown,
+            **kwargs,
+        )
+
+
 def server_error(request):
     """A 500 page that needs nothing from the database to give members the number to call;
     a 503 when the cause is that the database cannot be reached."""
@@ -204,15 +258,25 @@ def _search_hits(at, terms, *, match_all: bool) -> list[int]:
         at,
         "search",
         (terms, match_all),
-        lambda: search_hits(live_entries(at), terms, match_all=match_all),
+        lambda: search_hits(live_entries(at, terms.language), terms, match_all=match_all),
     )
 
 
 def _categories_with_questions(at) -> list[Category]:
-    live = live_entries(at).values("entry_id")
-    return _kept_until_content_changes(
-        at, "topics", (), lambda: list(Category.objects.filter(entries__in=live).distinct())
-    )
+    language = get_language()
+    live = EntryRevision.objects.shown_in(language, at).values("entry_id")
+
+    def categories():
+        found = Category.objects.filter(entries__in=live).distinct().shown_in(language)
+        for category in found:
+            category.show_as(
+                name=category.shown_name,
+                description=category.shown_description,
+                language=category.shown_language,
+            )
+        return list(found)
+
+    return _kept_until_content_changes(at, "topics", (language,), categories)
 
 
 @require_GET
@@ -222,7 +286,7 @@ def search(request):
     typed = search_clean(request.GET.get("q", ""))
     context = {"typed": typed}
     if typed:
-        terms = search_terms(typed)
+        terms = search_terms(typed, language=get_language())
         match_all = True
         hits = _search_hits(at, terms, match_all=True)
         if not hits and len(terms.groups) > 1:
@@ -234,7 +298,7 @@ def search(request):
             request.GET.get("page")
         )
         results = search_results(page.object_list, terms, match_all=match_all)
-        revisions = [result.revision for result in results]
+        revisions = show_categories([result.revision for result in results])
         context.update(
             page=page,
             results=results,

@@ -90,10 +90,29 @@ def make_contact(*, label="Member Services", number="+18003226027", live=True, *
 
 def add_revision(parent, *, by=None, **content):
     """A new draft for an existing entry or contact number, keeping unchanged fields."""
-    latest = parent.revisions.order_by("-created_at", "-pk").first()
+    latest = parent.revisions.originals().order_by("-created_at", "-pk").first()
     fields = {**latest.content(), **content}
     schedule = {k: fields.pop(k) for k in ("go_live_at", "expires_at") if k in fields}
     return revision_create(model=type(latest), parent=parent, by=by, **fields, **schedule)
+
+
+def add_translation(entry, *, language="es", source=None, live=True, approval=None, **content):
+    """A translation of an entry's live original (or of `source`): approved and live unless
+    live=False (then a draft)."""
+    source = source or entry.revisions.live().originals().get()
+    content.setdefault("question", f"¿{source.question.rstrip('?')} (traducido)?")
+    content.setdefault("answer", "Una respuesta traducida.")
+    revision = revision_create(
+        model=EntryRevision,
+        parent=entry,
+        by=None,
+        language=language,
+        source_revision=source,
+        **content,
+    )
+    if live:
+        publish(revision, approval=approval)
+    return revision
 
 
 def publish(revision, *, approval=None, by=None, at=None):

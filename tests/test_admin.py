@@ -330,15 +330,20 @@ def test_compliance_report_lists_every_live_item_with_flags(client, reviewer, de
     add_revision(entry, answer="Pending rewrite.")
     signed_in(client, reviewer)
     response = client.get(reverse("admin:faq_compliance_report"))
-    assertContains(response, "MOC16078", count=12)
+    # 9 questions and 3 numbers under MOC16078, 9 Spanish questions under MOC16078-ES-DEMO.
+    assertContains(response, "MOC16078", count=12 + 9)
     rows = read_csv(client.get(reverse("admin:faq_compliance_report") + "?format=csv"))
     header, rows = rows[0], rows[1:]
     assert "Content hash (SHA-256)" in header and "State tracking number" in header
-    assert len(rows) == 12  # 9 questions + 3 contact numbers
+    # 9 questions in each language, 6 numbers, 2 notices of nondiscrimination, 20 taglines.
+    assert len(rows) == 9 * 2 + 6 + 2 + 20
+    spanish = [row for row in rows if row[0] == "Question (es)"]
+    assert len(spanish) == 9 and all(row[2].startswith("/es/questions/") for row in spanish)
+    assert {row[4] for row in spanish} == {"MOC16078-ES-DEMO"}
     by_title = {row[1]: row for row in rows}
     pcp = by_title["What is a primary care provider (PCP)?"]
     assert pcp[4] == "MOC16078" and pcp[6] == "06/22/2016" and pcp[7] == "MO HealthNet Division"
-    assert pcp[10] == entry.revisions.live().get().content_hash
+    assert pcp[10] == entry.revisions.live().originals().get().content_hash
     assert EDITED_SINCE_APPROVAL in pcp[11]
     assert UPDATED_AFTER_APPROVAL_DATE in pcp[11] and ANNUAL_REVIEW_DUE in pcp[11]
     assert EDITED_SINCE_APPROVAL not in by_title["What if I need a specialist?"][11]
@@ -352,7 +357,9 @@ def test_compliance_report_needs_its_permission(client, editor):
 def test_audit_log_exports_every_event_as_csv(client, reviewer, demo_content):
     rows = read_csv(signed_in(client, reviewer).get(reverse("admin:faq_auditevent_export")))
     assert rows[0] == ["Time", "Action", "Kind", "Content", "Revision", "Actor", "Comment"]
-    assert len(rows) - 1 == AuditEvent.objects.count() == 12 * 4
+    # 9 questions, 6 numbers, 9 Spanish questions, 22 notices and taglines: 4 events each.
+    assert len(rows) - 1 == AuditEvent.objects.count() == (9 + 6 + 9 + 22) * 4
+    assert {row[2] for row in rows[1:]} == {"Question", "Contact number", "Notice"}
     assert {row[1] for row in rows[1:]} == {
         "Created", "Submitted for review", "Approved", "Published"
     }  # fmt: skip

@@ -44,7 +44,7 @@ def edit_and_submit(page, site, new_words):
     sign_in(page, site, "erin")
     page.goto(site + "/admin/faq/entry/")
     page.get_by_role("link", name="What if I lose my Missouri Care member ID card?").click()
-    answer = page.get_by_label("Answer")
+    answer = page.locator("#id_answer")
     answer.fill(answer.input_value().replace("right away.", new_words))
     page.get_by_role("button", name="Save and submit for review").click()
     expect(page.get_by_text("Submitted for review.")).to_be_visible()

@@ -84,7 +84,14 @@ def test_category_rename_in_the_admin_invalidates(client):
     admin_client.force_login(make_user(is_superuser=True))
     admin_client.post(
         reverse("admin:faq_category_change", args=[category.pk]),
-        {"name": "Renamed topic", "slug": category.slug, "position": 1, "description": ""},
+        {
+            "name": "Renamed topic",
+            "slug": category.slug,
+            "position": 1,
+            "description": "",
+            "translations-TOTAL_FORMS": 0,
+            "translations-INITIAL_FORMS": 0,
+        },
     )
     assert "Renamed topic" in get(client, reverse("faq:index"))[1]
 

@@ -10,10 +10,13 @@ from faq.models import (
     Approval,
     AuditEvent,
     Category,
+    CategoryTranslation,
     ContactNumber,
     ContactNumberRevision,
     Entry,
     EntryRevision,
+    Notice,
+    NoticeRevision,
     SearchSynonym,
     SearchWord,
 )
@@ -31,6 +34,9 @@ MODELS = [
     AuditEvent,
     SearchSynonym,
     SearchWord,
+    CategoryTranslation,
+    Notice,
+    NoticeRevision,
 ]
 
 
@@ -47,7 +53,9 @@ def test_loading_twice_changes_nothing():
     first = demo_content_load()
     counts = {model: model.objects.count() for model in MODELS}
     second = demo_content_load()
-    assert (first.categories, first.entries, first.contacts, first.approvals) == (5, 9, 3, 1)
+    assert (first.categories, first.entries, first.contacts, first.approvals) == (5, 9, 6, 3)
+    # 5 topic names and 9 questions in Spanish; 2 notices of nondiscrimination, 20 taglines.
+    assert (first.translations, first.notices) == (14, 22)
     assert str(second) == "Demo content already loaded; nothing changed."
     assert counts == {model: model.objects.count() for model in MODELS}
 
@@ -58,8 +66,9 @@ def test_loader_never_overwrites_an_editors_work(demo_content):
     entry = Entry.objects.get(slug="what-is-a-pcp")
     add_revision(entry, answer="Edited by an editor.")
     demo_content_load()
-    assert entry.revisions.count() == 2
-    assert entry.revisions.order_by("-pk").first().answer == "Edited by an editor."
+    assert entry.revisions.originals().count() == 2
+    assert entry.revisions.originals().order_by("-pk").first().answer == "Edited by an editor."
+    assert entry.revisions.filter(language="es").count() == 1
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="the seed page is not beside the project")
@@ -89,16 +98,23 @@ def test_every_seed_phone_number_is_a_working_tel_link(demo_content, client):
 
 
 def test_demo_stamp_is_the_seed_footer(demo_content, client):
-    for url in (reverse("faq:index"), reverse("faq:contact"), "/questions/lost-member-id-card/"):
+    for url in (reverse("faq:index"), "/questions/lost-member-id-card/"):
         body = client.get(url).content.decode()
         assert "State Approved: 06/22/2016 MOC16078 Last Updated On: 10/6/2020" in body
+    # The contact page also lists the relay and civil-rights numbers the language assistance
+    # page names, approved with it.
+    body = client.get(reverse("faq:contact")).content.decode()
+    assert (
+        "State Approved: 06/22/2016 MOC16078; 10/06/2020 MOC-LA-DEMO Last Updated On: 10/6/2020"
+        in body
+    )
 
 
 def test_demo_records_the_edit_after_approval_honestly(demo_content):
     approval = Approval.objects.get(material_id="MOC16078")
     assert approval.approved_on.isoformat() == "2016-06-22"
     assert "after this approval" in approval.notes
-    revision = EntryRevision.objects.get(entry__slug="what-is-a-pcp")
+    revision = EntryRevision.objects.originals().get(entry__slug="what-is-a-pcp")
     assert revision.approval == approval
     assert revision.go_live_at.date().isoformat() == "2020-10-06"
     assert revision.created_at.date() > approval.approved_on

@@ -8,6 +8,7 @@ from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from faq.models import SearchLog
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -53,15 +54,17 @@ def test_every_page_is_in_english_and_spanish_with_alternates_and_a_switcher(
     assert "Skip to main content" in english_body and "Saltar" not in english_body
 
 
-def test_english_content_on_spanish_pages_is_marked_and_explained(demo_content, client):
-    question = client.get("/es/questions/lost-member-id-card/")
+def test_english_content_on_spanish_pages_is_marked_and_explained(client):
+    entry = make_entry(question="What if I lose my card?")
+    question = client.get(f"/es/questions/{entry.slug}/")
     assertContains(question, '<article lang="en">')
     assertContains(question, "Esta respuesta todavía no está traducida")
     assertContains(question, 'role="note"')
-    topic = client.get("/es/topics/urgent-and-emergency-care/")
+    topic = client.get(f"/es/topics/{entry.category.slug}/")
     assertContains(topic, "Estas preguntas todavía no están traducidas")
     assertContains(topic, '<summary lang="en">')
-    english = client.get("/questions/lost-member-id-card/")
+    assertContains(topic, f'<h1 lang="en">{entry.category.name}</h1>')
+    english = client.get(f"/questions/{entry.slug}/")
     assertNotContains(english, "translation-note")
     assertNotContains(english, 'lang="en">What if')
 

@@ -276,7 +276,7 @@ def test_demo_answers_name_numbers_by_token_never_by_digits(demo_content):
     for revision in EntryRevision.objects.all():
         assert not re.search(r"\d{3}-\d{4}|\b911\b", revision.answer), revision.question
     uses = EntryRevision.objects.filter(answer__contains="[[phone:member-services]]")
-    assert uses.count() == 5
+    assert uses.originals().count() == 5 and uses.filter(language="es").count() == 5
 
 
 def test_demo_numbers_have_their_purposes(demo_content):
@@ -284,6 +284,9 @@ def test_demo_numbers_have_their_purposes(demo_content):
         "member-services": ContactPurpose.MEMBER_SERVICES,
         "enrollment-help-line": ContactPurpose.ENROLLMENT,
         "emergency": ContactPurpose.EMERGENCY,
+        "relay": ContactPurpose.OTHER,
+        "hhs-ocr": ContactPurpose.OTHER,
+        "hhs-ocr-tdd": ContactPurpose.OTHER,
     }
 
 

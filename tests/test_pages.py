@@ -3,8 +3,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from faq.models import CategoryTranslation
 from faq.views import server_error
-from tests.factories import make_category, make_contact, make_entry
+from tests.factories import add_translation, make_category, make_contact, make_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +95,18 @@ def test_query_count_does_not_grow_with_content(client, django_assert_max_num_qu
     for _ in range(entries):
         make_entry(category=category)
     entry = category.entries.first()
-    for url in (
+    # Half the questions translated: Spanish pages mix translations and originals.
+    for translated in list(category.entries.all())[::2]:
+        add_translation(translated)
+    CategoryTranslation.objects.create(category=category, language="es", name="Muchas")
+    paths = [
         reverse("faq:index"),
         category.get_absolute_url(),
         entry.get_absolute_url(),
         reverse("faq:contact"),
-    ):
+        reverse("faq:language_assistance"),
+    ]
+    for url in paths + ["/es" + path for path in paths]:
         # On a cache miss: the content generation (once per change), the page's content,
         # the contact numbers; the home page ranks ids first and reads their rows second.
         with django_assert_max_num_queries(4):

@@ -443,6 +443,7 @@ def test_editors_synonyms_are_normalised_in_the_admin(client, boss):
     response = client.post(
         reverse("admin:faq_searchsynonym_add"),
         {
+            "language": "en",
             "term": "  E.R. ",
             "equivalents": "Emergency  Room, emergency room,e r",
             "is_two_way": "on",

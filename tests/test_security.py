@@ -511,7 +511,7 @@ def test_the_admin_works_in_chromium_under_the_policies(watched_page, live_serve
 
     # Admin scripts run: the slug follows the name as it is typed (prepopulate.js).
     page.goto(site + reverse("admin:faq_category_add"))
-    page.get_by_label("Name").press_sequentially("Dental care")
+    page.locator("#id_name").press_sequentially("Dental care")
     assert page.get_by_label("Slug").input_value() == "dental-care"
 
     revision = make_entry(live=False).revisions.get()

@@ -1,10 +1,12 @@
-"""Turn the committed demo content into categories, entries, contact numbers and an approval."""
+"""Turn the committed demo content into categories, entries, contact numbers, translations,
+the language assistance page's notices, and their approvals."""
 
 import datetime
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,17 +14,27 @@ from faq.approvals import revision_approve, revision_create, revision_submit
 from faq.models import (
     Approval,
     Category,
+    CategoryTranslation,
     ContactNumber,
     ContactNumberRevision,
     ContactPurpose,
+    Direction,
     Entry,
     EntryRevision,
+    Notice,
+    NoticeKind,
+    NoticeRevision,
     SearchSynonym,
 )
 from faq.phones import normalize_phone
 
 DEMO_FILE = Path(__file__).with_name("missouri_care.toml")
+# Spanish versions of DEMO_FILE's questions and topics, written for the demo.
+TRANSLATION_FILES = [Path(__file__).with_name("missouri_care_es.toml")]
+# Taglines and the notice of nondiscrimination, written for the demo.
+LANGUAGE_ASSISTANCE_FILE = Path(__file__).with_name("language_assistance.toml")
 IMPORT_NOTE = "Imported from the plan's published page by load_demo_content."
+DEMO_NOTE = "Demo content written for this project, loaded by load_demo_content."
 
 
 @dataclass
@@ -32,13 +44,16 @@ class LoadReport:
     contacts: int = 0
     approvals: int = 0
     synonyms: int = 0
+    translations: int = 0
+    notices: int = 0
 
     def __str__(self):
         if not any(vars(self).values()):
             return "Demo content already loaded; nothing changed."
         return (
             f"Loaded {self.categories} categories, {self.entries} questions, "
-            f"{self.contacts} contact numbers, {self.approvals} approval "
+            f"{self.translations} translations, {self.contacts} contact numbers, "
+            f"{self.notices} notices and taglines, {self.approvals} approvals "
             f"and {self.synonyms} search synonyms."
         )
 
@@ -47,56 +62,85 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
 
 
-@transaction.atomic
-def demo_content_load(path: Path = DEMO_FILE) -> LoadReport:
-    """Create whatever of the demo content is missing. Existing rows are never changed, so a
-    second run (or a run after editors have worked on the content) changes nothing."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    report = LoadReport()
-    last_updated = _local_midnight(data["published"]["last_updated_on"])
+class _DemoFile:
+    """One demo file: its approval (created if missing) and how to publish under it."""
 
-    approval_data = data["approval"]
-    approval = Approval.objects.filter(material_id=approval_data["material_id"]).first()
-    if approval is None:
-        approval = Approval.objects.create(**approval_data)
-        report.approvals += 1
+    def __init__(self, path: Path, report: LoadReport, note: str):
+        self.data = tomllib.loads(path.read_text(encoding="utf-8"))
+        self.report = report
+        self.note = note
+        self.last_updated = _local_midnight(self.data["published"]["last_updated_on"])
+        approval_data = self.data["approval"]
+        self.approval = Approval.objects.filter(material_id=approval_data["material_id"]).first()
+        if self.approval is None:
+            self.approval = Approval.objects.create(**approval_data)
+            report.approvals += 1
 
-    def publish(model, parent, **content):
+    def publish(self, model, parent, **content):
+        at = self.last_updated
         revision = revision_create(
-            model=model, parent=parent, by=None, at=last_updated, comment=IMPORT_NOTE, **content
+            model=model, parent=parent, by=None, at=at, comment=self.note, **content
         )
-        revision_submit(revision=revision, by=None, at=last_updated)
+        revision_submit(revision=revision, by=None, at=at)
         revision_approve(
             revision=revision,
             by=None,
-            approval=approval,
-            comment=IMPORT_NOTE,
-            historic_go_live_at=last_updated,
+            approval=self.approval,
+            comment=self.note,
+            historic_go_live_at=at,
         )
+        return revision
 
-    for position, item in enumerate(data["contacts"]):
-        contact, created = ContactNumber.objects.get_or_create(
-            key=item["key"],
-            defaults={
-                "purpose": item.get("purpose", ContactPurpose.OTHER),
-                "position": position,
-                "created_at": last_updated,
-            },
-        )
-        if created:
-            report.contacts += 1
-            publish(
-                ContactNumberRevision,
-                contact,
-                label=item["label"],
-                number=normalize_phone(item["number"], allow_short=True),
-                tty_number=normalize_phone(item["tty_number"], allow_short=True)
-                if item["tty_number"]
-                else "",
-                hours=item["hours"],
+    def contacts(self):
+        for position, item in enumerate(self.data.get("contacts", [])):
+            contact, created = ContactNumber.objects.get_or_create(
+                key=item["key"],
+                defaults={
+                    "purpose": item.get("purpose", ContactPurpose.OTHER),
+                    "position": item.get("position", position),
+                    "created_at": self.last_updated,
+                },
             )
+            if created:
+                self.report.contacts += 1
+                self.publish(
+                    ContactNumberRevision,
+                    contact,
+                    label=item["label"],
+                    number=normalize_phone(item["number"], allow_short=True),
+                    tty_number=normalize_phone(item["tty_number"], allow_short=True)
+                    if item["tty_number"]
+                    else "",
+                    hours=item["hours"],
+                )
 
-    for position, item in enumerate(data["categories"]):
+    def synonyms(self, language: str):
+        for item in self.data.get("synonyms", []):
+            if SearchSynonym.objects.filter(language=language, term=item["term"]).exists():
+                continue
+            synonym = SearchSynonym(
+                language=language,
+                term=item["term"],
+                equivalents=item["equivalents"],
+                is_two_way=item.get("two_way", True),
+            )
+            synonym.full_clean()
+            synonym.save()
+            self.report.synonyms += 1
+
+
+@transaction.atomic
+def demo_content_load(
+    path: Path = DEMO_FILE,
+    translations: list[Path] = TRANSLATION_FILES,
+    language_assistance: Path | None = LANGUAGE_ASSISTANCE_FILE,
+) -> LoadReport:
+    """Create whatever of the demo content is missing. Existing rows are never changed, so a
+    second run (or a run after editors have worked on the content) changes nothing."""
+    report = LoadReport()
+    demo = _DemoFile(path, report, IMPORT_NOTE)
+    demo.contacts()
+    for position, item in enumerate(demo.data["categories"]):
         category, created = Category.objects.get_or_create(
             slug=item["slug"],
             defaults={
@@ -112,26 +156,83 @@ def demo_content_load(path: Path = DEMO_FILE) -> LoadReport:
                 defaults={
                     "category": category,
                     "position": entry_position,
-                    "created_at": last_updated,
+                    "created_at": demo.last_updated,
                 },
             )
             if created:
                 report.entries += 1
-                publish(
+                demo.publish(
                     EntryRevision,
                     entry,
                     question=entry_data["question"],
                     answer=entry_data["answer"].strip(),
                 )
-
-    for item in data.get("synonyms", []):
-        if not SearchSynonym.objects.filter(term=item["term"]).exists():
-            synonym = SearchSynonym(
-                term=item["term"],
-                equivalents=item["equivalents"],
-                is_two_way=item.get("two_way", True),
-            )
-            synonym.full_clean()
-            synonym.save()
-            report.synonyms += 1
+    demo.synonyms(settings.LANGUAGE_CODE)
+    if language_assistance is not None:
+        language_assistance_load(_DemoFile(language_assistance, report, DEMO_NOTE))
+    for translation in translations:
+        translation_load(_DemoFile(translation, report, DEMO_NOTE))
     return report
+
+
+def translation_load(demo: _DemoFile) -> None:
+    """A demo translation: topic names, and each question in that language, translating the
+    original members see now. A question or topic that has a translation already is left
+    alone. Counted together as translations."""
+    language = demo.data["language"]
+    for item in demo.data["categories"]:
+        category = Category.objects.filter(slug=item["slug"]).first()
+        if category is None:
+            continue
+        _, created = CategoryTranslation.objects.get_or_create(
+            category=category,
+            language=language,
+            defaults={"name": item["name"], "description": item["description"]},
+        )
+        demo.report.translations += created
+    for item in demo.data["entries"]:
+        entry = Entry.objects.filter(slug=item["slug"]).first()
+        if entry is None or entry.revisions.filter(language=language).exists():
+            continue
+        source = entry.revisions.originals().live().first()
+        if source is None:
+            continue
+        demo.publish(
+            EntryRevision,
+            entry,
+            language=language,
+            source_revision=source,
+            question=item["question"],
+            answer=item["answer"].strip(),
+        )
+        demo.report.translations += 1
+    demo.synonyms(language)
+
+
+def language_assistance_load(demo: _DemoFile) -> None:
+    """The numbers the notices name, the notice of nondiscrimination in each language, and one
+    tagline per language, in the file's order."""
+    demo.contacts()
+    items = [(NoticeKind.NONDISCRIMINATION, n) for n in demo.data["notices"]] + [
+        (NoticeKind.TAGLINE, t) for t in demo.data["taglines"]
+    ]
+    for position, (kind, item) in enumerate(items):
+        notice, created = Notice.objects.get_or_create(
+            kind=kind,
+            language=item["language"],
+            defaults={
+                "direction": item.get("direction", Direction.LTR),
+                "position": position,
+                "created_at": demo.last_updated,
+            },
+        )
+        if not created:
+            continue
+        notice.full_clean()
+        demo.publish(
+            NoticeRevision,
+            notice,
+            title=item["title"] if kind == NoticeKind.NONDISCRIMINATION else item["name"],
+            body=(item["body"] if kind == NoticeKind.NONDISCRIMINATION else item["text"]).strip(),
+        )
+        demo.report.notices += 1

@@ -73,28 +73,37 @@ def faq_page_json_ld(context, revisions):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
-# Every question and answer is written in English so far; pages in other languages show it
-# with its language marked, so screen readers switch voices, and say so.
-CONTENT_LANGUAGE = "en"
+def _language_of(content) -> str:
+    """The language `content` is written in: a revision's or a topic's own, else the original
+    (contact numbers are not translated)."""
+    return getattr(content, "language", None) or settings.LANGUAGE_CODE
 
 
 @register.simple_tag
-def content_lang():
-    """` lang="en"` on content shown on a page in another language; nothing otherwise."""
-    if get_language() == CONTENT_LANGUAGE:
+def content_lang(content=None):
+    """` lang="en"` on content written in another language than the page's, so screen
+    readers switch voices; nothing otherwise."""
+    language = _language_of(content)
+    if language == get_language():
         return ""
-    return format_html(' lang="{}"', CONTENT_LANGUAGE)
+    return format_html(' lang="{}"', language)
 
 
 @register.simple_tag
-def not_translated_note(plural=False):
-    if get_language() == CONTENT_LANGUAGE:
+def not_translated_note(shown):
+    """A visible note, read by screen readers too, when what the page shows (a revision or a
+    list of them) is not all in the page's language yet."""
+    is_list = isinstance(shown, list | tuple)
+    revisions = shown if is_list else [shown]
+    untranslated = [r for r in revisions if _language_of(r) != get_language()]
+    if not untranslated:
         return ""
-    text = (
-        gettext("These questions are not translated yet, so they are shown in English.")
-        if plural
-        else gettext("This answer is not translated yet, so it is shown in English.")
-    )
+    if not is_list:
+        text = gettext("This answer is not translated yet, so it is shown in English.")
+    elif len(untranslated) == len(revisions):
+        text = gettext("These questions are not translated yet, so they are shown in English.")
+    else:
+        text = gettext("Some of these questions are not translated yet: they are shown in English.")
     return format_html('<p class="translation-note" role="note">{}</p>', text)
 
 

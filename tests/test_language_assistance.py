@@ -1,0 +1,151 @@
+"""The language assistance page: taglines in the plan's languages, each in its own language
+and script, and the notice of nondiscrimination, approved like any member material."""
+
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from faq.approvals import item_withdraw, revision_create
+from faq.models import ContactNumber, Notice, NoticeKind, NoticeRevision
+from tests.factories import make_contact, make_user, publish
+from tests.test_admin import signed_in
+
+pytestmark = pytest.mark.django_db
+
+TAGLINE = re.compile(
+    r'<li id="tagline-([\w-]+)" lang="([\w-]+)" dir="(ltr|rtl)">\s*<h3>([^<]+)</h3>'
+    r'\s*<div class="tagline-text">(.*?)</div>\s*</li>',
+    re.DOTALL,
+)
+
+
+def make_notice(*, kind=NoticeKind.TAGLINE, language="so", title="Soomaali", live=True, **kw):
+    body = kw.pop("body", "FIIRO GAAR AH: Wac [[phone:member-services]].")
+    notice = Notice.objects.create(kind=kind, language=language, **kw)
+    revision = revision_create(model=NoticeRevision, parent=notice, by=None, title=title, body=body)
+    if live:
+        publish(revision)
+    return notice
+
+
+def test_every_tagline_is_in_its_own_language_and_direction_with_both_numbers(demo_content, client):
+    for path in ("/language-assistance/", "/es/language-assistance/"):
+        body = client.get(path).content.decode()
+        taglines = TAGLINE.findall(body)
+        languages = [language for _, language, _, _, _ in taglines]
+        assert len(taglines) >= 15 and languages[:2] == ["en", "es"]
+        assert len(set(languages)) == len(languages)
+        assert {lang for _, lang, direction, _, _ in taglines if direction == "rtl"} >= {"ar", "fa"}
+        for anchor, _, _, _, text in taglines:
+            assert 'href="tel:+18003226027"' in text, anchor  # Member Services, toll-free
+            assert 'href="tel:711"' in text, anchor  # TTY relay
+            assert "[[phone:" not in text
+        names = {lang: name for _, lang, _, name, _ in taglines}
+        assert names["es"] == "Español" and names["ar"] == "العربية" and names["zh-Hant"]
+
+
+def test_the_notice_is_in_the_pages_language_and_the_taglines_stay(demo_content, client):
+    english = client.get("/language-assistance/")
+    assertContains(english, '<h2 id="nondiscrimination-heading">Notice of nondiscrimination</h2>')
+    assertContains(english, 'href="tel:+18003681019"')  # HHS Office for Civil Rights
+    assertContains(english, "<h1>Language assistance</h1>")
+    spanish = client.get("/es/language-assistance/")
+    assertContains(spanish, '<h2 id="nondiscrimination-heading">Aviso de no discriminación</h2>')
+    assertContains(spanish, "<h1>Asistencia con idiomas</h1>")
+    assertNotContains(spanish, "translation-note")
+    for response in (english, spanish):
+        assertContains(response, "MOC-LA-DEMO")  # the stamp names the notices' approval
+
+
+def test_a_notice_without_a_version_in_the_pages_language_falls_back_with_a_note(client):
+    make_contact(key="member-services")
+    make_notice(kind=NoticeKind.NONDISCRIMINATION, language="en", title="Notice", body="Text.")
+    spanish = client.get("/es/language-assistance/")
+    assertContains(spanish, '<div lang="en" dir="ltr">')
+    assertContains(spanish, "translation-note")
+
+
+def test_every_page_links_to_language_assistance_in_its_footer(demo_content, client):
+    pages = ["/", "/topics/your-doctors/", "/questions/what-is-a-pcp/", "/contact/"]
+    pages += ["/search/?q=card", "/language-assistance/", "/no-such-page/"]
+    for path in pages + ["/es" + path for path in pages]:
+        response = client.get(path)
+        link = (
+            '<a href="/es/language-assistance/">'
+            if path.startswith("/es")
+            else ('<a href="/language-assistance/">')
+        )
+        assertContains(response, link, status_code=response.status_code, msg_prefix=path)
+
+
+def test_a_tagline_is_shown_only_once_approved(client):
+    make_contact(key="member-services")
+    notice = make_notice(live=False)
+    assertNotContains(client.get("/language-assistance/"), "Soomaali")
+    revision = notice.revisions.get()
+    publish(revision)
+    response = client.get("/language-assistance/")
+    assertContains(response, '<li id="tagline-so" lang="so" dir="ltr">')
+    assertContains(response, revision.approval.material_id)
+    item_withdraw(item=notice, by=None)
+    assertNotContains(client.get("/language-assistance/"), "Soomaali")
+
+
+def test_without_any_tagline_the_page_still_gives_the_number(client):
+    make_contact(key="member-services")
+    response = client.get("/language-assistance/")
+    assertContains(response, "for free help in your language")
+    assertContains(response, 'href="tel:+18003226027"')
+
+
+def test_a_number_the_taglines_name_cannot_be_withdrawn(demo_content):
+    with pytest.raises(ValidationError, match=r"\[\[phone:relay\]\]"):
+        item_withdraw(item=ContactNumber.objects.get(key="relay"), by=None)
+
+
+def test_an_editor_adds_a_right_to_left_tagline_and_a_reviewer_approves_it(client):
+    make_contact(key="member-services")
+    editor, reviewer = make_user(role="editor"), make_user(role="reviewer")
+    signed_in(client, editor)
+    form = {
+        "title": "اردو",
+        "body": "توجہ دیں: مفت مدد کے لیے [[phone:member-servics]] پر کال کریں۔",
+        "kind": "tagline",
+        "language": "ur",
+        "direction": "rtl",
+        "position": 5,
+    }
+    refused = client.post(reverse("admin:faq_notice_add"), form)
+    assertContains(refused, "No contact number matches [[phone:member-servics]]")
+    assert not Notice.objects.exists()
+    form["body"] = form["body"].replace("servics", "services")
+    assert client.post(reverse("admin:faq_notice_add"), {**form, "_submit": "1"}).status_code == 302
+    revision = NoticeRevision.objects.get()
+    assert revision.status == "submitted"
+    assertNotContains(client.get("/language-assistance/"), "اردو")
+
+    signed_in(client, reviewer)
+    decision = {
+        "decision": "approve",
+        "material_id": "MOC-UR-1",
+        "approving_body": "MO HealthNet Division",
+        "approved_on": "2026-11-01",
+    }
+    url = reverse("admin:faq_noticerevision_review") + f"?ids={revision.pk}"
+    assert client.post(url, decision).status_code == 302
+    response = client.get("/language-assistance/")
+    assertContains(response, '<li id="tagline-ur" lang="ur" dir="rtl">')
+    assertContains(response, "MOC-UR-1")
+
+
+def test_a_language_tag_that_is_not_one_is_refused(client):
+    signed_in(client, make_user(is_superuser=True))
+    response = client.post(
+        reverse("admin:faq_notice_add"),
+        {"title": "X", "body": "Y", "kind": "tagline", "language": "Spanish!", "direction": "ltr"},
+    )
+    assert response.status_code == 200
+    assert not Notice.objects.exists()

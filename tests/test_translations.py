@@ -1,0 +1,257 @@
+"""Questions in Spanish: translations are revisions with their own approval, flagged when
+the English they translate changes, searched with Spanish stemming and synonyms."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from faq.approvals import revision_approve, revision_restore, revision_submit
+from faq.models import CategoryTranslation, EntryRevision, SearchSynonym
+from faq.reports import TRANSLATION_OUTDATED
+from tests.factories import (
+    add_revision,
+    add_translation,
+    make_approval,
+    make_entry,
+    make_synonym,
+    make_user,
+    publish,
+)
+from tests.test_admin import read_csv, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_spanish_pages_show_the_approved_spanish_version_with_its_stamp(demo_content, client):
+    response = client.get("/es/questions/lost-member-id-card/")
+    assertContains(response, "<h1>¿Qué pasa si pierdo mi tarjeta de identificación")
+    assertContains(response, "<article>")
+    assertNotContains(response, "translation-note")
+    assertContains(response, 'href="tel:+18003226027"')
+    # Its own approval, and the English numbers' in the page's frame, in Spanish words.
+    assertContains(
+        response,
+        "Aprobado por el estado: 06/22/2016 MOC16078; 10/06/2020 MOC16078-ES-DEMO "
+        "Última actualización: 10/6/2020",
+    )
+    topic = client.get("/es/topics/urgent-and-emergency-care/")
+    assertContains(topic, "<h1>Atención urgente y de emergencia</h1>")
+    assertNotContains(topic, "translation-note")
+    english = client.get("/questions/lost-member-id-card/")
+    assertContains(english, "<h1>What if I lose my Missouri Care member ID card?</h1>")
+    assertNotContains(english, "MOC16078-ES-DEMO")
+
+
+def test_every_seed_question_has_a_demo_translation_marked_as_such(demo_content):
+    spanish = EntryRevision.objects.live().filter(language="es").select_related("approval")
+    assert spanish.count() == EntryRevision.objects.live().originals().count() == 9
+    for revision in spanish:
+        assert "Demo translation" in revision.approval.notes
+        assert revision.source_revision.language == "en"
+    assert EntryRevision.objects.outdated().count() == 0
+
+
+def test_an_unapproved_spanish_revision_is_never_shown(client):
+    entry = make_entry(question="How do I get a ride?", answer="Call us.")
+    draft = add_translation(entry, question="¿Cómo consigo transporte?", live=False)
+    page = f"/es/questions/{entry.slug}/"
+    topic = f"/es/topics/{entry.category.slug}/"
+    for state in ("draft", "submitted"):
+        for url in (page, topic, "/es/", "/es/search/?q=transporte"):
+            assertNotContains(client.get(url), "¿Cómo consigo transporte?", msg_prefix=state)
+        assertContains(client.get(page), "How do I get a ride?")
+        if state == "draft":
+            revision_submit(revision=draft, by=None)
+    revision_approve(revision=draft, by=None, approval=make_approval())
+    assertContains(client.get(page), "¿Cómo consigo transporte?")
+    assertContains(client.get("/es/search/?q=transporte"), "¿Cómo consigo transporte?")
+    assertNotContains(client.get(f"/questions/{entry.slug}/"), "transporte")
+
+
+def test_a_newer_spanish_draft_leaves_the_approved_spanish_in_place(client):
+    entry = make_entry()
+    add_translation(entry, question="¿Pregunta aprobada?")
+    add_translation(entry, question="¿Borrador nuevo?", live=False)
+    response = client.get(f"/es/questions/{entry.slug}/")
+    assertContains(response, "¿Pregunta aprobada?")
+    assertNotContains(response, "¿Borrador nuevo?")
+
+
+def test_changing_the_english_source_flags_the_spanish_translation_as_outdated(client):
+    entry = make_entry(answer="Call us on weekdays.")
+    translation = add_translation(entry, answer="Llámenos entre semana.")
+    assert not EntryRevision.objects.outdated().exists()
+    draft = add_revision(entry, answer="Call us any day.")
+    assert not EntryRevision.objects.outdated().exists()  # members still see what it translates
+    publish(draft)
+    assert list(EntryRevision.objects.outdated()) == [translation]
+    # Members reading Spanish still see the approved translation: it is approved material.
+    assertContains(client.get(f"/es/questions/{entry.slug}/"), "Llámenos entre semana.")
+
+    reviewer = make_user(role="reviewer")
+    signed_in(client, reviewer)
+    rows = read_csv(client.get(reverse("admin:faq_compliance_report") + "?format=csv"))
+    flagged = [row for row in rows if TRANSLATION_OUTDATED in row[-1]]
+    assert [(row[0], row[3]) for row in flagged] == [("Question (es)", str(translation.pk))]
+    review = client.get(reverse("admin:faq_entryrevision_change", args=[translation.pk]))
+    assertContains(review, "Outdated:")
+    assertContains(review, "Call us on weekdays.")  # the English it translates
+
+    editor = make_user(role="editor")
+    signed_in(client, editor)
+    listing = client.get(reverse("admin:faq_entry_changelist") + "?translation=es:outdated")
+    assertContains(listing, "Español: outdated")
+    form = client.get(reverse("admin:faq_entry_change", args=[entry.pk]))
+    assertContains(form, "Outdated:")
+
+    # Going back to the words it translates clears the flag: compared by content.
+    publish(revision_restore(revision=entry.revisions.originals().order_by("pk").first(), by=None))
+    assert not EntryRevision.objects.outdated().exists()
+
+
+def test_a_translation_must_say_what_it_translates():
+    entry = make_entry()
+    with (
+        pytest.raises(IntegrityError, match="faq_entryrevision_translation_has_source"),
+        transaction.atomic(),
+    ):
+        EntryRevision.objects.create(entry=entry, language="es", question="¿Q?", answer="R.")
+    with (
+        pytest.raises(IntegrityError, match="faq_entryrevision_language_valid"),
+        transaction.atomic(),
+    ):
+        EntryRevision.objects.create(
+            entry=entry,
+            language="xx",
+            source_revision=entry.revisions.get(),
+            question="Q?",
+            answer="A.",
+        )
+
+
+def test_an_editor_writes_the_spanish_version_beside_the_english(client):
+    entry = make_entry(question="How do I get a ride?", answer="Call now.")
+    english = entry.revisions.get()
+    editor, reviewer = make_user(role="editor"), make_user(role="reviewer")
+    signed_in(client, editor)
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    form = {
+        "question": english.question,
+        "answer": "Call us now.",
+        "category": entry.category_id,
+        "slug": entry.slug,
+        "position": entry.position,
+        "base_revision": english.pk,
+        "question_es": "¿Cómo consigo transporte?",
+        "answer_es": "",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assertContains(refused, "Give both the question and the answer in Español.")
+    assert entry.revisions.count() == 1  # nothing half-saved
+
+    form["answer_es"] = "Llame a [[phone:nowhere]]."
+    assertContains(client.post(url, form), "No contact number matches [[phone:nowhere]]")
+
+    form["answer_es"] = "Llámenos ahora."
+    response = client.post(url, {**form, "_submit": "1"})
+    assert response.status_code == 302
+    new_english = entry.revisions.originals().order_by("-pk").first()
+    spanish = entry.revisions.get(language="es")
+    assert spanish.status == "submitted" and new_english.status == "submitted"
+    assert spanish.source_revision == new_english and spanish.created_by == editor
+
+    signed_in(client, reviewer)
+    decision = {
+        "decision": "approve",
+        "material_id": "MOC-ES-1",
+        "approving_body": "MO HealthNet Division",
+        "approved_on": "2026-11-01",
+    }
+    ids = f"{new_english.pk},{spanish.pk}"
+    review = client.post(reverse("admin:faq_entryrevision_review") + f"?ids={ids}", decision)
+    assert review.status_code == 302
+    page = client.get(f"/es/questions/{entry.slug}/")
+    assertContains(page, "¿Cómo consigo transporte?")
+    assertContains(page, "MOC-ES-1")
+    assert not EntryRevision.objects.outdated().exists()
+
+
+def test_unchanged_spanish_words_save_no_new_revision(client):
+    entry = make_entry()
+    translation = add_translation(entry)
+    signed_in(client, make_user(role="editor"))
+    form = client.get(reverse("admin:faq_entry_change", args=[entry.pk])).context["adminform"]
+    assert form.form.initial["question_es"] == translation.question
+    english = entry.revisions.originals().get()
+    client.post(
+        reverse("admin:faq_entry_change", args=[entry.pk]),
+        {
+            "question": english.question,
+            "answer": english.answer,
+            "category": entry.category_id,
+            "slug": entry.slug,
+            "position": entry.position,
+            "base_revision": english.pk,
+            "question_es": translation.question,
+            "answer_es": translation.answer,
+        },
+    )
+    assert entry.revisions.count() == 2
+
+
+def test_topic_names_are_translated_on_spanish_pages(client):
+    entry = make_entry()
+    CategoryTranslation.objects.create(
+        category=entry.category, language="es", name="Transporte", description="Viajes."
+    )
+    topic = client.get(f"/es/topics/{entry.category.slug}/")
+    assertContains(topic, "<h1>Transporte</h1>")
+    assertContains(topic, '<p class="lead">Viajes.</p>')
+    assertContains(client.get("/es/"), ">Transporte</a>")
+    assertContains(client.get(f"/topics/{entry.category.slug}/"), f"<h1>{entry.category.name}")
+    with pytest.raises(IntegrityError, match="faq_categorytranslation_one_per_language"):
+        CategoryTranslation.objects.create(category=entry.category, language="es", name="Otra")
+
+
+def test_spanish_search_for_sala_de_emergencia_finds_the_emergency_questions(demo_content, client):
+    response = client.get("/es/search/", {"q": "sala de emergencia"})
+    body = response.content.decode()
+    assert "/es/questions/emergency-room-when-pcp-unavailable/" in body
+    assert "/es/questions/advice-at-night-or-out-of-town/" in body
+    assert "<mark>" in body
+    # Spanish stemming: "emergencias" and "emergencia" are one word to Spanish search.
+    plural = client.get("/es/search/", {"q": "emergencias"}).content.decode()
+    assert "/es/questions/emergency-room-when-pcp-unavailable/" in plural
+    # English pages search English words with English stemming.
+    assertContains(client.get("/search/", {"q": "emergency rooms"}), "emergency-room-when-pcp")
+
+
+def test_synonyms_are_per_language(demo_content, client):
+    spanish = client.get("/es/search/", {"q": "urgencias"}).content.decode()
+    assert "/es/questions/emergency-room-when-pcp-unavailable/" in spanish
+    languages = SearchSynonym.objects.filter(term="urgencias").values_list("language", flat=True)
+    assert list(languages) == ["es"]
+
+
+def test_a_spanish_synonym_does_not_apply_to_english_searches(client):
+    make_entry(question="Where is the pharmacy?", answer="Near you.")
+    make_synonym(term="farmacia", equivalents=["pharmacy"], language="es")
+    english = client.get("/search/", {"q": "farmacia"}).content.decode()
+    assert "Where is the pharmacy?" not in english
+    spanish = client.get("/es/search/", {"q": "farmacia"}).content.decode()
+    assert "Where is the pharmacy?" in spanish  # untranslated, found through the synonym
+
+
+def test_a_synonym_term_is_unique_per_language_only():
+    make_synonym(term="doctor", equivalents=["provider"])
+    make_synonym(term="doctor", equivalents=["médico"], language="es")
+    with pytest.raises(ValidationError):
+        make_synonym(term="doctor", equivalents=["physician"], language="es")
+
+
+def test_spanish_misspellings_are_corrected_from_spanish_words(demo_content, client):
+    body = client.get("/es/search/", {"q": "especialsta"}).content.decode()
+    assert "/es/questions/need-a-specialist/" in body
