@@ -40,6 +40,7 @@ from faq.models import (
     CategoryTranslation,
     ContactNumber,
     ContactNumberRevision,
+    ContactNumberTranslation,
     Entry,
     EntryRevision,
     Notice,
@@ -65,6 +66,18 @@ class CategoryTranslationInline(admin.TabularInline):
     fields = ["language", "name", "description"]
     verbose_name = "name in another language"
     verbose_name_plural = "names in other languages (members reading them see these)"
+
+
+class ContactNumberTranslationInline(admin.TabularInline):
+    model = ContactNumberTranslation
+    extra = 1
+    max_num = len(translation_languages())
+    fields = ["language", "label"]
+    verbose_name = "label in another language"
+    verbose_name_plural = (
+        "labels in other languages (members reading them see these; the number and hours "
+        "stay those of the approved version)"
+    )
 
 
 @admin.register(Category)
@@ -172,6 +185,10 @@ class RevisedContentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # retiring content withdraws it; compliance keeps every record
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        public_content_changed()  # a translated label shows on public pages at once
 
     def save_model(self, request, obj, form, change):
         obj.save()
@@ -368,6 +385,7 @@ class EntryAdmin(RevisedContentAdmin):
 @admin.register(ContactNumber)
 class ContactNumberAdmin(RevisedContentAdmin):
     form = ContactNumberAdminForm
+    inlines = [ContactNumberTranslationInline]
     revision_model = ContactNumberRevision
     title_field = "label"
     list_display = ["title", "key", "purpose", "live_state", "latest_status", "uses", "position"]

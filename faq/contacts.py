@@ -4,8 +4,9 @@ import contextlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
 
-from faq.models import ContactNumberRevision
+from faq.models import ContactNumberRevision, ContactNumberTranslation
 
 PRIMARY_KEY = "member-services"
 EMERGENCY_KEY = "emergency"
@@ -15,14 +16,29 @@ _last_known: dict[str, tuple[str, str, str]] = {}
 LAST_KNOWN_CACHE_KEY = "contacts:last-known-primary"
 
 
-def live_contacts(at=None) -> dict[str, ContactNumberRevision]:
+def live_contacts(at=None, language=None) -> dict[str, ContactNumberRevision]:
+    """The live numbers by key, each labelled in `language` where a translation exists (its
+    `language` attribute says which; the hours stay in the original)."""
+    original = settings.LANGUAGE_CODE
+    language = language or original
     revisions = (
         ContactNumberRevision.objects.live(at)
         .select_related("contact", "approval")
         .order_by("contact__position", "contact__key")
     )
-    contacts = {revision.contact.key: revision for revision in revisions}
-    if at is None and PRIMARY_KEY in contacts:
+    if language != original:
+        translated = ContactNumberTranslation.objects.filter(
+            contact=OuterRef("contact"), language=language
+        ).values("label")[:1]
+        revisions = revisions.annotate(translated_label=Subquery(translated))
+    contacts = {}
+    for revision in revisions:
+        revision.language = original
+        if getattr(revision, "translated_label", None):
+            # Shown on this page only: public reads never save a revision.
+            revision.label, revision.language = revision.translated_label, language
+        contacts[revision.contact.key] = revision
+    if at is None and language == original and PRIMARY_KEY in contacts:
         primary = contacts[PRIMARY_KEY]
         _remember((primary.label, primary.number_display, primary.number_href))
     return contacts

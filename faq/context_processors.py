@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from faq.contacts import EMERGENCY_KEY, PRIMARY_KEY, live_contacts
 from faq.views import requested_moment
@@ -8,7 +9,7 @@ from faq.views import requested_moment
 def help_contacts(request):
     """The numbers in every page's frame, read once per request and only when a page shows them."""
     as_of = requested_moment(request)
-    contacts = SimpleLazyObject(lambda: live_contacts(as_of))
+    contacts = SimpleLazyObject(lambda: live_contacts(as_of, get_language()))
     return {
         "as_of": as_of,
         "help_contacts": contacts,

@@ -550,6 +550,35 @@ class ContactNumber(models.Model):
         return reverse("faq:contact") + f"#{self.key}"
 
 
+class ContactNumberTranslation(models.Model):
+    """A number's label in another language, like a topic's name: a name, not member material
+    with its own approval. The number, TTY number and hours stay those of the approved
+    revision."""
+
+    contact = models.ForeignKey(ContactNumber, models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, choices=translation_languages)
+    label = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["contact", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "language"], name="faq_contactnumbertranslation_one_per_language"
+            ),
+            models.CheckConstraint(
+                condition=~Q(label=""), name="faq_contactnumbertranslation_label_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _ in settings.LANGUAGES])
+                & ~Q(language=settings.LANGUAGE_CODE),
+                name="faq_contactnumbertranslation_language_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.language})"
+
+
 class ContactNumberRevision(Revision):
     contact = models.ForeignKey(ContactNumber, models.PROTECT, related_name="revisions")
     label = models.CharField(max_length=120, help_text="e.g. Member Services")

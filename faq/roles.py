@@ -12,6 +12,8 @@ ROLES = {
         "add_categorytranslation", "change_categorytranslation",
         "delete_categorytranslation", "view_categorytranslation",
         "add_notice", "change_notice", "view_notice", "view_noticerevision",
+        "add_contactnumbertranslation", "change_contactnumbertranslation",
+        "delete_contactnumbertranslation", "view_contactnumbertranslation",
         "add_entry", "change_entry", "view_entry",
         "add_contactnumber", "change_contactnumber", "view_contactnumber",
         "view_entryrevision", "view_contactnumberrevision",
@@ -22,6 +24,7 @@ ROLES = {
     REVIEWERS: [
         "view_category", "view_categorytranslation", "view_entry", "view_contactnumber",
         "view_notice", "view_noticerevision", "review_noticerevision",
+        "view_contactnumbertranslation",
         "view_entryrevision", "review_entryrevision",
         "view_contactnumberrevision", "review_contactnumberrevision",
         "add_approval", "view_approval", "view_compliance_report",

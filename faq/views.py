@@ -200,7 +200,7 @@ class ContactView(PublicPageMixin, TemplateView):
     template_name = "faq/contact.html"
 
     def get_context_data(self, **kwargs):
-        contacts = list(live_contacts(self.at).values())
+        contacts = list(live_contacts(self.at, get_language()).values())
         groups = [
             (purpose, grouped)
             for purpose in ContactPurpose

@@ -13,6 +13,7 @@ from faq.models import (
     CategoryTranslation,
     ContactNumber,
     ContactNumberRevision,
+    ContactNumberTranslation,
     Entry,
     EntryRevision,
     Notice,
@@ -35,6 +36,7 @@ MODELS = [
     SearchSynonym,
     SearchWord,
     CategoryTranslation,
+    ContactNumberTranslation,
     Notice,
     NoticeRevision,
 ]
@@ -54,8 +56,8 @@ def test_loading_twice_changes_nothing():
     counts = {model: model.objects.count() for model in MODELS}
     second = demo_content_load()
     assert (first.categories, first.entries, first.contacts, first.approvals) == (5, 9, 6, 3)
-    # 5 topic names and 9 questions in Spanish; 2 notices of nondiscrimination, 20 taglines.
-    assert (first.translations, first.notices) == (14, 22)
+    # 5 topic names, 6 number labels and 9 questions in Spanish; 2 notices, 20 taglines.
+    assert (first.translations, first.notices) == (20, 22)
     assert str(second) == "Demo content already loaded; nothing changed."
     assert counts == {model: model.objects.count() for model in MODELS}
 

@@ -255,3 +255,59 @@ def test_a_synonym_term_is_unique_per_language_only():
 def test_spanish_misspellings_are_corrected_from_spanish_words(demo_content, client):
     body = client.get("/es/search/", {"q": "especialsta"}).content.decode()
     assert "/es/questions/need-a-specialist/" in body
+
+
+def test_number_labels_are_translated_and_the_numbers_stay_the_approved_ones(demo_content, client):
+    spanish = client.get("/es/contact/")
+    assertContains(spanish, "<h3>Servicios para Miembros</h3>")
+    assertContains(spanish, 'href="tel:+18003226027"')
+    header = client.get("/es/").content.decode()
+    assert '<p class="call-us"><span>Servicios para Miembros</span>' in header
+    english = client.get("/contact/")
+    assertContains(english, "<h3>Member Services</h3>")
+    assertNotContains(english, "Servicios para Miembros")
+
+
+def test_an_untranslated_number_label_is_marked_english(client):
+    from faq.models import ContactNumberTranslation
+    from tests.factories import make_contact
+
+    contact = make_contact(key="member-services", label="Member Services")
+    spanish = client.get("/es/contact/")
+    assertContains(spanish, '<h3 lang="en">Member Services</h3>')
+    ContactNumberTranslation.objects.create(
+        contact=contact, language="es", label="Servicios para Miembros"
+    )
+    from faq.cache import public_content_changed
+
+    public_content_changed()
+    assertContains(client.get("/es/contact/"), "<h3>Servicios para Miembros</h3>")
+
+
+def test_an_editor_translates_a_number_label_in_the_admin(client):
+    from faq.models import ContactNumber
+    from tests.factories import make_contact
+
+    contact = make_contact(key="member-services", label="Member Services")
+    revision = contact.revisions.get()
+    signed_in(client, make_user(role="editor"))
+    response = client.post(
+        reverse("admin:faq_contactnumber_change", args=[contact.pk]),
+        {
+            "label": "Member Services",
+            "number": "1-800-322-6027",
+            "tty_number": "",
+            "hours": "",
+            "key": "member-services",
+            "purpose": "member_services",
+            "position": contact.position,
+            "base_revision": revision.pk,
+            "translations-TOTAL_FORMS": 1,
+            "translations-INITIAL_FORMS": 0,
+            "translations-0-language": "es",
+            "translations-0-label": "Servicios para Miembros",
+        },
+    )
+    assert response.status_code == 302
+    assert ContactNumber.objects.get().revisions.count() == 1  # the number itself unchanged
+    assertContains(client.get("/es/contact/"), "<h3>Servicios para Miembros</h3>")

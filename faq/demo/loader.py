@@ -17,6 +17,7 @@ from faq.models import (
     CategoryTranslation,
     ContactNumber,
     ContactNumberRevision,
+    ContactNumberTranslation,
     ContactPurpose,
     Direction,
     Entry,
@@ -188,6 +189,14 @@ def translation_load(demo: _DemoFile) -> None:
             category=category,
             language=language,
             defaults={"name": item["name"], "description": item["description"]},
+        )
+        demo.report.translations += created
+    for item in demo.data.get("contacts", []):
+        contact = ContactNumber.objects.filter(key=item["key"]).first()
+        if contact is None:
+            continue
+        _, created = ContactNumberTranslation.objects.get_or_create(
+            contact=contact, language=language, defaults={"label": item["label"]}
         )
         demo.report.translations += created
     for item in demo.data["entries"]:
