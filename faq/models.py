@@ -67,9 +67,11 @@ class Category(models.Model):
     def get_absolute_url(self):
         return reverse("faq:category", kwargs={"slug": self.slug})
 
-    def show_as(self, *, name: str, description: str, language: str) -> None:
-        """Words for this page only (from category_text); the instance is never saved."""
-        self.name, self.description, self.language = name, description, language
+    def show_as(self, row) -> None:
+        """This page's words, from a row annotated by category_text (the category itself or
+        one of its revisions); the instance is never saved."""
+        self.name, self.description = row.shown_name, row.shown_description
+        self.language = row.shown_language
 
 
 def translation_languages() -> list[tuple[str, str]]:

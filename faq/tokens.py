@@ -119,36 +119,36 @@ def unknown_phone_tokens(source: str, known: Iterable[str]) -> list[str]:
     ]
 
 
-def answers_using(key: str, *, at=None) -> QuerySet[EntryRevision]:
-    """Answers that use a number now or are on their way to members: live, submitted for
-    review, or approved and waiting for their go-live time."""
-    at = at or timezone.now()
-    live = EntryRevision.objects.live(at).values("pk")
+def _on_their_way(model, text_field: str, key: str, at) -> QuerySet:
+    """Revisions of `model` whose `text_field` names the number and that members see now or
+    are about to: live, submitted for review, or approved and waiting for their go-live."""
+    parent = model.PARENT_FIELD
+    live = model.objects.live(at).values("pk")
     scheduled = Q(status=Status.APPROVED, go_live_at__gt=at) & (
         Q(expires_at__isnull=True) | Q(expires_at__gt=at)
     )
     return (
-        EntryRevision.objects.filter(answer__contains=phone_token(key))
+        model.objects.filter(**{f"{text_field}__contains": phone_token(key)})
         .filter(Q(pk__in=live) | Q(status=Status.SUBMITTED) | scheduled)
-        .filter(Q(entry__withdrawn_at__isnull=True) | Q(entry__withdrawn_at__gt=at))
-        .select_related("entry")
-        .order_by("entry__category__position", "entry__position", "entry_id", "-created_at")
+        .filter(
+            Q(**{f"{parent}__withdrawn_at__isnull": True})
+            | Q(**{f"{parent}__withdrawn_at__gt": at})
+        )
+        .select_related(parent)
+    )
+
+
+def answers_using(key: str, *, at=None) -> QuerySet[EntryRevision]:
+    """Answers that use a number now or are on their way to members."""
+    return _on_their_way(EntryRevision, "answer", key, at or timezone.now()).order_by(
+        "entry__category__position", "entry__position", "entry_id", "-created_at"
     )
 
 
 def notices_using(key: str, *, at=None) -> QuerySet[NoticeRevision]:
     """As answers_using, for the language assistance page's notices and taglines."""
-    at = at or timezone.now()
-    live = NoticeRevision.objects.live(at).values("pk")
-    scheduled = Q(status=Status.APPROVED, go_live_at__gt=at) & (
-        Q(expires_at__isnull=True) | Q(expires_at__gt=at)
-    )
-    return (
-        NoticeRevision.objects.filter(body__contains=phone_token(key))
-        .filter(Q(pk__in=live) | Q(status=Status.SUBMITTED) | scheduled)
-        .filter(Q(notice__withdrawn_at__isnull=True) | Q(notice__withdrawn_at__gt=at))
-        .select_related("notice")
-        .order_by("notice__kind", "notice__position", "-created_at")
+    return _on_their_way(NoticeRevision, "body", key, at or timezone.now()).order_by(
+        "notice__kind", "notice__position", "-created_at"
     )
 
 

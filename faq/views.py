@@ -67,11 +67,7 @@ def show_categories(revisions):
     """Put each revision's topic words in the page's language (see live_entries)."""
     revisions = list(revisions)
     for revision in revisions:
-        revision.entry.category.show_as(
-            name=revision.shown_name,
-            description=revision.shown_description,
-            language=revision.shown_language,
-        )
+        revision.entry.category.show_as(revision)
     return revisions
 
 
@@ -269,11 +265,7 @@ def _categories_with_questions(at) -> list[Category]:
     def categories():
         found = Category.objects.filter(entries__in=live).distinct().shown_in(language)
         for category in found:
-            category.show_as(
-                name=category.shown_name,
-                description=category.shown_description,
-                language=category.shown_language,
-            )
+            category.show_as(category)
         return list(found)
 
     return _kept_until_content_changes(at, "topics", (language,), categories)
