@@ -1,5 +1,6 @@
 import datetime
 import io
+import random
 import time
 
 import pytest
@@ -17,7 +18,14 @@ from faq.approvals import (
     stamp_for,
 )
 from faq.models import Action, Approval, AuditEvent, EntryRevision, Status
-from tests.factories import add_revision, make_approval, make_entry, make_user, publish
+from tests.factories import (
+    add_revision,
+    add_translation,
+    make_approval,
+    make_entry,
+    make_user,
+    publish,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +296,79 @@ def test_hash_check_finds_words_changed_behind_the_triggers_back():
     with pytest.raises(CommandError, match="1 of 1 revisions fail the hash check"):
         call_command("verify_content_hashes", stdout=io.StringIO(), stderr=err)
     assert f"MISMATCH entryrevision {revision.pk}" in err.getvalue()
+
+
+def _newest_live(revisions, at):
+    """live()'s definition, in Python: per material, the newest approved revision by
+    (go-live, id) that has gone live, unless it has expired."""
+    newest = {}
+    for revision in revisions:
+        if revision.status == Status.APPROVED and revision.go_live_at <= at:
+            material = (revision.entry_id, revision.language)
+            key = (revision.go_live_at, revision.pk)
+            if material not in newest or key > (newest[material].go_live_at, newest[material].pk):
+                newest[material] = revision
+    return {r.pk for r in newest.values() if r.expires_at is None or r.expires_at > at}
+
+
+def test_live_is_the_newest_approved_revision_whatever_order_revisions_are_approved_in():
+    # superseded_at is kept by triggers; this checks it against the definition over random
+    # histories: go-lives past and future, ties, expiries, two languages, any approval order.
+    rng = random.Random(20261128)
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    for _ in range(6):
+        entry = make_entry()
+        original = entry.revisions.get()
+        drafts = []
+        for number in range(6):
+            spanish = rng.random() < 0.4
+            draft = (
+                add_translation(entry, source=original, live=False, answer=f"Versión {number}.")
+                if spanish
+                else add_revision(entry, answer=f"Version {number}.")
+            )
+            if rng.random() < 0.3:
+                draft.expires_at = now + rng.choice([-3, 2, 30]) * hour
+            drafts.append(draft)
+        rng.shuffle(drafts)
+        for draft in drafts[:5]:  # the last one stays a draft
+            go_live = now + rng.choice([-48, -24, -24, -2, 1, 24, 24]) * hour
+            if draft.expires_at is not None and draft.expires_at <= go_live:
+                draft.expires_at = go_live + hour
+            draft.save(update_fields=["expires_at"])
+            revision_submit(revision=draft, by=None)
+            revision_approve(
+                revision=draft, by=None, approval=make_approval(), historic_go_live_at=go_live
+            )
+        revisions = list(entry.revisions.all())
+        approved = [r for r in revisions if r.status == Status.APPROVED]
+        assert len(approved) == 6
+        for revision in approved:
+            newer = [
+                other.go_live_at
+                for other in approved
+                if other.language == revision.language
+                and (other.go_live_at, other.pk) > (revision.go_live_at, revision.pk)
+            ]
+            assert revision.superseded_at == (min(newer) if newer else None)
+        assert all(r.superseded_at is None for r in revisions if r not in approved)
+        for moment in (-72, -30, -24, -3, -1, 0, 1.5, 12, 25, 40, 100):
+            at = now + moment * hour
+            live = set(
+                EntryRevision.objects.filter(entry=entry).live(at).values_list("pk", flat=True)
+            )
+            assert live == _newest_live(revisions, at), moment
+
+
+def test_superseded_at_is_the_databases_to_write_and_approved_revisions_still_cannot_change():
+    entry = make_entry()
+    first = entry.revisions.get()
+    second = publish(add_revision(entry, answer="Newer words."))
+    first.refresh_from_db()
+    assert first.superseded_at == second.go_live_at
+    EntryRevision.objects.filter(pk=first.pk).update(superseded_at=None)  # a client's mistake
+    first.refresh_from_db()
+    assert first.superseded_at == second.go_live_at  # computed again
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EntryRevision.objects.filter(pk=first.pk).update(answer="Changed words.")
