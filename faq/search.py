@@ -205,6 +205,38 @@ def _search_query(terms: SearchTerms, config: str, *, match_all: bool) -> Search
     return as_typed | reduce(operator.and_, parts)
 
 
+def search_match_query(terms: SearchTerms, *, match_all: bool = True) -> SearchQuery:
+    """The same matches as search_query in fewer operators, for the WHERE clause; ranking and
+    snippets keep the full query, in which a phrase beside a word it contains ("emergency
+    room" beside "emergency") adds rank but no match. Postgres prices a query by its
+    operators: for "er" the full one tipped it into reading every revision (8.4 ms) where the
+    full-text index finds the same 5,136 rows in 1.7 ms (docs/benchmarks.md)."""
+    groups = tuple(_without_longer_phrases(group) for group in terms.groups)
+    return search_query(SearchTerms(terms.text, groups, terms.language), match_all=match_all)
+
+
+def _without_longer_phrases(group: tuple[str, ...]) -> tuple[str, ...]:
+    """The alternatives of a group less those that contain another one's words in order: a
+    text with "emergency room" has "emergency" too. Only editors' synonyms give a group
+    phrases. A stop word alone ("a", "of") is no query at all to Postgres, so only words of
+    three letters or more stand in for a phrase: no synonym should be a lone "the" or "for"."""
+    words = [alternative.split() for alternative in group]
+
+    def contains(longer: list[str], shorter: list[str]) -> bool:
+        return len(shorter) < len(longer) and any(
+            longer[start : start + len(shorter)] == shorter
+            for start in range(len(longer) - len(shorter) + 1)
+        )
+
+    return tuple(
+        alternative
+        for alternative, own in zip(group, words, strict=True)
+        if not any(
+            contains(own, other) and all(len(word) >= 3 for word in other) for other in words
+        )
+    )
+
+
 def _snippet_source() -> Func:
     """The answer as text for ts_headline: tags removed from the sanitised HTML (entities stay
     escaped, so no markup can come back), phone tokens wrapped to be kept whole."""
@@ -247,7 +279,7 @@ def search_entries(
         .values("pk")
     )
     return (
-        entries.filter(search_vector=query)
+        entries.filter(search_vector=search_match_query(terms, match_all=match_all))
         .annotate(
             rank=SearchRank(F("search_vector"), query)
             + Case(
