@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
+from faq.cache import generation_cached
 from faq.models import ContactNumberRevision, ContactNumberTranslation
 
 PRIMARY_KEY = "member-services"
@@ -18,9 +19,24 @@ LAST_KNOWN_CACHE_KEY = "contacts:last-known-primary"
 
 def live_contacts(at=None, language=None) -> dict[str, ContactNumberRevision]:
     """The live numbers by key, each labelled in `language` where a translation exists (its
-    `language` attribute says which; the hours stay in the original)."""
+    `language` attribute says which; the hours stay in the original).
+
+    Every page shows them, and they change only with public content: the numbers of now are
+    read once per generation (faq.cache), a reviewer's past moment afresh."""
     original = settings.LANGUAGE_CODE
     language = language or original
+    if at is None:
+        contacts = generation_cached("contacts", (language,), lambda: _contacts(None, language))
+    else:
+        contacts = _contacts(at, language)
+    if at is None and language == original and PRIMARY_KEY in contacts:
+        primary = contacts[PRIMARY_KEY]
+        _remember((primary.label, primary.number_display, primary.number_href))
+    return contacts
+
+
+def _contacts(at, language: str) -> dict[str, ContactNumberRevision]:
+    original = settings.LANGUAGE_CODE
     revisions = (
         ContactNumberRevision.objects.live(at)
         .select_related("contact", "approval")
@@ -38,9 +54,6 @@ def live_contacts(at=None, language=None) -> dict[str, ContactNumberRevision]:
             # Shown on this page only: public reads never save a revision.
             revision.label, revision.language = revision.translated_label, language
         contacts[revision.contact.key] = revision
-    if at is None and language == original and PRIMARY_KEY in contacts:
-        primary = contacts[PRIMARY_KEY]
-        _remember((primary.label, primary.number_display, primary.number_href))
     return contacts
 
 
