@@ -127,15 +127,19 @@ def generation_cached(name: str, parts: tuple, compute):
         return compute()
     start_listener()
     try:
-        prefix = page_key_prefix()
+        key = generation_key(name, parts)
     except DatabaseError:
         return compute()
-    key = f"{name}:{prefix}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, settings.HELPCENTER_PAGE_CACHE_SECONDS)
     return value
+
+
+def generation_key(name: str, parts: tuple) -> str:
+    """The cache key generation_cached keeps compute()'s value under, for now's generation."""
+    return f"{name}:{page_key_prefix()}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
 
 
 def start_listener() -> None:
