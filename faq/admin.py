@@ -1,6 +1,7 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -868,8 +869,8 @@ class SearchLogAdmin(admin.ModelAdmin):
     """What members searched for, per day: most searched first; "Found nothing" shows the
     gaps in the content. Export totals per query for a period with the action."""
 
-    list_display = ["query", "day", "searches", "zero_result_searches", "result_count"]
-    list_filter = [SearchPeriodFilter, SearchResultsFilter]
+    list_display = ["query", "language", "day", "searches", "zero_result_searches", "result_count"]
+    list_filter = [SearchPeriodFilter, SearchResultsFilter, "language"]
     date_hierarchy = "day"
     search_fields = ["query"]
     ordering = ["-searches", "query"]
@@ -912,23 +913,36 @@ class SearchLogAdmin(admin.ModelAdmin):
         if not form.is_valid():
             return TemplateResponse(request, "admin/faq/search_report.html", context, status=400)
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        language = form.cleaned_data["language"]
         rows = SearchLog.objects.filter(day__range=(start, end))
+        if language:
+            rows = rows.filter(language=language)
         top, zero = search_log_totals(rows), search_log_zero_result_totals(rows)
         kind = request.GET.get("format")
         if kind in ("top", "zero"):
             name = "searches" if kind == "top" else "searches-that-found-nothing"
+            suffix = f"-{language}" if language else ""
             return search_log_csv(
-                top if kind == "top" else zero, filename=f"{name}-{start:%Y%m%d}-{end:%Y%m%d}.csv"
+                top if kind == "top" else zero,
+                filename=f"{name}-{start:%Y%m%d}-{end:%Y%m%d}{suffix}.csv",
             )
         summary = rows.aggregate(
             searches=Sum("searches", default=0),
             zero_result_searches=Sum("zero_result_searches", default=0),
         )
+        names = dict(settings.LANGUAGES)
         context.update(
-            top=top[: self.report_rows],
-            zero=zero[: self.report_rows],
+            top=[
+                {**row, "language_name": names[row["language"]]} for row in top[: self.report_rows]
+            ],
+            zero=[
+                {**row, "language_name": names[row["language"]]} for row in zero[: self.report_rows]
+            ],
             summary=summary,
-            period=urlencode({"start": start.isoformat(), "end": end.isoformat()}),
+            language_name=names.get(language, ""),
+            period=urlencode(
+                {"start": start.isoformat(), "end": end.isoformat(), "language": language}
+            ),
             report_rows=self.report_rows,
         )
         return TemplateResponse(request, "admin/faq/search_report.html", context)

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -368,6 +369,11 @@ class SearchPeriodForm(forms.Form):
 
     start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    language = forms.ChoiceField(
+        label="Searched from pages in",
+        choices=[("", "Every language"), *settings.LANGUAGES],
+        required=False,
+    )
 
     def __init__(self, data=None, **kwargs):
         today = timezone.localdate()
@@ -375,6 +381,7 @@ class SearchPeriodForm(forms.Form):
             data = {
                 "start": today - datetime.timedelta(days=self.DEFAULT_DAYS - 1),
                 "end": today,
+                "language": (data or {}).get("language", ""),
             }
         super().__init__(data, **kwargs)
 

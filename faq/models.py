@@ -890,6 +890,12 @@ class SearchLog(models.Model):
     who searched (no IP address, no user)."""
 
     day = models.DateField()
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language of the page searched from.",
+    )
     query = models.CharField(max_length=200, help_text="As searched: lowercased, single spaces.")
     searches = models.PositiveIntegerField(default=0)
     zero_result_searches = models.PositiveIntegerField("searches that found nothing", default=0)
@@ -902,7 +908,13 @@ class SearchLog(models.Model):
         verbose_name = "search"
         verbose_name_plural = "searches"
         constraints = [
-            models.UniqueConstraint(fields=["day", "query"], name="faq_searchlog_day_query_unique"),
+            models.UniqueConstraint(
+                fields=["day", "language", "query"], name="faq_searchlog_day_language_query_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _ in settings.LANGUAGES]),
+                name="faq_searchlog_language_valid",
+            ),
             models.CheckConstraint(condition=~Q(query=""), name="faq_searchlog_query_not_blank"),
             models.CheckConstraint(
                 condition=Q(zero_result_searches__lte=models.F("searches")),
@@ -911,4 +923,4 @@ class SearchLog(models.Model):
         ]
 
     def __str__(self):
-        return f"“{self.query}” on {self.day:%m/%d/%Y}: {self.searches}"
+        return f"“{self.query}” ({self.language}) on {self.day:%m/%d/%Y}: {self.searches}"

@@ -371,22 +371,30 @@ class SearchResult:
         return self.revision.get_absolute_url()
 
 
-def search_log_record(*, query: str, result_count: int, day: datetime.date | None = None) -> None:
-    """Count one search: one row per day and query, with no IP address and no user."""
+def search_log_record(
+    *,
+    query: str,
+    result_count: int,
+    language: str = settings.LANGUAGE_CODE,
+    day: datetime.date | None = None,
+) -> None:
+    """Count one search: one row per day, page language and query, with no IP address and no
+    user."""
     table = SearchLog._meta.db_table
     with connection.cursor() as cursor:
         # One statement, safe under concurrent searches for the same words.
         cursor.execute(
             f"""
-            INSERT INTO {table} (day, query, searches, zero_result_searches, result_count)
-            VALUES (%s, %s, 1, %s, %s)
-            ON CONFLICT (day, query) DO UPDATE SET
+            INSERT INTO {table}
+                (day, language, query, searches, zero_result_searches, result_count)
+            VALUES (%s, %s, %s, 1, %s, %s)
+            ON CONFLICT (day, language, query) DO UPDATE SET
                 searches = {table}.searches + 1,
                 zero_result_searches = {table}.zero_result_searches
                     + EXCLUDED.zero_result_searches,
                 result_count = EXCLUDED.result_count
             """,
-            [day or timezone.localdate(), query, int(result_count == 0), result_count],
+            [day or timezone.localdate(), language, query, int(result_count == 0), result_count],
         )
 
 
@@ -403,10 +411,11 @@ def search_log_prune(*, days: int | None = None, today: datetime.date | None = N
 
 
 def search_log_totals(rows: QuerySet[SearchLog]) -> QuerySet:
-    """Per query over the given rows (a period): searches, those that found nothing, days."""
+    """Per query and page language over the given rows (a period): searches, those that found
+    nothing, days."""
     return (
         rows.order_by()
-        .values("query")
+        .values("query", "language")
         .annotate(
             total_searches=Sum("searches"),
             total_zero_result_searches=Sum("zero_result_searches"),
@@ -414,7 +423,7 @@ def search_log_totals(rows: QuerySet[SearchLog]) -> QuerySet:
             first_day=Min("day"),
             last_day=Max("day"),
         )
-        .order_by("-total_searches", "query")
+        .order_by("-total_searches", "query", "language")
     )
 
 
@@ -423,7 +432,7 @@ def search_log_zero_result_totals(rows: QuerySet[SearchLog]) -> QuerySet:
     return (
         search_log_totals(rows)
         .filter(total_zero_result_searches__gt=0)
-        .order_by("-total_zero_result_searches", "-total_searches", "query")
+        .order_by("-total_zero_result_searches", "-total_searches", "query", "language")
     )
 
 
@@ -438,12 +447,21 @@ def search_log_csv(totals, *, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(
-        ["Query", "Searches", "Searches that found nothing", "Days", "First day", "Last day"]
+        [
+            "Query",
+            "Language",
+            "Searches",
+            "Searches that found nothing",
+            "Days",
+            "First day",
+            "Last day",
+        ]
     )
     for row in totals:
         writer.writerow(
             [
                 _cell(row["query"]),
+                row["language"],
                 row["total_searches"],
                 row["total_zero_result_searches"],
                 row["days"],

@@ -290,9 +290,17 @@ def test_every_search_is_counted_without_identity(demo_content, client):
     client.get(SEARCH, {"q": "lost card", "page": "2"})
     row = SearchLog.objects.get()
     assert (row.query, row.day, row.searches) == ("lost card", timezone.localdate(), 2)
-    assert (row.result_count, row.zero_result_searches) == (1, 0)
+    assert (row.result_count, row.zero_result_searches, row.language) == (1, 0, "en")
     fields = {f.name for f in SearchLog._meta.get_fields()}
-    assert fields == {"id", "day", "query", "searches", "zero_result_searches", "result_count"}
+    assert fields == {
+        "id",
+        "day",
+        "language",
+        "query",
+        "searches",
+        "zero_result_searches",
+        "result_count",
+    }
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM faq_searchlog")
         assert "203.0.113" not in repr(cursor.fetchall())
@@ -367,8 +375,8 @@ def test_admin_exports_totals_per_query_as_csv(client, boss):
     )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:3] == ["Query", "Searches", "Searches that found nothing"]
-    assert rows[1][:4] == ["flu shot", "2", "1", "2"]
+    assert rows[0][:4] == ["Query", "Language", "Searches", "Searches that found nothing"]
+    assert rows[1][:5] == ["flu shot", "en", "2", "1", "2"]
     assert rows[2][0] == "'=HYPERLINK(1)"
 
 
@@ -391,26 +399,57 @@ def test_search_report_totals_top_and_zero_result_queries_over_the_period(client
     top = page[page.index('id="top-queries"') : page.index('id="zero-result-queries"')]
     zero = page[page.index('id="zero-result-queries"') :]
     assert top.index("flu shot") < top.index("dentures") < top.index("transport")
-    assert re.search(r"flu shot</td><td>3</td><td>0</td><td>3</td>", top)
-    assert re.search(r"dentures</td><td>2</td><td>2</td><td>2</td>", top)
+    assert re.search(r"flu shot</td><td>English</td><td>3</td><td>0</td><td>3</td>", top)
+    assert re.search(r"dentures</td><td>English</td><td>2</td><td>2</td><td>2</td>", top)
     assert "too old" not in page
     assert "flu shot" not in zero
     assert zero.index("dentures") < zero.index("transport")
-    assert re.search(r"transport</td><td>2</td><td>1</td>", zero)
+    assert re.search(r"transport</td><td>English</td><td>2</td><td>1</td>", zero)
     assert "7 searches from" in page and "3 found nothing" in page
 
     narrow = client.get(url, {"start": today.isoformat(), "end": today.isoformat()})
-    assert re.search(r"flu shot</td><td>1</td>", _squeeze(narrow))
+    assert re.search(r"flu shot</td><td>English</td><td>1</td>", _squeeze(narrow))
 
     exported = client.get(
         url, {"start": (today - _d(60)).isoformat(), "end": today.isoformat(), "format": "zero"}
     )
     rows = list(csv.reader(io.StringIO(exported.content.decode())))
-    assert [row[:3] for row in rows[1:]] == [
-        ["dentures", "2", "2"],
-        ["transport", "2", "1"],
-        ["too old", "1", "1"],
+    assert [row[:4] for row in rows[1:]] == [
+        ["dentures", "en", "2", "2"],
+        ["transport", "en", "2", "1"],
+        ["too old", "en", "1", "1"],
     ]
+
+
+def test_searches_are_counted_per_page_language(demo_content, client):
+    client.get(SEARCH, {"q": "emergencia"})
+    client.get("/es" + SEARCH, {"q": "emergencia"})
+    client.get("/es" + SEARCH, {"q": "Emergencia"})
+    counts = dict(SearchLog.objects.filter(query="emergencia").values_list("language", "searches"))
+    assert counts == {"en": 1, "es": 2}
+
+
+def test_search_report_filters_and_exports_one_language(client, boss):
+    search_log_record(query="dentist", result_count=3, language="en")
+    search_log_record(query="dentista", result_count=0, language="es")
+    search_log_record(query="dentista", result_count=0, language="es")
+    url = reverse("admin:faq_search_report")
+    both = _squeeze(client.get(url))
+    assert re.search(r"dentista</td><td>Español</td><td>2</td><td>2</td>", both)
+    assert re.search(r"dentist</td><td>English</td><td>1</td><td>0</td>", both)
+
+    spanish = client.get(url, {"language": "es"})
+    page = _squeeze(spanish)
+    assert "dentista" in page and "dentist<" not in page
+    assert "2 searches from pages in Español" in page
+    assert "language=es" in page  # the CSV links keep the language
+    exported = client.get(url, {"language": "es", "format": "zero"})
+    assert exported["Content-Disposition"].endswith('-es.csv"')
+    rows = list(csv.reader(io.StringIO(exported.content.decode())))
+    assert [row[:4] for row in rows[1:]] == [["dentista", "es", "2", "2"]]
+
+    bad = client.get(url, {"language": "xx"})
+    assertContains(bad, "Select a valid choice", status_code=400)
 
 
 @pytest.mark.parametrize(
