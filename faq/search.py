@@ -271,11 +271,14 @@ def search_entries(
     # across two tables that the full-text index cannot answer (about 10 ms became 33 ms per
     # search over 10,000 questions), and a question in a category named by the query almost
     # always uses its words too.
+    # The name as written and, on a page in another language, as members there read it.
     categories = (
-        Category.objects.annotate(
-            document=SearchVector("name", config=search_config(settings.LANGUAGE_CODE))
+        Category.objects.shown_in(terms.language)
+        .annotate(
+            original=SearchVector("name", config=search_config(settings.LANGUAGE_CODE)),
+            shown=SearchVector("shown_name", config=search_config(terms.language)),
         )
-        .filter(document=query)
+        .filter(Q(original=query) | Q(shown=query))
         .values("pk")
     )
     return (

@@ -1,6 +1,8 @@
 """Questions in Spanish: translations are revisions with their own approval, flagged when
 the English they translate changes, searched with Spanish stemming and synonyms."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,6 +16,7 @@ from tests.factories import (
     add_revision,
     add_translation,
     make_approval,
+    make_category,
     make_entry,
     make_synonym,
     make_user,
@@ -227,6 +230,24 @@ def test_spanish_search_for_sala_de_emergencia_finds_the_emergency_questions(dem
     assert "/es/questions/emergency-room-when-pcp-unavailable/" in plural
     # English pages search English words with English stemming.
     assertContains(client.get("/search/", {"q": "emergency rooms"}), "emergency-room-when-pcp")
+
+
+def test_a_spanish_topic_name_named_by_the_query_ranks_its_questions_first(client):
+    other = make_category(name="Other things", position=1)
+    dental = make_category(name="Dental care", position=2)
+    CategoryTranslation.objects.create(category=other, language="es", name="Otras cosas")
+    CategoryTranslation.objects.create(category=dental, language="es", name="Atención dental")
+    for category in (other, dental):
+        entry = make_entry(
+            slug=f"limpiezas-{category.pk}",
+            category=category,
+            question="Are cleanings covered?",
+            answer="Yes, twice a year.",
+        )
+        add_translation(entry, question="¿Cubren las limpiezas?", answer="Sí, dos veces al año.")
+    body = client.get("/es" + reverse("faq:search"), {"q": "limpiezas atención"}).content
+    found = re.findall(r'<h2><a href="/es/questions/([^/]+)/"', body.decode())
+    assert found == [f"limpiezas-{dental.pk}", f"limpiezas-{other.pk}"]
 
 
 def test_synonyms_are_per_language(demo_content, client):
