@@ -931,13 +931,13 @@ class SearchLogAdmin(admin.ModelAdmin):
             zero_result_searches=Sum("zero_result_searches", default=0),
         )
         names = dict(settings.LANGUAGES)
+
+        def shown(totals):
+            return [{**row, "language_name": names[row["language"]]} for row in totals]
+
         context.update(
-            top=[
-                {**row, "language_name": names[row["language"]]} for row in top[: self.report_rows]
-            ],
-            zero=[
-                {**row, "language_name": names[row["language"]]} for row in zero[: self.report_rows]
-            ],
+            top=shown(top[: self.report_rows]),
+            zero=shown(zero[: self.report_rows]),
             summary=summary,
             language_name=names.get(language, ""),
             period=urlencode(

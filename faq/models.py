@@ -74,6 +74,11 @@ class Category(models.Model):
         self.language = row.shown_language
 
 
+def configured_language() -> Q:
+    """The condition that a row's language is one of the configured LANGUAGES."""
+    return Q(language__in=[code for code, _ in settings.LANGUAGES])
+
+
 def translation_languages() -> list[tuple[str, str]]:
     """The languages content is translated into: every configured one but the original."""
     return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -98,8 +103,7 @@ class CategoryTranslation(models.Model):
                 condition=~Q(name=""), name="faq_categorytranslation_name_not_blank"
             ),
             models.CheckConstraint(
-                condition=Q(language__in=[code for code, _ in settings.LANGUAGES])
-                & ~Q(language=settings.LANGUAGE_CODE),
+                condition=configured_language() & ~Q(language=settings.LANGUAGE_CODE),
                 name="faq_categorytranslation_language_valid",
             ),
         ]
@@ -465,7 +469,7 @@ class EntryRevision(Revision):
                 condition=~Q(answer=""), name="faq_entryrevision_answer_not_blank"
             ),
             models.CheckConstraint(
-                condition=Q(language__in=[code for code, _ in settings.LANGUAGES]),
+                condition=configured_language(),
                 name="faq_entryrevision_language_valid",
             ),
             # A translation says what it translates; an original translates nothing.
@@ -571,8 +575,7 @@ class ContactNumberTranslation(models.Model):
                 condition=~Q(label=""), name="faq_contactnumbertranslation_label_not_blank"
             ),
             models.CheckConstraint(
-                condition=Q(language__in=[code for code, _ in settings.LANGUAGES])
-                & ~Q(language=settings.LANGUAGE_CODE),
+                condition=configured_language() & ~Q(language=settings.LANGUAGE_CODE),
                 name="faq_contactnumbertranslation_language_valid",
             ),
         ]
@@ -912,7 +915,7 @@ class SearchLog(models.Model):
                 fields=["day", "language", "query"], name="faq_searchlog_day_language_query_unique"
             ),
             models.CheckConstraint(
-                condition=Q(language__in=[code for code, _ in settings.LANGUAGES]),
+                condition=configured_language(),
                 name="faq_searchlog_language_valid",
             ),
             models.CheckConstraint(condition=~Q(query=""), name="faq_searchlog_query_not_blank"),

@@ -249,11 +249,15 @@ def _kept_until_content_changes(at, name: str, parts: tuple, compute):
     return compute() if at is not None else generation_cached(name, parts, compute)
 
 
+def search_hits_kept_as(terms, *, match_all: bool) -> tuple[str, tuple]:
+    """The name and parts a search's matches are kept under (faq.cache.generation_cached)."""
+    return "search", (terms, match_all)
+
+
 def _search_hits(at, terms, *, match_all: bool) -> list[int]:
     return _kept_until_content_changes(
         at,
-        "search",
-        (terms, match_all),
+        *search_hits_kept_as(terms, match_all=match_all),
         lambda: search_hits(live_entries(at, terms.language), terms, match_all=match_all),
     )
 

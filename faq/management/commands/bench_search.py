@@ -26,6 +26,7 @@ from faq.demo.generated import generated_content_publish
 from faq.demo.loader import demo_content_load
 from faq.models import Entry, EntryRevision, SearchLog
 from faq.search import search_clean, search_terms
+from faq.views import search_hits_kept_as
 
 BENCH_DATABASE = "helpcenter_bench_search"  # bench_pages uses helpcenter_bench
 
@@ -158,9 +159,14 @@ class Command(BaseCommand):
 
 
 def matches_forget(query: str) -> None:
-    """Drop the kept matches of one query (faq.views._search_hits), as if never searched."""
+    """Drop the kept matches of one query, as if never searched."""
     terms = search_terms(search_clean(query))
-    cache.delete_many([generation_key("search", (terms, match_all)) for match_all in (True, False)])
+    cache.delete_many(
+        [
+            generation_key(*search_hits_kept_as(terms, match_all=match_all))
+            for match_all in (True, False)
+        ]
+    )
 
 
 def _p95(values: list[float]) -> float:
