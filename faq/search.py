@@ -21,12 +21,14 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
+    SearchQueryField,
     SearchRank,
     SearchVector,
     TrigramDistance,
 )
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -42,6 +44,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import escape
@@ -179,12 +182,31 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
     return rows.union(*spellings, all=True) if spellings else rows
 
 
-def search_query(terms: SearchTerms, *, match_all: bool = True) -> SearchQuery:
+def search_query(terms: SearchTerms, *, match_all: bool = True) -> RawSQL:
     """What to look for, in each of the terms' configurations."""
-    return reduce(
-        operator.or_,
-        (_search_query(terms, config, match_all=match_all) for config in terms.configs),
+    return _compiled(
+        reduce(
+            operator.or_,
+            (_search_query(terms, config, match_all=match_all) for config in terms.configs),
+        )
     )
+
+
+def _compiled(query: SearchQuery) -> RawSQL:
+    """The query as SQL, compiled once: one search writes it up to five times (match, rank,
+    the topic names, snippets), and Django compiling each copy of a synonym-rich query cost
+    more than Postgres running it (docs/benchmarks.md)."""
+    compiler = EntryRevision.objects.none().query.get_compiler(DEFAULT_DB_ALIAS)
+    sql, params = query.resolve_expression(compiler.query).as_sql(compiler, compiler.connection)
+    return RawSQL(sql, params, output_field=SearchQueryField())
+
+
+class Matches(Func):
+    """vector @@ query, for a query compiled by search_query (a lookup would wrap it again)."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
 
 
 def _search_query(terms: SearchTerms, config: str, *, match_all: bool) -> SearchQuery:
@@ -205,7 +227,7 @@ def _search_query(terms: SearchTerms, config: str, *, match_all: bool) -> Search
     return as_typed | reduce(operator.and_, parts)
 
 
-def search_match_query(terms: SearchTerms, *, match_all: bool = True) -> SearchQuery:
+def search_match_query(terms: SearchTerms, *, match_all: bool = True) -> RawSQL:
     """The same matches as search_query in fewer operators, for the WHERE clause; ranking and
     snippets keep the full query, in which a phrase beside a word it contains ("emergency
     room" beside "emergency") adds rank but no match. Postgres prices a query by its
@@ -272,17 +294,16 @@ def search_entries(
     # search over 10,000 questions), and a question in a category named by the query almost
     # always uses its words too.
     # The name as written and, on a page in another language, as members there read it.
+    names = [SearchVector("name", config=search_config(settings.LANGUAGE_CODE))]
+    if terms.language != settings.LANGUAGE_CODE:
+        names.append(SearchVector("shown_name", config=search_config(terms.language)))
     categories = (
         Category.objects.shown_in(terms.language)
-        .annotate(
-            original=SearchVector("name", config=search_config(settings.LANGUAGE_CODE)),
-            shown=SearchVector("shown_name", config=search_config(terms.language)),
-        )
-        .filter(Q(original=query) | Q(shown=query))
+        .filter(reduce(operator.or_, (Q(Matches(name, query)) for name in names)))
         .values("pk")
     )
     return (
-        entries.filter(search_vector=search_match_query(terms, match_all=match_all))
+        entries.filter(Matches("search_vector", search_match_query(terms, match_all=match_all)))
         .annotate(
             rank=SearchRank(F("search_vector"), query)
             + Case(
