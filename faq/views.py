@@ -254,6 +254,12 @@ def search_hits_kept_as(terms, *, match_all: bool) -> tuple[str, tuple]:
     return "search", (terms, match_all)
 
 
+def search_page_kept_as(terms, *, match_all: bool, number: int) -> tuple[str, tuple]:
+    """The name and parts one page of a search's results is kept under: within a generation
+    the same words always have the same hits, so the page number names the rows."""
+    return "search-page", (terms, match_all, number)
+
+
 def _search_hits(at, terms, *, match_all: bool) -> list[int]:
     return _kept_until_content_changes(
         at,
@@ -293,7 +299,13 @@ def search(request):
         page = Paginator(hits[:MAX_RESULTS], SEARCH_RESULTS_PER_PAGE).get_page(
             request.GET.get("page")
         )
-        results = search_results(page.object_list, terms, match_all=match_all)
+        # Members search for the same few things: the page's rows and snippets are kept with
+        # the hits, and only the count is written each time.
+        results = _kept_until_content_changes(
+            at,
+            *search_page_kept_as(terms, match_all=match_all, number=page.number),
+            lambda: search_results(page.object_list, terms, match_all=match_all),
+        )
         revisions = show_categories([result.revision for result in results])
         context.update(
             page=page,

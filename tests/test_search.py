@@ -571,11 +571,12 @@ def test_a_repeated_search_reuses_its_hits_until_content_changes(
     from faq.models import Entry
 
     client.get(SEARCH, {"q": "lost card"})  # the first search for these words finds the hits
-    # Again: synonyms, the page's rows and the count; not the hits, nor the header's numbers
-    # (kept per generation like the hits).
-    with django_assert_num_queries(3) as queries:
+    # Again: synonyms and the count; not the hits, the page's rows and snippets, nor the
+    # header's numbers (all kept per generation).
+    with django_assert_num_queries(2) as queries:
         response = client.get(SEARCH, {"q": "lost card"})
     assert not any("ts_rank" in q["sql"] for q in queries.captured_queries)
+    assert not any("ts_headline" in q["sql"] for q in queries.captured_queries)
     assert not any("faq_contactnumberrevision" in q["sql"] for q in queries.captured_queries)
     assert SearchLog.objects.get(query="lost card").searches == 2
     assertContains(response, "1 result for")
@@ -583,6 +584,21 @@ def test_a_repeated_search_reuses_its_hits_until_content_changes(
     entry = Entry.objects.get(slug="what-is-a-pcp")
     publish(add_revision(entry, answer="Bring your card if it is lost or stolen."))
     assertContains(client.get(SEARCH, {"q": "lost card"}), "2 results for")
+
+
+def test_a_kept_page_of_results_shows_new_words_as_soon_as_they_are_published(demo_content, client):
+    from faq.models import Entry
+
+    entry = Entry.objects.get(slug="what-is-a-pcp")
+    before = client.get(SEARCH, {"q": "pcp"})
+    assertContains(before, entry.revisions.live().originals().get().question)
+    assertNotContains(before, "Otters")
+    for _ in range(2):  # the second one is the kept page
+        assertNotContains(client.get(SEARCH, {"q": "pcp"}), "Otters")
+    publish(add_revision(entry, answer="Your PCP also knows about Otters."))
+    after = client.get(SEARCH, {"q": "pcp"})
+    assertContains(after, "Otters")
+    assertContains(after, "<mark>PCP</mark>", html=False)
 
 
 def test_a_past_moment_is_never_served_from_the_search_cache(demo_content, client):

@@ -26,16 +26,16 @@ from faq.demo.generated import generated_content_publish
 from faq.demo.loader import demo_content_load
 from faq.models import Entry, EntryRevision, SearchLog
 from faq.search import search_clean, search_terms
-from faq.views import search_hits_kept_as
+from faq.views import search_hits_kept_as, search_page_kept_as
 
 BENCH_DATABASE = "helpcenter_bench_search"  # bench_pages uses helpcenter_bench
 
 MODES = {
-    "new": "First search for the words (their matches computed; the rest of the site as it is "
-    "between content changes):",
+    "new": "First search for the words (their matches and first page computed; the rest of the "
+    "site as it is between content changes):",
     "changed": "First search after a change to public content (everything computed: matches, "
     "numbers, topics):",
-    "again": "The same words searched again (matches kept for the generation):",
+    "again": "The same words searched again (matches and first page kept for the generation):",
 }
 
 # Typed by members: synonyms, abbreviations, typos, sentences, syntax, and nothing to find.
@@ -184,12 +184,16 @@ def machine_speed() -> tuple[float, float]:
 
 
 def matches_forget(query: str) -> None:
-    """Drop the kept matches of one query, as if never searched."""
+    """Drop the kept matches and first page of one query, as if never searched."""
     terms = search_terms(search_clean(query))
     cache.delete_many(
         [
-            generation_key(*search_hits_kept_as(terms, match_all=match_all))
+            generation_key(*kept_as)
             for match_all in (True, False)
+            for kept_as in (
+                search_hits_kept_as(terms, match_all=match_all),
+                search_page_kept_as(terms, match_all=match_all, number=1),
+            )
         ]
     )
 
