@@ -137,6 +137,12 @@ def generation_cached(name: str, parts: tuple, compute):
     return value
 
 
+def kept_until_content_changes(at, name: str, parts: tuple, compute):
+    """What members see now, kept per generation (generation_cached); a reviewer's past
+    moment (`at`) is computed afresh."""
+    return compute() if at is not None else generation_cached(name, parts, compute)
+
+
 def generation_key(name: str, parts: tuple) -> str:
     """The cache key generation_cached keeps compute()'s value under, for now's generation."""
     return f"{name}:{page_key_prefix()}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
-from faq.cache import generation_cached
+from faq.cache import kept_until_content_changes
 from faq.models import ContactNumberRevision, ContactNumberTranslation
 
 PRIMARY_KEY = "member-services"
@@ -25,10 +25,9 @@ def live_contacts(at=None, language=None) -> dict[str, ContactNumberRevision]:
     read once per generation (faq.cache), a reviewer's past moment afresh."""
     original = settings.LANGUAGE_CODE
     language = language or original
-    if at is None:
-        contacts = generation_cached("contacts", (language,), lambda: _contacts(None, language))
-    else:
-        contacts = _contacts(at, language)
+    contacts = kept_until_content_changes(
+        at, "contacts", (language,), lambda: _contacts(at, language)
+    )
     if at is None and language == original and PRIMARY_KEY in contacts:
         primary = contacts[PRIMARY_KEY]
         _remember((primary.label, primary.number_display, primary.number_href))

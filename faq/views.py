@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
-from faq.cache import generation_cached
+from faq.cache import kept_until_content_changes
 from faq.contacts import last_known_primary, live_contacts
 from faq.models import (
     Category,
@@ -243,14 +243,9 @@ def server_error(request):
 SEARCH_RESULTS_PER_PAGE = 10
 
 
-def _kept_until_content_changes(at, name: str, parts: tuple, compute):
-    """Members ask the same things again and again: what members see now is kept until
-    public content changes; a reviewer's past moment is computed afresh."""
-    return compute() if at is not None else generation_cached(name, parts, compute)
-
-
 def search_hits_kept_as(terms, *, match_all: bool) -> tuple[str, tuple]:
-    """The name and parts a search's matches are kept under (faq.cache.generation_cached)."""
+    """The name and parts a search's matches are kept under (faq.cache.generation_cached):
+    members ask the same things again and again."""
     return "search", (terms, match_all)
 
 
@@ -261,7 +256,7 @@ def search_page_kept_as(terms, *, match_all: bool, number: int) -> tuple[str, tu
 
 
 def _search_hits(at, terms, *, match_all: bool) -> list[int]:
-    return _kept_until_content_changes(
+    return kept_until_content_changes(
         at,
         *search_hits_kept_as(terms, match_all=match_all),
         lambda: search_hits(live_entries(at, terms.language), terms, match_all=match_all),
@@ -278,7 +273,7 @@ def _categories_with_questions(at) -> list[Category]:
             category.show_as(category)
         return list(found)
 
-    return _kept_until_content_changes(at, "topics", (language,), categories)
+    return kept_until_content_changes(at, "topics", (language,), categories)
 
 
 @require_GET
@@ -301,7 +296,7 @@ def search(request):
         )
         # Members search for the same few things: the page's rows and snippets are kept with
         # the hits, and only the count is written each time.
-        results = _kept_until_content_changes(
+        results = kept_until_content_changes(
             at,
             *search_page_kept_as(terms, match_all=match_all, number=page.number),
             lambda: search_results(page.object_list, terms, match_all=match_all),
