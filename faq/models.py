@@ -323,6 +323,11 @@ class Entry(models.Model):
     class Meta:
         ordering = ["category__position", "position", "pk"]
         verbose_name = "question"
+        indexes = [
+            # A topic's questions in order: the related questions beside one are read
+            # without sorting the whole topic (docs/benchmarks.md).
+            models.Index(fields=["category", "position", "id"], name="faq_entry_topic_order_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="faq_entry_slug_unique"),
             models.CheckConstraint(condition=~Q(slug=""), name="faq_entry_slug_not_blank"),

@@ -312,7 +312,7 @@ def search_entries(
                 output_field=FloatField(),
             )
         )
-        .order_by("-rank", "entry__category__position", "entry__position", "pk")
+        .order_by("-rank", "entry__category__position", "entry__position", "entry_id")
     )
 
 

@@ -14,7 +14,9 @@ from pytest_django.asserts import assertContains, assertNotContains
 from faq.approvals import item_withdraw, revision_submit
 from faq.forms import EntryAdminForm
 from faq.models import Category, ContactNumber, ContactPurpose, Entry, EntryRevision, Status
+from faq.search import search_entries, search_terms
 from faq.tokens import expand_phone_tokens
+from faq.views import live_entries
 from tests.factories import (
     add_revision,
     make_approval,
@@ -354,6 +356,28 @@ def test_related_questions_take_one_query_however_many(client, django_assert_max
     with django_assert_max_num_queries(3):
         response = client.get(entries[0].get_absolute_url())
     assert response.content.decode().count('<li><a href="/questions/') == 5
+
+
+def test_editing_an_answer_does_not_move_its_question_among_equal_positions(client):
+    category = make_category()
+    first, second, third = (
+        make_entry(category=category, position=0, question=f"Question {name}?")
+        for name in ("one", "two", "three")
+    )
+    publish(add_revision(first, answer="A newer answer."))  # its revision is now the newest
+
+    def order(body: str) -> list[str]:
+        return re.findall(r"Question (one|two|three)\?", body)
+
+    topic = client.get(category.get_absolute_url()).content.decode()
+    assert order(topic.split("<h1")[1])[::2] == ["one", "two", "three"]
+    related = client.get(third.get_absolute_url()).content.decode().split("Related questions")[1]
+    assert order(related) == ["one", "two"]
+    assert [r.entry for r in search_entries(live_entries(), search_terms("question"))] == [
+        first,
+        second,
+        third,
+    ]
 
 
 def test_category_questions_have_stable_anchors_and_permalinks(demo_content, client):
