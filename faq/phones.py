@@ -1,5 +1,7 @@
 """Phone numbers: parsed, validated and formatted by Google's libphonenumber rules."""
 
+import functools
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from phonenumbers import shortnumberinfo
@@ -39,8 +41,11 @@ def normalize_phone(text: str, *, allow_short: bool = False) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1024)
 def display_phone(stored: str) -> str:
-    """The number as members read it: 1-800-322-6027 for US numbers, as the plan prints them."""
+    """The number as members read it: 1-800-322-6027 for US numbers, as the plan prints them.
+    Kept per number: a page writes the same few numbers many times, and parsing one cost more
+    than the rest of writing its link."""
     if not stored.startswith("+"):
         return stored
     parsed = phonenumbers.parse(stored)
