@@ -35,6 +35,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    IntegerField,
     Max,
     Min,
     Q,
@@ -158,7 +159,8 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
     """(term, equivalents, is_two_way) rows: editors' synonyms for the query's phrases, and for
     each longer word the closest word questions and answers use, as a one-way synonym. That is
     the word itself when the content uses it, else the most similar one with the same first
-    letter (typos rarely change that), if any is similar enough for pg_trgm's % operator."""
+    letter (typos rarely change that), if any is similar enough for pg_trgm's % operator and
+    within max_spelling_edits of it."""
     rows = SearchSynonym.objects.filter(
         Q(term__in=phrases) | Q(is_two_way=True, equivalents__overlap=sorted(phrases)),
         language=language,
@@ -167,6 +169,10 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
         SearchWord.objects.filter(
             word__trigram_similar=word, word__startswith=word[0], language=language
         )
+        .alias(
+            edits=Func(F("word"), Value(word), function="levenshtein", output_field=IntegerField())
+        )
+        .filter(edits__lte=max_spelling_edits(word))
         .annotate(
             typed=Value(word, output_field=CharField()),
             closest=Func(
@@ -180,6 +186,14 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
         if len(word) >= MIN_SPELLING_LENGTH and word.isalpha()
     ]
     return rows.union(*spellings, all=True) if spellings else rows
+
+
+def max_spelling_edits(word: str) -> int:
+    """How many letters a spelling correction may change, as Elasticsearch's AUTO fuzziness
+    allows: one in a word of up to five letters, two in a longer one. Trigram similarity
+    alone is too loose for short words: "counselor" and "counts" share 4 of 13 trigrams,
+    over pg_trgm's threshold, and a member asking for a counselor got the emergency room."""
+    return 1 if len(word) <= 5 else 2
 
 
 def search_query(terms: SearchTerms, *, match_all: bool = True) -> RawSQL:

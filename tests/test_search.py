@@ -65,10 +65,30 @@ def snippets(response) -> list[str]:
         ("specalist", {"need-a-specialist"}),
         ("dr", {"what-is-a-pcp", "keep-behavioral-health-provider"}),
         ("member card", {"lost-member-id-card"}),
+        # The demo's starter synonyms: words members type that the answers do not use.
+        ("911", {"emergency-room-when-pcp-unavailable", "advice-at-night-or-out-of-town"}),
+        ("counselor", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
+        ("depression", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
+        ("traveling", {"advice-at-night-or-out-of-town"}),
+        ("after hours", {"advice-at-night-or-out-of-town"}),
     ],
 )
 def test_members_words_find_the_right_questions(demo_content, client, q, expected):
     assert expected <= set(found(client, q))
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("911", {"emergency-room-when-pcp-unavailable", "advice-at-night-or-out-of-town"}),
+        ("terapeuta", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
+        ("de viaje", {"advice-at-night-or-out-of-town"}),
+        ("tarjeta", {"lost-member-id-card"}),
+    ],
+)
+def test_spanish_words_find_the_right_questions(demo_content, client, q, expected):
+    body = client.get("/es/search/", {"q": q}).content.decode()
+    assert expected <= set(re.findall(r'<h2><a href="/es/questions/([^/]+)/"', body))
 
 
 def test_pcp_finds_the_pcp_question_first(demo_content, client):
@@ -79,6 +99,18 @@ def test_pcp_finds_the_pcp_question_first(demo_content, client):
 def test_a_misspelling_ranks_its_question_first(demo_content, client):
     assert found(client, "specalist")[0] == "need-a-specialist"
     assert found(client, "emergancy room")[0] == "emergency-room-when-pcp-unavailable"
+
+
+def test_a_correction_changes_at_most_two_letters(client):
+    make_entry(
+        slug="emergencies", question="When do I call an ambulance?", answer="When it counts."
+    )
+    # "counts" is similar enough for pg_trgm, but four letters away from "counselor".
+    assert search_terms("counselor").groups == (("counselor",),)
+    assert found(client, "counselor") == []
+    assert search_terms("ambulanse").groups == (("ambulanse", "ambulance"),)
+    assert found(client, "ambulanse") == ["emergencies"]
+    assert found(client, "ambulanec") == ["emergencies"]  # two letters swapped in a long word
 
 
 def test_a_question_in_a_sentence_falls_back_to_answers_with_some_of_its_words(

@@ -116,18 +116,20 @@ class _DemoFile:
                 )
 
     def synonyms(self, language: str):
+        # `terms` gives several one-way synonyms the same equivalents in one entry.
         for item in self.data.get("synonyms", []):
-            if SearchSynonym.objects.filter(language=language, term=item["term"]).exists():
-                continue
-            synonym = SearchSynonym(
-                language=language,
-                term=item["term"],
-                equivalents=item["equivalents"],
-                is_two_way=item.get("two_way", True),
-            )
-            synonym.full_clean()
-            synonym.save()
-            self.report.synonyms += 1
+            for term in item.get("terms", [item.get("term")]):
+                if SearchSynonym.objects.filter(language=language, term=term).exists():
+                    continue
+                synonym = SearchSynonym(
+                    language=language,
+                    term=term,
+                    equivalents=item["equivalents"],
+                    is_two_way=item.get("two_way", "terms" not in item),
+                )
+                synonym.full_clean()
+                synonym.save()
+                self.report.synonyms += 1
 
 
 @transaction.atomic
