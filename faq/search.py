@@ -138,8 +138,11 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
     alternatives: dict[str, set[str]] = {}
     for term, equivalents, is_two_way in _alternatives(phrases, words, language):
         group = {term, *equivalents}
-        for phrase in group & phrases:
-            if phrase == term or is_two_way:
+        # Compared without accents: members often type "depresion" for "depresión".
+        in_group = {without_accents(member): member for member in group}
+        for phrase in phrases:
+            member = in_group.get(without_accents(phrase))
+            if member is not None and (member == term or is_two_way):
                 alternatives.setdefault(phrase, set()).update(group)
     groups = []
     start = 0
@@ -155,19 +158,28 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
     return SearchTerms(text=text, groups=tuple(groups), language=language)
 
 
+def without_accents(text: str) -> str:
+    """Letters without their accents, as PostgreSQL's unaccent reads them: "médico" → "medico"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySet:
     """(term, equivalents, is_two_way) rows: editors' synonyms for the query's phrases, and for
     each longer word the closest word questions and answers use, as a one-way synonym. That is
-    the word itself when the content uses it, else the most similar one with the same first
-    letter (typos rarely change that), if any is similar enough for pg_trgm's % operator and
-    within max_spelling_edits of it."""
+    the word itself when the content uses it, else the same word with accents, else the most
+    similar one with the same first letter (typos rarely change that), if any is similar
+    enough for pg_trgm's % operator and within max_spelling_edits of it."""
     rows = SearchSynonym.objects.filter(
-        Q(term__in=phrases) | Q(is_two_way=True, equivalents__overlap=sorted(phrases)),
+        Q(term__unaccent__in=sorted({without_accents(p) for p in phrases}))
+        | Q(is_two_way=True, equivalents__overlap=sorted(phrases)),
         language=language,
     ).values_list("term", "equivalents", "is_two_way")
     spellings = [
         SearchWord.objects.filter(
-            word__trigram_similar=word, word__startswith=word[0], language=language
+            word__trigram_similar=word,
+            word__unaccent__startswith=without_accents(word[0]),
+            language=language,
         )
         .alias(
             edits=Func(F("word"), Value(word), function="levenshtein", output_field=IntegerField())
@@ -180,7 +192,11 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
             ),
             one_way=Value(False),
         )
-        .order_by(TrigramDistance("word", word))
+        # A word that differs only in its accents first ("medico": "médico", not "medio").
+        .order_by(
+            Case(When(word__unaccent=without_accents(word), then=Value(0)), default=Value(1)),
+            TrigramDistance("word", word),
+        )
         .values_list("typed", "closest", "one_way")[:1]
         for word in sorted(set(words))
         if len(word) >= MIN_SPELLING_LENGTH and word.isalpha()
@@ -196,12 +212,19 @@ def max_spelling_edits(word: str) -> int:
     return 1 if len(word) <= 5 else 2
 
 
-def search_query(terms: SearchTerms, *, match_all: bool = True) -> RawSQL:
-    """What to look for, in each of the terms' configurations."""
+def search_query(
+    terms: SearchTerms, *, match_all: bool = True, groups: tuple[tuple[str, ...], ...] = ()
+) -> RawSQL:
+    """What to look for, in each of the terms' configurations: their groups, or `groups` in
+    their place (search_match_query)."""
+    groups = groups or terms.groups
     return _compiled(
         reduce(
             operator.or_,
-            (_search_query(terms, config, match_all=match_all) for config in terms.configs),
+            (
+                _search_query(terms, config, groups=groups, match_all=match_all)
+                for config in terms.configs
+            ),
         )
     )
 
@@ -223,19 +246,24 @@ class Matches(Func):
     output_field = BooleanField()
 
 
-def _search_query(terms: SearchTerms, config: str, *, match_all: bool) -> SearchQuery:
+def _search_query(
+    terms: SearchTerms, config: str, *, groups: tuple[tuple[str, ...], ...], match_all: bool
+) -> SearchQuery:
     """The query as typed, in web-search syntax ("a phrase", or, -word), or every group of its
     words (with match_all=False, any group), each as any of its alternatives. Built from
     constants only, so Postgres folds it once and can estimate it."""
     as_typed = SearchQuery(terms.text, search_type="websearch", config=config)
     parts = [
         reduce(operator.or_, (SearchQuery(p, search_type="phrase", config=config) for p in group))
-        for group in terms.groups
+        for group in groups
     ]
     if not parts:
         return as_typed
     if not match_all:
         return reduce(operator.or_, parts)
+    # No word has alternatives: the words as typed are the whole query. Decided on the
+    # terms' own groups: a group cut down to one shorter alternative ("tarjeta" for
+    # "tarjeta de identificacion") still matches what the words as typed do not.
     if all(len(group) == 1 for group in terms.groups):
         return as_typed
     return as_typed | reduce(operator.and_, parts)
@@ -248,7 +276,7 @@ def search_match_query(terms: SearchTerms, *, match_all: bool = True) -> RawSQL:
     operators: for "er" the full one tipped it into reading every revision (8.4 ms) where the
     full-text index finds the same 5,136 rows in 1.7 ms (docs/benchmarks.md)."""
     groups = tuple(_without_longer_phrases(group) for group in terms.groups)
-    return search_query(SearchTerms(terms.text, groups, terms.language), match_all=match_all)
+    return search_query(terms, match_all=match_all, groups=groups)
 
 
 def _without_longer_phrases(group: tuple[str, ...]) -> tuple[str, ...]:

@@ -84,11 +84,27 @@ def test_members_words_find_the_right_questions(demo_content, client, q, expecte
         ("terapeuta", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
         ("de viaje", {"advice-at-night-or-out-of-town"}),
         ("tarjeta", {"lost-member-id-card"}),
+        # Typed without accents, as on many phones.
+        ("depresion", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
+        ("psicologo", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
+        ("tarjeta de identificacion", {"lost-member-id-card"}),
+        ("que es atencion primaria", {"what-is-a-pcp"}),
     ],
 )
 def test_spanish_words_find_the_right_questions(demo_content, client, q, expected):
     body = client.get("/es/search/", {"q": q}).content.decode()
     assert expected <= set(re.findall(r'<h2><a href="/es/questions/([^/]+)/"', body))
+
+
+def test_a_word_typed_without_its_accents_is_read_as_the_content_writes_it(demo_content):
+    # "médico", not "medio", which is as close by its letters: accents alone come first;
+    # and the synonyms of "médico" apply.
+    assert search_terms("medico", language="es").groups == (
+        ("medico", "doctor", "médico", "proveedor"),
+    )
+    # A synonym's term is found however its accents are typed, and keeps its own.
+    assert "salud del comportamiento" in search_terms("psicologo", language="es").groups[0]
+    assert "salud del comportamiento" in search_terms("psicólogo", language="es").groups[0]
 
 
 def test_pcp_finds_the_pcp_question_first(demo_content, client):
