@@ -120,6 +120,9 @@ def page_key_prefix() -> str:
     return f"{_generation.value}:{upcoming.timestamp() if upcoming else '-'}"
 
 
+_MISSING = object()
+
+
 def generation_cached(name: str, parts: tuple, compute):
     """compute() once per generation of public content for the same parts (a search's words,
     say), kept as long as pages are; computed afresh when the generation cannot be read."""
@@ -130,9 +133,9 @@ def generation_cached(name: str, parts: tuple, compute):
         key = generation_key(name, parts)
     except DatabaseError:
         return compute()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()  # None too is kept: "nothing" is an answer worth keeping
         cache.set(key, value, settings.HELPCENTER_PAGE_CACHE_SECONDS)
     return value
 

@@ -19,6 +19,7 @@ from functools import reduce
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
+    SearchConfig,
     SearchHeadline,
     SearchQuery,
     SearchQueryField,
@@ -52,8 +53,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from faq.models import (
+    SEARCH_CONFIGS,
     Category,
     EntryRevision,
+    NoticeKind,
+    NoticeRevision,
     SearchLog,
     SearchSynonym,
     SearchWord,
@@ -301,11 +305,12 @@ def _without_longer_phrases(group: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
-def _snippet_source() -> Func:
-    """The answer as text for ts_headline: tags removed from the sanitised HTML (entities stay
-    escaped, so no markup can come back), phone tokens wrapped to be kept whole."""
+def _snippet_source(field: str = "answer_html") -> Func:
+    """The answer (or another sanitised HTML field) as text for ts_headline: tags removed
+    (entities stay escaped, so no markup can come back), phone tokens wrapped to be kept
+    whole."""
     without_tags = Func(
-        F("answer_html"),
+        F(field),
         Value(_TAG_SQL),
         Value(" "),
         Value("g"),
@@ -397,6 +402,67 @@ def search_results(
         for pk in pks
         if pk in by_pk
     ]
+
+
+def search_language_help(terms: SearchTerms, at=None) -> "LanguageHelpResult | None":
+    """The language assistance page, when the notice of nondiscrimination it shows has every
+    group of the query's words: members type "interpreter", "braille" or "complaint" into the
+    search box too, and no question answers them. None when it does not match.
+
+    One query: the page shows the notice in its own language where there is one, else the
+    original, so both are read and the one shown decides."""
+    original = settings.LANGUAGE_CODE
+    query = search_query(terms, match_all=True)
+    config = Case(
+        *(
+            When(notice__language=code, then=SearchConfig(name))
+            for code, name in SEARCH_CONFIGS.items()
+        ),
+        default=SearchConfig(search_config(original)),
+        output_field=TextField(),
+    )
+    notices = (
+        NoticeRevision.objects.live(at)
+        .filter(
+            notice__kind=NoticeKind.NONDISCRIMINATION,
+            notice__language__in={terms.language, original},
+        )
+        .select_related("notice", "approval")
+        .annotate(
+            matched=Matches(
+                SearchVector("title", _snippet_source("body_html"), config=config), query
+            ),
+            headline=SearchHeadline(
+                _snippet_source("body_html"),
+                query,
+                config=config,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=_FRAGMENTS,
+            ),
+        )
+    )
+    by_language = {notice.notice.language: notice for notice in notices}
+    shown = by_language.get(terms.language) or by_language.get(original)
+    if shown is None or not shown.matched:
+        return None
+    return LanguageHelpResult(shown, search_snippet(shown.headline or ""))
+
+
+@dataclass(frozen=True)
+class LanguageHelpResult:
+    """The language assistance page as a search result: its notice and a snippet of it."""
+
+    revision: NoticeRevision
+    # Named as faq.tokens expects, as SearchResult's.
+    answer_html: SafeString
+
+    @property
+    def language(self) -> str:
+        return self.revision.notice.language
 
 
 def search_snippet(headline: str) -> SafeString:

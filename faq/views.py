@@ -29,6 +29,7 @@ from faq.search import (
     MAX_RESULTS,
     search_clean,
     search_hits,
+    search_language_help,
     search_log_record,
     search_results,
     search_terms,
@@ -311,12 +312,17 @@ def search(request):
             lambda: search_results(page.object_list, terms, match_all=match_all),
         )
         revisions = show_categories([result.revision for result in results])
+        language_help = kept_until_content_changes(
+            at, "search-language-help", (terms,), lambda: search_language_help(terms, at)
+        )
+        shown = [*revisions, *([language_help.revision] if language_help else [])]
         context.update(
             page=page,
             results=results,
+            language_help=language_help,
             has_more_results=len(hits) > MAX_RESULTS,
-            page_revisions=revisions,
-            page_answers=revisions,
+            page_revisions=shown,
+            page_answers=shown,
         )
         if not hits:
             context["categories"] = _categories_with_questions(at)

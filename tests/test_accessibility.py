@@ -14,6 +14,7 @@ PAGES = {
     "contact": "/contact/",
     "search": "/search/?q=card",
     "search-without-results": "/search/?q=zzzqqq",
+    "search-language-help": "/search/?q=interpreter",
     "not-found": "/questions/no-such-question/",
     "language-assistance": "/language-assistance/",
     # Spanish pages: the demo translations, and English content not translated yet, marked

@@ -117,6 +117,35 @@ def test_a_misspelling_ranks_its_question_first(demo_content, client):
     assert found(client, "emergancy room")[0] == "emergency-room-when-pcp-unavailable"
 
 
+def test_the_language_assistance_page_answers_what_no_question_does(demo_content, client):
+    response = client.get(SEARCH, {"q": "interpreter"})
+    body = response.content.decode()
+    assertContains(response, "No questions and answers match “interpreter”, but this page does:")
+    match = body.split('<section class="search-page-match"')[1].split("</section>")[0]
+    assert '<a href="/language-assistance/">Language assistance</a>' in match
+    assert "Qualified sign language <mark>interpreters</mark>" in match
+    # Its words are approved material: the page's stamp names their approval.
+    assert "MOC-LA-DEMO" in body.split('class="site-footer"')[1]
+    assert "search-page-match" in client.get(SEARCH, {"q": "file a complaint"}).content.decode()
+    spanish = client.get("/es/search/", {"q": "queja"}).content.decode()
+    assert '<a href="/es/language-assistance/">Asistencia con idiomas</a>' in spanish
+    assert "Puede presentar una <mark>queja</mark>" in spanish
+    # Not for what the questions answer, nor for words the notice does not have.
+    assert "search-page-match" not in client.get(SEARCH, {"q": "lost card"}).content.decode()
+    assert "search-page-match" not in client.get(SEARCH, {"q": "zzzqqq"}).content.decode()
+
+
+def test_the_language_assistance_match_reads_only_the_live_notice(demo_content, client):
+    from faq.models import Notice
+
+    notice = Notice.objects.get(kind="nondiscrimination", language="en")
+    draft = add_revision(notice, body="Ask us for a pangolin.")
+    assert "search-page-match" not in client.get(SEARCH, {"q": "pangolin"}).content.decode()
+    publish(draft)
+    assert "search-page-match" in client.get(SEARCH, {"q": "pangolin"}).content.decode()
+    assert "search-page-match" not in client.get(SEARCH, {"q": "braille"}).content.decode()
+
+
 def test_a_correction_changes_at_most_two_letters(client):
     make_entry(
         slug="emergencies", question="When do I call an ambulance?", answer="When it counts."
