@@ -8,6 +8,7 @@ faq.views.live_entries()). Each search is counted per day and query, never per p
 
 import csv
 import datetime
+import functools
 import html
 import operator
 import re
@@ -216,11 +217,13 @@ def max_spelling_edits(word: str) -> int:
     return 1 if len(word) <= 5 else 2
 
 
+@functools.lru_cache(maxsize=1024)
 def search_query(
     terms: SearchTerms, *, match_all: bool = True, groups: tuple[tuple[str, ...], ...] = ()
 ) -> RawSQL:
     """What to look for, in each of the terms' configurations: their groups, or `groups` in
-    their place (search_match_query)."""
+    their place (search_match_query). Kept per terms: the SQL depends on nothing else, and
+    one search asks for it up to four times (match, rank, snippets, the language help)."""
     groups = groups or terms.groups
     return _compiled(
         reduce(
@@ -239,7 +242,8 @@ def _compiled(query: SearchQuery) -> RawSQL:
     more than Postgres running it (docs/benchmarks.md)."""
     compiler = EntryRevision.objects.none().query.get_compiler(DEFAULT_DB_ALIAS)
     sql, params = query.resolve_expression(compiler.query).as_sql(compiler, compiler.connection)
-    return RawSQL(sql, params, output_field=SearchQueryField())
+    # A tuple: the same expression serves many queries, and nothing may change its params.
+    return RawSQL(sql, tuple(params), output_field=SearchQueryField())
 
 
 class Matches(Func):
@@ -428,10 +432,9 @@ def search_language_help(terms: SearchTerms, at=None) -> "LanguageHelpResult | N
             notice__language__in={terms.language, original},
         )
         .select_related("notice", "approval")
+        .order_by()
         .annotate(
-            matched=Matches(
-                SearchVector("title", _snippet_source("body_html"), config=config), query
-            ),
+            matched=Matches(SearchVector("title", "body", config=config), query),
             headline=SearchHeadline(
                 _snippet_source("body_html"),
                 query,

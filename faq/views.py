@@ -265,6 +265,12 @@ def search_page_kept_as(terms, *, match_all: bool, number: int) -> tuple[str, tu
     return "search-page", (terms, match_all, number)
 
 
+def search_language_help_kept_as(terms) -> tuple[str, tuple]:
+    """The name and parts whether the language assistance page answers a search is kept
+    under."""
+    return "search-language-help", (terms,)
+
+
 def _search_hits(at, terms, *, match_all: bool) -> list[int]:
     return kept_until_content_changes(
         at,
@@ -313,7 +319,7 @@ def search(request):
         )
         revisions = show_categories([result.revision for result in results])
         language_help = kept_until_content_changes(
-            at, "search-language-help", (terms,), lambda: search_language_help(terms, at)
+            at, *search_language_help_kept_as(terms), lambda: search_language_help(terms, at)
         )
         shown = [*revisions, *([language_help.revision] if language_help else [])]
         context.update(
