@@ -114,6 +114,8 @@ class SearchTerms:
     text: str
     groups: tuple[tuple[str, ...], ...]
     language: str = settings.LANGUAGE_CODE
+    # (typed, corrected) for each misspelt word: the page says what else it searched for.
+    corrections: tuple[tuple[str, str], ...] = ()
 
     @property
     def configs(self) -> tuple[str, ...]:
@@ -141,14 +143,20 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
         for start in range(len(words) - length + 1)
     }
     alternatives: dict[str, set[str]] = {}
-    for term, equivalents, is_two_way in _alternatives(phrases, words, language):
+    spellings: dict[str, str] = {}
+    from_synonyms: dict[str, set[str]] = {}
+    for term, equivalents, is_two_way, kind in _alternatives(phrases, words, language):
         group = {term, *equivalents}
+        if kind == _SPELLING:
+            spellings[term] = equivalents[0]
         # Compared without accents: members often type "depresion" for "depresión".
         in_group = {without_accents(member): member for member in group}
         for phrase in phrases:
             member = in_group.get(without_accents(phrase))
             if member is not None and (member == term or is_two_way):
                 alternatives.setdefault(phrase, set()).update(group)
+                if kind == _SYNONYM:
+                    from_synonyms.setdefault(phrase, set()).update(group)
     groups = []
     start = 0
     while start < len(words):
@@ -160,7 +168,15 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
                 groups.append((phrase, *others))
                 start += length
                 break
-    return SearchTerms(text=text, groups=tuple(groups), language=language)
+    # A correction is worth saying when it is one: not the word itself, and not a word an
+    # editor's synonym brings too ("lost" → "lose").
+    corrections = tuple(
+        (group[0], spellings[group[0]])
+        for group in groups
+        if spellings.get(group[0], group[0]) != group[0]
+        and spellings[group[0]] not in from_synonyms.get(group[0], set())
+    )
+    return SearchTerms(text=text, groups=tuple(groups), language=language, corrections=corrections)
 
 
 def without_accents(text: str) -> str:
@@ -169,17 +185,25 @@ def without_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_SYNONYM, _SPELLING = "synonym", "spelling"
+
+
 def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySet:
-    """(term, equivalents, is_two_way) rows: editors' synonyms for the query's phrases, and for
-    each longer word the closest word questions and answers use, as a one-way synonym. That is
-    the word itself when the content uses it, else the same word with accents, else the most
-    similar one with the same first letter (typos rarely change that), if any is similar
-    enough for pg_trgm's % operator and within max_spelling_edits of it."""
-    rows = SearchSynonym.objects.filter(
-        Q(term__unaccent__in=sorted({without_accents(p) for p in phrases}))
-        | Q(is_two_way=True, equivalents__overlap=sorted(phrases)),
-        language=language,
-    ).values_list("term", "equivalents", "is_two_way")
+    """(term, equivalents, is_two_way, kind) rows: editors' synonyms for the query's phrases,
+    and for each longer word the closest word questions and answers use, as a one-way
+    synonym. That is the word itself when the content uses it, else the same word with
+    accents, else the most similar one with the same first letter (typos rarely change
+    that), if any is similar enough for pg_trgm's % operator and within max_spelling_edits
+    of it."""
+    rows = (
+        SearchSynonym.objects.filter(
+            Q(term__unaccent__in=sorted({without_accents(p) for p in phrases}))
+            | Q(is_two_way=True, equivalents__overlap=sorted(phrases)),
+            language=language,
+        )
+        .annotate(kind=Value(_SYNONYM))
+        .values_list("term", "equivalents", "is_two_way", "kind")
+    )
     spellings = [
         SearchWord.objects.filter(
             word__trigram_similar=word,
@@ -196,13 +220,14 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
                 F("word"), template="ARRAY[%(expressions)s]", output_field=ArrayField(CharField())
             ),
             one_way=Value(False),
+            kind=Value(_SPELLING),
         )
         # A word that differs only in its accents first ("medico": "médico", not "medio").
         .order_by(
             Case(When(word__unaccent=without_accents(word), then=Value(0)), default=Value(1)),
             TrigramDistance("word", word),
         )
-        .values_list("typed", "closest", "one_way")[:1]
+        .values_list("typed", "closest", "one_way", "kind")[:1]
         for word in sorted(set(words))
         if len(word) >= MIN_SPELLING_LENGTH and word.isalpha()
     ]

@@ -326,6 +326,7 @@ def search(request):
             page=page,
             results=results,
             language_help=language_help,
+            corrections=terms.corrections,
             has_more_results=len(hits) > MAX_RESULTS,
             page_revisions=shown,
             page_answers=shown,

@@ -146,6 +146,18 @@ def test_the_language_assistance_match_reads_only_the_live_notice(demo_content, 
     assert "search-page-match" not in client.get(SEARCH, {"q": "braille"}).content.decode()
 
 
+def test_the_page_says_which_corrected_words_it_searched_for_too(demo_content, client):
+    summary = re.compile(r'id="search-summary"[^>]*>(.*?)</p>', re.DOTALL)
+    text = summary.search(client.get(SEARCH, {"q": "behavorial helth"}).content.decode())[1]
+    assert text.endswith("Also searched for: <strong>behavioral</strong>, <strong>health</strong>.")
+    # Not for words spelt as the content spells them, nor where a synonym says the same.
+    for q in ("behavioral health", "lost card"):
+        assert "Also searched for" not in client.get(SEARCH, {"q": q}).content.decode()
+    assert search_terms("lost card").corrections == ()
+    spanish = client.get("/es/search/", {"q": "especalista"}).content.decode()
+    assert "También buscamos: <strong>especialista</strong>." in spanish
+
+
 def test_a_correction_changes_at_most_two_letters(client):
     make_entry(
         slug="emergencies", question="When do I call an ambulance?", answer="When it counts."
