@@ -8,7 +8,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchConfig, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
@@ -375,6 +375,23 @@ class EntryRevisionQuerySet(RevisionQuerySet):
             language=language, entry=OuterRef("entry")
         )
         return live.filter(Q(language=language) | Q(language=original) & ~Exists(translated))
+
+    def shown_per_category(self, language: str, at=None):
+        """(category id, how many questions it shows in `language`) pairs: as many as
+        shown_in gives. Each entry has one live revision per language, so in another
+        language than the original they are counted as the entries with a live revision in
+        either, which needs no test for a translation beside each original (35 ms became
+        11.5 ms at 10,000 questions; docs/benchmarks.md)."""
+        original = settings.LANGUAGE_CODE
+        per_entry = Count("pk") if language == original else Count("entry", distinct=True)
+        return (
+            self.live(at)
+            .filter(language__in={language, original})
+            .order_by()
+            .values("entry__category_id")
+            .annotate(shown=per_entry)
+            .values_list("entry__category_id", "shown")
+        )
 
     def with_translation_state(self, at=None):
         """Translations annotated is_outdated: the original members see now is no longer the

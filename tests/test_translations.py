@@ -332,3 +332,34 @@ def test_an_editor_translates_a_number_label_in_the_admin(client):
     assert response.status_code == 302
     assert ContactNumber.objects.get().revisions.count() == 1  # the number itself unchanged
     assertContains(client.get("/es/contact/"), "<h3>Servicios para Miembros</h3>")
+
+
+def test_each_topics_count_is_what_its_pages_show_in_every_language():
+    import datetime
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from faq.approvals import item_withdraw
+
+    topic, other = make_category(), make_category()
+    make_entry(category=topic)  # the original only
+    add_translation(make_entry(category=topic))  # the original and its translation
+    add_translation(make_entry(category=topic), live=False)  # a translation not approved yet
+    add_translation(make_entry(category=other))
+    withdrawn = make_entry(category=topic)
+    add_translation(withdrawn)
+    item_withdraw(item=withdrawn, by=None)
+    # The original expires and its translation stays: Spanish pages still show it.
+    expiring = make_entry(category=topic)
+    add_translation(expiring)
+    soon = timezone.now() + datetime.timedelta(minutes=1)
+    publish(add_revision(expiring, expires_at=soon))
+    for at in (None, soon + datetime.timedelta(minutes=1)):
+        for language in ("en", "es"):
+            shown = EntryRevision.objects.shown_in(language, at).select_related("entry")
+            expected = Counter(revision.entry.category_id for revision in shown)
+            assert dict(EntryRevision.objects.shown_per_category(language, at)) == expected
+    later = soon + datetime.timedelta(minutes=1)
+    assert dict(EntryRevision.objects.shown_per_category("es", later))[topic.pk] == 4
+    assert dict(EntryRevision.objects.shown_per_category("en", later))[topic.pk] == 3
