@@ -349,12 +349,13 @@ def search_config(language: str) -> str:
     return SEARCH_CONFIGS.get(language, "simple")
 
 
-def search_config_of_row() -> Case:
-    """The row's own language's configuration, each written as a constant: a generated column
-    accepts only immutable expressions, and a cast of a column's text to regconfig is not."""
+def search_config_of_row(language_field: str = "language") -> Case:
+    """The row's own language's configuration (read from `language_field`), each written as
+    a constant: a generated column accepts only immutable expressions, and a cast of a
+    column's text to regconfig is not."""
     return Case(
         *(
-            When(language=code, then=SearchConfig(config))
+            When(**{language_field: code}, then=SearchConfig(config))
             for code, config in SEARCH_CONFIGS.items()
             if code != settings.LANGUAGE_CODE
         ),

@@ -20,7 +20,6 @@ from functools import reduce
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
-    SearchConfig,
     SearchHeadline,
     SearchQuery,
     SearchQueryField,
@@ -54,7 +53,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from faq.models import (
-    SEARCH_CONFIGS,
     Category,
     EntryRevision,
     NoticeKind,
@@ -413,17 +411,7 @@ def search_results(
         .annotate(**category_text(terms.language, "entry__category__"))
     )
     headlines = revisions.annotate(
-        headline=SearchHeadline(
-            _snippet_source(),
-            query,
-            config=search_config_of_row(),
-            start_sel=_START,
-            stop_sel=_STOP,
-            max_words=30,
-            min_words=12,
-            max_fragments=2,
-            fragment_delimiter=_FRAGMENTS,
-        )
+        headline=_headline(_snippet_source(), query, search_config_of_row())
     )
     by_pk = {revision.pk: revision for revision in headlines}
     return [
@@ -442,14 +430,7 @@ def search_language_help(terms: SearchTerms, at=None) -> "LanguageHelpResult | N
     original, so both are read and the one shown decides."""
     original = settings.LANGUAGE_CODE
     query = search_query(terms, match_all=True)
-    config = Case(
-        *(
-            When(notice__language=code, then=SearchConfig(name))
-            for code, name in SEARCH_CONFIGS.items()
-        ),
-        default=SearchConfig(search_config(original)),
-        output_field=TextField(),
-    )
+    config = search_config_of_row("notice__language")
     notices = (
         NoticeRevision.objects.live(at)
         .filter(
@@ -460,17 +441,7 @@ def search_language_help(terms: SearchTerms, at=None) -> "LanguageHelpResult | N
         .order_by()
         .annotate(
             matched=Matches(SearchVector("title", "body", config=config), query),
-            headline=SearchHeadline(
-                _snippet_source("body_html"),
-                query,
-                config=config,
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=_FRAGMENTS,
-            ),
+            headline=_headline(_snippet_source("body_html"), query, config),
         )
     )
     by_language = {notice.notice.language: notice for notice in notices}
@@ -491,6 +462,21 @@ class LanguageHelpResult:
     @property
     def language(self) -> str:
         return self.revision.notice.language
+
+
+def _headline(source: Func, query: RawSQL, config: Case) -> SearchHeadline:
+    """ts_headline as search_snippet reads it: our own markers, two fragments of 12-30 words."""
+    return SearchHeadline(
+        source,
+        query,
+        config=config,
+        start_sel=_START,
+        stop_sel=_STOP,
+        max_words=30,
+        min_words=12,
+        max_fragments=2,
+        fragment_delimiter=_FRAGMENTS,
+    )
 
 
 def search_snippet(headline: str) -> SafeString:

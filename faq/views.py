@@ -98,8 +98,9 @@ class HomeView(PublicPageMixin, TemplateView):
         # are read in its order from the index on it, and the totals are a narrow count:
         # 0.7 + 7.5 ms of Postgres time at 10,000 questions, where ranking every live
         # question with window functions took 18.7 ms (docs/benchmarks.md).
-        shown = EntryRevision.objects.shown_in(get_language(), self.at)
-        totals = dict(EntryRevision.objects.shown_per_category(get_language(), self.at))
+        language = get_language()
+        shown = EntryRevision.objects.shown_in(language, self.at)
+        totals = dict(EntryRevision.objects.shown_per_category(language, self.at))
         firsts = shown.filter(entry__category_id=OuterRef("pk")).order_by(
             "entry__position", "entry_id"
         )
