@@ -87,6 +87,13 @@ _TOKEN_OPEN, _TOKEN_CLOSE = "\x1c", "\x1d"
 _TAG_SQL = r'<([^>"]|"[^"]*")*>'
 _PHONE_TOKEN_SQL = r"\[\[phone:([A-Za-z0-9_-]+)\]\]"
 _KEPT_TOKEN = re.compile(f"{_TOKEN_OPEN}([^{_TOKEN_OPEN}{_TOKEN_CLOSE}]*){_TOKEN_CLOSE}")
+# A number a fragment stops just short of ("Our toll-free number is", "call Member Services
+# at"): a few words of the same sentence, then the token.
+_TOKEN_AHEAD = re.compile(
+    f"[^.!?\n{_TOKEN_OPEN}{_TOKEN_CLOSE}]{{0,16}}{_TOKEN_OPEN}[^{_TOKEN_CLOSE}]*{_TOKEN_CLOSE}"
+)
+# A fragment that starts with a number gets the start of its sentence when it is this short.
+_SENTENCE_LEAD = 32
 _CUT_TOKEN_END = re.compile(f"{_TOKEN_OPEN}[^{_TOKEN_CLOSE}]*$")
 _CUT_TOKEN_START = re.compile(f"^[^{_TOKEN_OPEN}]*{_TOKEN_CLOSE}")
 _MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
@@ -411,11 +418,12 @@ def search_results(
         .annotate(**category_text(terms.language, "entry__category__"))
     )
     headlines = revisions.annotate(
-        headline=_headline(_snippet_source(), query, search_config_of_row())
+        snippet_source=_snippet_source(),
+        headline=_headline(_snippet_source(), query, search_config_of_row()),
     )
     by_pk = {revision.pk: revision for revision in headlines}
     return [
-        SearchResult(by_pk[pk], search_snippet(by_pk[pk].headline or ""))
+        SearchResult(by_pk[pk], search_snippet(by_pk[pk].headline or "", by_pk[pk].snippet_source))
         for pk in pks
         if pk in by_pk
     ]
@@ -441,6 +449,7 @@ def search_language_help(terms: SearchTerms, at=None) -> "LanguageHelpResult | N
         .order_by()
         .annotate(
             matched=Matches(SearchVector("title", "body", config=config), query),
+            snippet_source=_snippet_source("body_html"),
             headline=_headline(_snippet_source("body_html"), query, config),
         )
     )
@@ -448,7 +457,7 @@ def search_language_help(terms: SearchTerms, at=None) -> "LanguageHelpResult | N
     shown = by_language.get(terms.language) or by_language.get(original)
     if shown is None or not shown.matched:
         return None
-    return LanguageHelpResult(shown, search_snippet(shown.headline or ""))
+    return LanguageHelpResult(shown, search_snippet(shown.headline or "", shown.snippet_source))
 
 
 @dataclass(frozen=True)
@@ -479,12 +488,17 @@ def _headline(source: Func, query: RawSQL, config: Case) -> SearchHeadline:
     )
 
 
-def search_snippet(headline: str) -> SafeString:
+def search_snippet(headline: str, source: str = "") -> SafeString:
     """ts_headline's text as HTML whose only markup is <mark>, phone tokens kept for
     faq.tokens to expand. Its text comes from sanitised HTML, so each piece is unescaped and
-    escaped again: an editor's "<script>" stays text."""
+    escaped again: an editor's "<script>" stays text.
+
+    Given the `source` ts_headline read (_snippet_source), the fragments are put back on it
+    so that no phone number is lost: ts_headline cuts fragments by words, and a token's key
+    is words to it ("member-services"), so it may cut through a token, mark words inside one,
+    or stop just before the number a sentence gives."""
     fragments = []
-    for fragment in headline.split(_FRAGMENTS):
+    for fragment in _whole_tokens(headline, source).split(_FRAGMENTS):
         fragment = _KEPT_TOKEN.sub(
             lambda match: f"[[phone:{_CONTROL.sub('', match[1])}]]", fragment
         )
@@ -499,6 +513,72 @@ def search_snippet(headline: str) -> SafeString:
             fragments.append(text.strip())
     # Built only from escape() output and literal <mark> tags.
     return mark_safe(" … ".join(fragments))
+
+
+def _whole_tokens(headline: str, source: str) -> str:
+    """The headline with each fragment widened to whole phone tokens (and the number it stops
+    just short of), fragments that then touch joined into one, and no marks inside a token.
+    Unchanged when a fragment cannot be found in the source."""
+    if not source:
+        return headline
+    spans, start = [], 0  # (start, end, marked source ranges) of each fragment in the source
+    for fragment in headline.split(_FRAGMENTS):
+        plain = fragment.replace(_START, "").replace(_STOP, "")
+        found = source.find(plain, start)
+        if found < 0:
+            found = source.find(plain)
+        if not plain or found < 0:
+            return headline
+        marks, offset = [], found
+        for index, piece in enumerate(_MARKED.split(fragment)):
+            if index % 2:
+                marks.append((offset, offset + len(piece)))
+            offset += len(piece)
+        spans.append((*_widened(source, found, found + len(plain)), marks))
+        start = found + len(plain)
+    spans.sort()
+    joined = [spans[0]]
+    for begin, end, marks in spans[1:]:
+        last_begin, last_end, last_marks = joined[-1]
+        if begin <= last_end or not source[last_end:begin].strip():
+            joined[-1] = (last_begin, max(last_end, end), last_marks + marks)
+        else:
+            joined.append((begin, end, marks))
+    return _FRAGMENTS.join(_marked(source, *span) for span in joined)
+
+
+def _widened(source: str, begin: int, end: int) -> tuple[int, int]:
+    """A fragment's place in the source, widened to whole tokens and the numbers it needs."""
+    if source.rfind(_TOKEN_OPEN, 0, begin) > source.rfind(_TOKEN_CLOSE, 0, begin):
+        begin = source.rfind(_TOKEN_OPEN, 0, begin)
+    if source.rfind(_TOKEN_OPEN, 0, end) > source.rfind(_TOKEN_CLOSE, 0, end):
+        close = source.find(_TOKEN_CLOSE, end)
+        end = len(source) if close < 0 else close + 1
+    if source.startswith(_TOKEN_OPEN, begin):
+        # "In an emergency, call 911", not "911 or go to ..." alone.
+        sentence = max(source.rfind(stop, 0, begin) for stop in (".", "!", "?", "\n")) + 1
+        if begin - sentence <= _SENTENCE_LEAD and _TOKEN_CLOSE not in source[sentence:begin]:
+            begin = sentence + len(source[sentence:begin]) - len(source[sentence:begin].lstrip())
+    ended = source[begin:end].rstrip().endswith((".", "!", "?"))
+    if not ended and (ahead := _TOKEN_AHEAD.match(source, end)):
+        end = ahead.end()
+    text = source[begin:end]
+    if source[end : end + 1] == ")" and text.count("(") > text.count(")"):
+        end += 1  # "(TTY: 711)", not "(TTY: 711"
+    return begin, end
+
+
+def _marked(source: str, begin: int, end: int, marks: list) -> str:
+    """source[begin:end] with its marks, none inside a phone token."""
+    tokens = [match.span() for match in _KEPT_TOKEN.finditer(source, begin, end)]
+    text, offset = [], begin
+    for mark_begin, mark_end in sorted(set(marks)):
+        if mark_begin < offset or any(b <= mark_begin < e for b, e in tokens):
+            continue
+        text += [source[offset:mark_begin], _START, source[mark_begin:mark_end], _STOP]
+        offset = mark_end
+    text.append(source[offset:end])
+    return "".join(text)
 
 
 def _text(piece: str) -> str:

@@ -278,6 +278,65 @@ def test_snippet_shows_the_live_phone_number(demo_content, client):
     assert "[[phone" not in snippet
 
 
+def test_snippet_keeps_the_number_the_demo_answer_ends_with(demo_content, client):
+    # "Our toll-free number is [[phone:member-services]]": ts_headline reads the token's key
+    # as the words "member" and "services", and stopped the fragment inside it.
+    response = client.get(SEARCH, {"q": "toll-free number"})
+    snippet = snippets(response)[0]
+    assert ' is <a class="phone" href="tel:+18003226027">1-800-322-6027</a>' in snippet
+
+
+def snippet_of(headline: str, source: str) -> str:
+    return str(search_snippet(headline, source))
+
+
+def test_snippet_completes_a_token_cut_at_its_end_and_unmarks_its_key():
+    source = "Just give us a call. Our toll-free number is \x1cmember-services\x1d"
+    headline = "Our \x02toll\x03-free number is \x1c\x02member\x03-\x02services\x03"
+    assert snippet_of(headline, source) == (
+        "Our <mark>toll</mark>-free number is [[phone:member-services]]"
+    )
+
+
+def test_snippet_joins_fragments_split_inside_a_token():
+    source = "Hi. Call Member Services at \x1cmember-services\x1d and we will help with rides."
+    headline = "Call Member Services\x1emember-services\x1d and we will help with \x02rides\x03"
+    assert snippet_of(headline, source) == (
+        "Call Member Services at [[phone:member-services]] and we will help with <mark>rides</mark>"
+    )
+
+
+def test_snippet_takes_the_number_a_fragment_stops_just_short_of():
+    # A sentence on: not joined to an unrelated number.
+    assert snippet_of("Ask about \x02taxis\x03.", "Ask about taxis. Call \x1cms\x1d.") == (
+        "Ask about <mark>taxis</mark>."
+    )
+    assert snippet_of("\x02Rides\x03 call", "Rides call \x1crides\x1d today.") == (
+        "<mark>Rides</mark> call [[phone:rides]]"
+    )
+
+
+def test_snippet_closes_the_tty_bracket_it_opens():
+    source = "Phone: \x1cms\x1d (TTY: \x1crelay\x1d) or write."
+    assert snippet_of("\x1cms\x1d (\x02TTY\x03:", source) == (
+        "Phone: [[phone:ms]] (<mark>TTY</mark>: [[phone:relay]])"
+    )
+
+
+def test_snippet_leads_a_number_with_its_short_sentence():
+    source = "Go now. In an emergency, call \x1cemergency\x1d or go to the nearest room."
+    headline = "\x02emergency\x03\x1d or go to the nearest \x02room\x03"
+    assert snippet_of(headline, source) == (
+        "In an emergency, call [[phone:emergency]] or go to the nearest <mark>room</mark>"
+    )
+
+
+def test_snippet_without_its_source_drops_a_cut_token():
+    # A headline not found in its source is read as before: a cut token cannot be mended.
+    assert snippet_of("Our number is \x1cmember", "something else") == "Our number is"
+    assert snippet_of("Our number is \x1cmember", "") == "Our number is"
+
+
 def test_results_page_is_accessible_html(demo_content, client):
     response = client.get(SEARCH, {"q": "er"})
     assertContains(response, "<h1>", count=1)
