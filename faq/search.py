@@ -200,10 +200,18 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
     accents, else the most similar one with the same first letter (typos rarely change
     that), if any is similar enough for pg_trgm's % operator and within max_spelling_edits
     of it."""
+    unaccented = sorted({without_accents(phrase) for phrase in phrases})
     rows = (
-        SearchSynonym.objects.filter(
-            Q(term__unaccent__in=sorted({without_accents(p) for p in phrases}))
-            | Q(is_two_way=True, equivalents__overlap=sorted(phrases)),
+        SearchSynonym.objects.alias(
+            # Equivalents, like terms, are compared without accents ("atencion" for "atención").
+            equivalent_typed=RawSQL(
+                "EXISTS (SELECT FROM unnest(equivalents) AS e WHERE unaccent(e) = ANY(%s))",
+                (unaccented,),
+                output_field=BooleanField(),
+            )
+        )
+        .filter(
+            Q(term__unaccent__in=unaccented) | Q(is_two_way=True, equivalent_typed=True),
             language=language,
         )
         .annotate(kind=Value(_SYNONYM))

@@ -105,6 +105,10 @@ def test_a_word_typed_without_its_accents_is_read_as_the_content_writes_it(demo_
     # A synonym's term is found however its accents are typed, and keeps its own.
     assert "salud del comportamiento" in search_terms("psicologo", language="es").groups[0]
     assert "salud del comportamiento" in search_terms("psicólogo", language="es").groups[0]
+    # So is an equivalent of a two-way synonym: "tarjeta de identificación" is one of both
+    # "tarjeta" and "tarjeta de medicaid".
+    [group] = search_terms("tarjeta de identificacion", language="es").groups
+    assert {"tarjeta", "tarjeta de medicaid", "tarjeta de miembro"} <= set(group)
 
 
 def test_pcp_finds_the_pcp_question_first(demo_content, client):
