@@ -85,6 +85,8 @@ _START, _STOP, _FRAGMENTS = "\x02", "\x03", "\x1e"
 # faq.tokens can turn them into the live number as on every page.
 _TOKEN_OPEN, _TOKEN_CLOSE = "\x1c", "\x1d"
 _TAG_SQL = r'<([^>"]|"[^"]*")*>'
+# Answers' HTML (faq.markup) ends each paragraph, list item and line break with a new line.
+_BLOCK_BREAK = re.compile(r"\s*\n\s*")
 _PHONE_TOKEN_SQL = r"\[\[phone:([A-Za-z0-9_-]+)\]\]"
 _KEPT_TOKEN = re.compile(f"{_TOKEN_OPEN}([^{_TOKEN_OPEN}{_TOKEN_CLOSE}]*){_TOKEN_CLOSE}")
 # A number a fragment stops just short of ("Our toll-free number is", "call Member Services
@@ -511,6 +513,7 @@ def search_snippet(headline: str, source: str = "") -> SafeString:
             lambda match: f"[[phone:{_CONTROL.sub('', match[1])}]]", fragment
         )
         fragment = _CUT_TOKEN_START.sub("", _CUT_TOKEN_END.sub("", fragment))
+        fragment = _lines_joined(fragment)
         pieces = _MARKED.split(fragment)
         text = "".join(
             f"<mark>{_text(piece)}</mark>" if index % 2 else _text(piece)
@@ -521,6 +524,18 @@ def search_snippet(headline: str, source: str = "") -> SafeString:
             fragments.append(text.strip())
     # Built only from escape() output and literal <mark> tags.
     return mark_safe(" … ".join(fragments))
+
+
+def _lines_joined(fragment: str) -> str:
+    """A fragment's lines (list items, paragraphs) as one line that still shows where each
+    ends: "include: Chest pain · Stroke · Bad burns", not "Chest pain Stroke Bad burns"."""
+    fragment = fragment.strip()
+
+    def joint(match: re.Match) -> str:
+        before = fragment[: match.start()].rstrip(_START + _STOP)
+        return " " if before.endswith((".", "!", "?", ":", ";", ",")) else " · "
+
+    return _BLOCK_BREAK.sub(joint, fragment)
 
 
 def _whole_tokens(headline: str, source: str) -> str:

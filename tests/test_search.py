@@ -290,6 +290,27 @@ def test_snippet_keeps_the_number_the_demo_answer_ends_with(demo_content, client
     assert ' is <a class="phone" href="tel:+18003226027">1-800-322-6027</a>' in snippet
 
 
+def test_snippet_shows_where_list_items_end(demo_content, client):
+    # The emergency answer lists examples, one per item; run together they read as one phrase.
+    [snippet] = snippets(client.get(SEARCH, {"q": "chest pain"}))
+    assert (
+        "include: <mark>Chest</mark> <mark>pain</mark> · Stroke · Difficulty breathing" in snippet
+    )
+
+
+def test_snippet_lines_end_with_their_own_punctuation_else_a_dot():
+    headline = "\n Examples:\n\x02Chest\x03 pain\n Stroke.\nCall \x02us\x03\n\n"
+    assert snippet_of(headline, "") == (
+        "Examples: <mark>Chest</mark> pain · Stroke. Call <mark>us</mark>"
+    )
+
+
+def test_snippet_lines_are_the_answers_own(client):
+    make_entry(question="What do I bring?", answer="Bring:\n\n- your card\n- a photo ID\n\nThanks")
+    [snippet] = snippets(client.get(SEARCH, {"q": "photo"}))
+    assert snippet == "Bring: your card · a <mark>photo</mark> ID · Thanks"
+
+
 def snippet_of(headline: str, source: str) -> str:
     return str(search_snippet(headline, source))
 
