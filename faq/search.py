@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -34,6 +35,7 @@ from django.db.models import (
     CharField,
     Count,
     F,
+    FilteredRelation,
     FloatField,
     Func,
     IntegerField,
@@ -54,6 +56,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from faq.models import (
     Category,
+    ContactNumberRevision,
     EntryRevision,
     NoticeKind,
     NoticeRevision,
@@ -439,16 +442,19 @@ def search_results(
     ]
 
 
-def search_language_help(terms: SearchTerms, at=None) -> "LanguageHelpResult | None":
-    """The language assistance page, when the notice of nondiscrimination it shows has every
-    group of the query's words: members type "interpreter", "braille" or "complaint" into the
-    search box too, and no question answers them. None when it does not match.
+def search_elsewhere(terms: SearchTerms, at=None) -> "Elsewhere":
+    """What answers a search besides questions, in one query: the language assistance page,
+    when the notice of nondiscrimination it shows has every group of the query's words
+    (members type "interpreter", "braille" or "complaint" too, and no question answers them),
+    and the numbers whose name or hours have them (search_contacts).
 
-    One query: the page shows the notice in its own language where there is one, else the
-    original, so both are read and the one shown decides."""
+    The page shows the notice in its own language where there is one, else the original, so
+    both are read and the one shown decides. The numbers' keys are read beside each notice;
+    with no notice live they are read on their own."""
     original = settings.LANGUAGE_CODE
     query = search_query(terms, match_all=True)
     config = search_config_of_row("notice__language")
+    contacts = search_contacts(terms, at).values_list("contact__key", flat=True)
     notices = (
         NoticeRevision.objects.live(at)
         .filter(
@@ -461,13 +467,50 @@ def search_language_help(terms: SearchTerms, at=None) -> "LanguageHelpResult | N
             matched=Matches(SearchVector("title", "body", config=config), query),
             snippet_source=_snippet_source("body_html"),
             headline=_headline(_snippet_source("body_html"), query, config),
+            contact_keys=ArraySubquery(contacts),
         )
     )
     by_language = {notice.notice.language: notice for notice in notices}
     shown = by_language.get(terms.language) or by_language.get(original)
+    contact_keys = tuple(shown.contact_keys if shown else contacts)
     if shown is None or not shown.matched:
-        return None
-    return LanguageHelpResult(shown, search_snippet(shown.headline or "", shown.snippet_source))
+        return Elsewhere(None, contact_keys)
+    snippet = search_snippet(shown.headline or "", shown.snippet_source)
+    return Elsewhere(LanguageHelpResult(shown, snippet), contact_keys)
+
+
+def search_contacts(terms: SearchTerms, at=None) -> QuerySet[ContactNumberRevision]:
+    """The live numbers whose name or hours have every group of the query's words, in the
+    contact page's order: members search for "deaf", "tty", "enrollment" or "civil rights" to
+    find a number to call, and a question rarely gives it. A number's name is looked for in
+    the page's language too where it is translated."""
+    original = settings.LANGUAGE_CODE
+    vector = SearchVector("label", "hours", config=search_config(original))
+    numbers = ContactNumberRevision.objects.live(at)
+    if terms.language != original:
+        numbers = numbers.alias(
+            contact_translation=FilteredRelation(
+                "contact__translations",
+                condition=Q(contact__translations__language=terms.language),
+            )
+        )
+        vector = vector + SearchVector(
+            "contact_translation__label", config=search_config(terms.language)
+        )
+    return (
+        numbers.alias(matched=Matches(vector, search_query(terms, match_all=True)))
+        .filter(matched=True)
+        .order_by("contact__position", "contact__key")
+    )
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """What search_elsewhere found: the language assistance page, if it answers, and the keys
+    of the numbers that do."""
+
+    language_help: "LanguageHelpResult | None"
+    contact_keys: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from faq.outage import DATABASE_OUTAGE, database_unavailable
 from faq.search import (
     MAX_RESULTS,
     search_clean,
+    search_elsewhere,
     search_hits,
-    search_language_help,
     search_log_record,
     search_results,
     search_terms,
@@ -268,10 +268,10 @@ def search_page_kept_as(terms, *, match_all: bool, number: int) -> tuple[str, tu
     return "search-page", (terms, match_all, number)
 
 
-def search_language_help_kept_as(terms) -> tuple[str, tuple]:
-    """The name and parts whether the language assistance page answers a search is kept
-    under."""
-    return "search-language-help", (terms,)
+def search_elsewhere_kept_as(terms) -> tuple[str, tuple]:
+    """The name and parts what answers a search besides questions (the language assistance
+    page, numbers to call) is kept under."""
+    return "search-elsewhere", (terms,)
 
 
 def _search_hits(at, terms, *, match_all: bool) -> list[int]:
@@ -321,18 +321,23 @@ def search(request):
             lambda: search_results(page.object_list, terms, match_all=match_all),
         )
         revisions = show_categories([result.revision for result in results])
-        language_help = kept_until_content_changes(
-            at, *search_language_help_kept_as(terms), lambda: search_language_help(terms, at)
+        elsewhere = kept_until_content_changes(
+            at, *search_elsewhere_kept_as(terms), lambda: search_elsewhere(terms, at)
         )
-        shown = [*revisions, *([language_help.revision] if language_help else [])]
+        language_help = elsewhere.language_help
+        # The number to call comes first when the words name one ("deaf", "enrollment").
+        numbers = live_contacts(at, terms.language)
+        contact_matches = [numbers[key] for key in elsewhere.contact_keys if key in numbers]
+        answers = [*revisions, *([language_help.revision] if language_help else [])]
         context.update(
             page=page,
             results=results,
+            contact_matches=contact_matches,
             language_help=language_help,
             corrections=terms.corrections,
             has_more_results=len(hits) > MAX_RESULTS,
-            page_revisions=shown,
-            page_answers=shown,
+            page_revisions=[*contact_matches, *answers],
+            page_answers=answers,
         )
         if not hits:
             context["categories"] = _categories_with_questions(at)

@@ -15,6 +15,8 @@ PAGES = {
     "search": "/search/?q=card",
     "search-without-results": "/search/?q=zzzqqq",
     "search-language-help": "/search/?q=interpreter",
+    "search-numbers": "/search/?q=member+services",
+    "search-numbers-only": "/search/?q=deaf",
     "not-found": "/questions/no-such-question/",
     "language-assistance": "/language-assistance/",
     # Spanish pages: the demo translations, and English content not translated yet, marked
@@ -26,6 +28,7 @@ PAGES = {
     "untranslated-question-es": "/es/questions/only-in-english/",
     "contact-es": "/es/contact/",
     "search-es": "/es/search/?q=sala+de+emergencia",
+    "search-numbers-es": "/es/search/?q=sordos",
     "not-found-es": "/es/questions/no-such-question/",
     # Taglines in 20 languages and scripts, Arabic and Persian right to left.
     "language-assistance-es": "/es/language-assistance/",

@@ -30,6 +30,7 @@ from tests.factories import (
     add_revision,
     make_category,
     make_contact,
+    make_contact_number,
     make_entry,
     make_synonym,
     make_user,
@@ -387,6 +388,63 @@ def test_no_results_offers_member_services_and_the_topics(demo_content, client):
     assertContains(response, 'href="tel:+18003226027"')
     assertContains(response, 'href="/topics/behavioral-health/"')
     assertNotContains(response, 'class="search-results"')
+
+
+def number_matches(response) -> list[str]:
+    """The names of the numbers a search offers, in order."""
+    box = response.content.decode().split('aria-labelledby="contact-matches"', 1)
+    return re.findall(r"<h3[^>]*>(.*?)</h3>", box[1].split("</section>", 1)[0]) if box[1:] else []
+
+
+def test_a_search_for_a_number_offers_it_first(demo_content, client):
+    # Deaf members look for the relay service; no question names it.
+    response = client.get(SEARCH, {"q": "deaf"})
+    assertContains(response, "No questions and answers match “deaf”, but these do:")
+    assert number_matches(response) == [
+        "Relay Missouri, for members who are deaf or hard of hearing (TTY)"
+    ]
+    assertContains(response, '<a class="phone" href="tel:711">711</a>')
+    assert "relay" in {r.contact.key for r in response.context["page_revisions"][:1]}
+    # Above the questions when there are some: the number to call comes first.
+    response = client.get(SEARCH, {"q": "emergency"})
+    assert number_matches(response) == ["Emergency"]
+    body = response.content.decode()
+    assert body.index('id="contact-matches"') < body.index('class="search-results"')
+    assert number_matches(client.get(SEARCH, {"q": "enrollment"})) == [
+        "MO HealthNet Managed Care Enrollment Help Line"
+    ]
+    assert number_matches(client.get(SEARCH, {"q": "phone number"})) == ["Member Services"]
+    assert number_matches(client.get(SEARCH, {"q": "xylophone"})) == []
+
+
+def test_numbers_are_found_by_their_name_in_the_page_language(demo_content, client):
+    response = client.get("/es/search/", {"q": "sordos"})
+    assertContains(response, "Ninguna pregunta ni respuesta coincide con «sordos», pero esto sí:")
+    assert number_matches(response) == [
+        "Relay Missouri, para miembros sordos o con problemas de audición (TTY)"
+    ]
+    assertContains(response, "Números de teléfono")
+    assert number_matches(client.get("/es/search/", {"q": "inscripción"})) == [
+        "Línea de Ayuda para la Inscripción de MO HealthNet Managed Care"
+    ]
+
+
+def test_numbers_are_found_by_their_hours(client):
+    make_contact_number(label="Pharmacy line", hours="Open on Saturdays")
+    assert number_matches(client.get(SEARCH, {"q": "saturday"})) == ["Pharmacy line"]
+
+
+def test_only_live_numbers_are_offered_as_they_are_now(client):
+    make_contact(label="Walrus help desk", live=False)
+    assert number_matches(client.get(SEARCH, {"q": "walrus"})) == []
+    line = make_contact(label="Narwhal line")
+    assert number_matches(client.get(SEARCH, {"q": "narwhal"})) == ["Narwhal line"]
+    # A new name is what members find the moment it is approved, not the old one.
+    publish(add_revision(line, label="Unicorn line"))
+    assert number_matches(client.get(SEARCH, {"q": "narwhal"})) == []
+    assert number_matches(client.get(SEARCH, {"q": "unicorn"})) == ["Unicorn line"]
+    item_withdraw(item=line, by=make_user())
+    assert number_matches(client.get(SEARCH, {"q": "unicorn"})) == []
 
 
 def test_results_are_paginated(client):

@@ -26,7 +26,7 @@ from faq.demo.generated import generated_content_publish
 from faq.demo.loader import demo_content_load
 from faq.models import Entry, EntryRevision, SearchLog
 from faq.search import search_clean, search_terms
-from faq.views import search_hits_kept_as, search_language_help_kept_as, search_page_kept_as
+from faq.views import search_elsewhere_kept_as, search_hits_kept_as, search_page_kept_as
 
 BENCH_DATABASE = "helpcenter_bench_search"  # bench_pages uses helpcenter_bench
 
@@ -184,8 +184,8 @@ def machine_speed() -> tuple[float, float]:
 
 
 def matches_forget(query: str) -> None:
-    """Drop the kept matches, first page and language help of one query, as if never
-    searched."""
+    """Drop the kept matches, first page, language help and numbers of one query, as if
+    never searched."""
     terms = search_terms(search_clean(query))
     cache.delete_many(
         [
@@ -196,7 +196,7 @@ def matches_forget(query: str) -> None:
                 search_page_kept_as(terms, match_all=match_all, number=1),
             )
         ]
-        + [generation_key(*search_language_help_kept_as(terms))]
+        + [generation_key(*search_elsewhere_kept_as(terms))]
     )
 
 
