@@ -90,6 +90,8 @@ def test_members_words_find_the_right_questions(demo_content, client, q, expecte
         ("psicologo", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
         ("tarjeta de identificacion", {"lost-member-id-card"}),
         ("que es atencion primaria", {"what-is-a-pcp"}),
+        ("inscribirme", {"change-health-plans"}),
+        ("fuera del estado", {"advice-at-night-or-out-of-town"}),
     ],
 )
 def test_spanish_words_find_the_right_questions(demo_content, client, q, expected):
