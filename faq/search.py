@@ -97,7 +97,7 @@ _KEPT_TOKEN = re.compile(f"{_TOKEN_OPEN}([^{_TOKEN_OPEN}{_TOKEN_CLOSE}]*){_TOKEN
 _TOKEN_AHEAD = re.compile(
     f"[^.!?\n{_TOKEN_OPEN}{_TOKEN_CLOSE}]{{0,16}}{_TOKEN_OPEN}[^{_TOKEN_CLOSE}]*{_TOKEN_CLOSE}"
 )
-# A fragment that starts with a number gets the start of its sentence when it is this short.
+# A fragment starts where its sentence does when that is at most this many characters back.
 _SENTENCE_LEAD = 32
 _CUT_TOKEN_END = re.compile(f"{_TOKEN_OPEN}[^{_TOKEN_CLOSE}]*$")
 _CUT_TOKEN_START = re.compile(f"^[^{_TOKEN_OPEN}]*{_TOKEN_CLOSE}")
@@ -620,11 +620,11 @@ def _widened(source: str, begin: int, end: int) -> tuple[int, int]:
     if source.rfind(_TOKEN_OPEN, 0, end) > source.rfind(_TOKEN_CLOSE, 0, end):
         close = source.find(_TOKEN_CLOSE, end)
         end = len(source) if close < 0 else close + 1
-    if source.startswith(_TOKEN_OPEN, begin):
-        # "In an emergency, call 911", not "911 or go to ..." alone.
-        sentence = max(source.rfind(stop, 0, begin) for stop in (".", "!", "?", "\n")) + 1
-        if begin - sentence <= _SENTENCE_LEAD and _TOKEN_CLOSE not in source[sentence:begin]:
-            begin = sentence + len(source[sentence:begin]) - len(source[sentence:begin].lstrip())
+    # From the start of its sentence when that is near: "If it is a true emergency, call 911"
+    # and "In an emergency, call 911", not "true emergency, call" or "911 or go to" alone.
+    sentence = max(source.rfind(stop, 0, begin) for stop in (".", "!", "?", "\n")) + 1
+    if begin - sentence <= _SENTENCE_LEAD:
+        begin = sentence + len(source[sentence:begin]) - len(source[sentence:begin].lstrip())
     ended = source[begin:end].rstrip().endswith((".", "!", "?"))
     if not ended and (ahead := _TOKEN_AHEAD.match(source, end)):
         end = ahead.end()

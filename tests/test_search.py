@@ -359,6 +359,18 @@ def test_snippet_leads_a_number_with_its_short_sentence():
     )
 
 
+def test_snippet_starts_its_sentence_when_the_start_is_near():
+    source = (
+        "Hi. In a true emergency, go now. Members of all ages in every plan are covered when "
+        "needed."
+    )
+    assert snippet_of("true \x02emergency\x03, go now", source) == (
+        "In a true <mark>emergency</mark>, go now"
+    )
+    # Not when the sentence began long before: the snippet would be mostly lead.
+    assert snippet_of("covered when \x02needed\x03.", source) == "covered when <mark>needed</mark>."
+
+
 def test_snippet_without_its_source_drops_a_cut_token():
     # A headline not found in its source is read as before: a cut token cannot be mended.
     assert snippet_of("Our number is \x1cmember", "something else") == "Our number is"
