@@ -54,7 +54,6 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from faq.contacts import live_contacts
 from faq.models import (
     Category,
     ContactNumberRevision,
@@ -443,11 +442,13 @@ def search_results(
     ]
 
 
-def search_elsewhere(terms: SearchTerms, at=None) -> "Elsewhere":
+def search_elsewhere(
+    terms: SearchTerms, numbers: dict[str, ContactNumberRevision], at=None
+) -> "Elsewhere":
     """What answers a search besides questions, in one query: the language assistance page,
     when the notice of nondiscrimination it shows has every group of the query's words
     (members type "interpreter", "braille" or "complaint" too, and no question answers them),
-    and the numbers whose name or hours have them (search_contacts).
+    and which of the live `numbers` (faq.contacts.live_contacts) have them (search_contacts).
 
     The page shows the notice in its own language where there is one, else the original, so
     both are read and the one shown decides. The numbers' keys are read beside each notice;
@@ -455,7 +456,6 @@ def search_elsewhere(terms: SearchTerms, at=None) -> "Elsewhere":
     original = settings.LANGUAGE_CODE
     query = search_query(terms, match_all=True)
     config = search_config_of_row("notice__language")
-    numbers = live_contacts(at, terms.language)
     contacts = search_contacts(terms, numbers.values()).values_list("pk", flat=True)
     notices = (
         NoticeRevision.objects.live(at)

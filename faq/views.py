@@ -321,12 +321,12 @@ def search(request):
             lambda: search_results(page.object_list, terms, match_all=match_all),
         )
         revisions = show_categories([result.revision for result in results])
+        numbers = live_contacts(at, terms.language)
         elsewhere = kept_until_content_changes(
-            at, *search_elsewhere_kept_as(terms), lambda: search_elsewhere(terms, at)
+            at, *search_elsewhere_kept_as(terms), lambda: search_elsewhere(terms, numbers, at)
         )
         language_help = elsewhere.language_help
         # The number to call comes first when the words name one ("deaf", "enrollment").
-        numbers = live_contacts(at, terms.language)
         contact_matches = [numbers[key] for key in elsewhere.contact_keys if key in numbers]
         answers = [*revisions, *([language_help.revision] if language_help else [])]
         context.update(
