@@ -10,6 +10,7 @@ request through Django's test client: middleware, view, template, search count.
 
 import os
 import platform
+import re
 import statistics
 import time
 
@@ -142,7 +143,11 @@ class Command(BaseCommand):
                 database.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
                 body = response.content.decode()
                 results[query] = (
-                    body.split('class="search-summary" role="status">', 1)[1].split("<", 1)[0]
+                    re.sub(
+                        "<[^>]*>",
+                        "",
+                        body.split('class="search-summary" role="status">', 1)[1].split("</p>")[0],
+                    )
                     if 'class="search-summary"' in body
                     else "?"
                 )
