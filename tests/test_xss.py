@@ -300,6 +300,11 @@ def assert_text_shown_verbatim(page, site, categories, entries, labels):
         assert page.locator("main .lead").text_content() == category.description
     page.goto(site + "/contact/")
     assert set(page.locator("ul.contacts h3").all_text_contents()) == set(labels)
+    if search_exists():
+        # Numbers whose names have the words are offered above a search's results.
+        page.goto(site + "/search/?q=alert")
+        offered = page.locator("#contact-matches + ul.contacts h3").all_text_contents()
+        assert offered and set(offered) <= set(labels)
     page.goto(site + "/")
     stamp = page.locator("footer .stamp").text_content()
     for entry in entries:
