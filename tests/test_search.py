@@ -371,6 +371,32 @@ def test_snippet_starts_its_sentence_when_the_start_is_near():
     assert snippet_of("covered when \x02needed\x03.", source) == "covered when <mark>needed</mark>."
 
 
+_SNIPPET_PIECES = st.sampled_from(
+    ["call", "us", " ", ". ", "\n", "(", ")", "&lt;b&gt;", "\x1cms\x1d", "\x1cx-y\x1d"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(_SNIPPET_PIECES, min_size=1, max_size=40),
+    cuts=st.lists(st.integers(min_value=0, max_value=400), min_size=2, max_size=6),
+    marked=st.sets(st.integers(min_value=0, max_value=400)),
+)
+def test_snippet_from_any_cut_of_its_source_is_marks_text_and_whole_numbers(pieces, cuts, marked):
+    # Fragments as ts_headline may cut them from the source: anywhere, tokens included, with
+    # some characters marked.
+    source = "".join(pieces)
+    bounds = sorted(min(cut, len(source)) for cut in cuts)
+    fragments = [
+        "".join(f"\x02{c}\x03" if n in marked else c for n, c in enumerate(source) if a <= n < b)
+        for a, b in zip(bounds[::2], bounds[1::2], strict=False)
+    ]
+    html = snippet_of("\x1e".join(fragments), source)
+    assert set(re.findall(r"<(/?\w+)", html)) <= {"mark", "/mark"}
+    assert "\x1c" not in html and "\x1d" not in html
+    assert set(re.findall(r"\[\[phone:([^\]]*)\]\]", html)) <= {"ms", "x-y"}
+
+
 def test_snippet_without_its_source_drops_a_cut_token():
     # A headline not found in its source is read as before: a cut token cannot be mended.
     assert snippet_of("Our number is \x1cmember", "something else") == "Our number is"
