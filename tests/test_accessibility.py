@@ -189,6 +189,8 @@ def test_printed_answer_shows_its_numbers_and_stamp(page, site):
     expect(page.locator("footer .stamp")).to_contain_text("State Approved:")
     expect(page.locator(".site-header nav")).to_be_hidden()
     expect(page.locator("form[role=search]")).to_be_hidden()
+    # Paper already: the offer of a paper copy is left off.
+    expect(page.locator(".paper-copy")).to_be_hidden()
 
 
 def test_reduced_motion_is_respected(page, site):

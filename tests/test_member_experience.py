@@ -518,6 +518,26 @@ def test_every_page_has_a_unique_title_and_description(demo_content, client):
     )
 
 
+def test_every_page_says_members_can_have_it_on_paper_for_free(demo_content, client):
+    # 42 CFR 438.10(c)(6)(v): information given electronically must say it is available on
+    # paper free of charge, sent within 5 business days of a request.
+    pages = [*demo_pages(), reverse("faq:language_assistance"), reverse("faq:search") + "?q=pcp"]
+    for url in pages:
+        assertContains(
+            client.get(url),
+            '<p class="paper-copy">Want this on paper? Call Member Services at '
+            '<a class="phone" href="tel:+18003226027">1-800-322-6027</a>. We will mail you a '
+            "free copy within 5 business days.</p>",
+            html=False,
+        )
+    assertContains(
+        client.get("/es/"),
+        "¿Lo quiere en papel? Llame a Servicios para Miembros al "
+        '<a class="phone" href="tel:+18003226027">1-800-322-6027</a>. Le enviaremos una copia '
+        "gratis por correo en un plazo de 5 días hábiles.",
+    )
+
+
 def test_canonical_link_is_the_page_address_without_its_query(demo_content, client):
     for url in demo_pages():
         # A page number past the end leads to the last page (a category's first, here).
