@@ -105,8 +105,11 @@ def html_to_text(fragment: str) -> str:
 
 
 def answer_text(revision: EntryRevision, contacts: Mapping[str, ContactNumberRevision]) -> str:
-    """The answer as plain text with its numbers written out (descriptions, structured data)."""
-    return html_to_text(expand_phone_tokens(revision.answer_html, contacts))
+    """The answer as plain text with its numbers written out (descriptions, structured data).
+    Tags go first, so the numbers need no links: what is left reads the same, and a topic
+    page writes 25 of these for its structured data."""
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", revision.answer_html or ""))
+    return html_to_text(_expand(text, contacts, linkable=False))
 
 
 def unknown_phone_tokens(source: str, known: Iterable[str]) -> list[str]:

@@ -15,7 +15,7 @@ from faq.approvals import item_withdraw, revision_submit
 from faq.forms import EntryAdminForm
 from faq.models import Category, ContactNumber, ContactPurpose, Entry, EntryRevision, Status
 from faq.search import search_entries, search_terms
-from faq.tokens import expand_phone_tokens
+from faq.tokens import answer_text, expand_phone_tokens, html_to_text
 from faq.views import live_entries
 from tests.factories import (
     add_revision,
@@ -101,6 +101,25 @@ def test_answer_text_around_a_token_stays_escaped(client, nurse_line):
     assert "<b>" not in body and "<i>" not in body
     assert "&amp;" in body
     assert "<code>&lt;i&gt;1-800-555-0199 (TTY: 711)&lt;/i&gt;</code>" in body
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '[Call [[phone:nurse-line]]](https://example.org "[[phone:nurse-line]]") now.',
+        "Use <b>[[phone:nurse-line]]</b> & `<i>[[phone:nurse-line]]</i>`",
+        "- one [[phone:nurse-line]]\n- two [[phone:other-line]]\n\n```\n[[phone:nurse-line]]\n```",
+        "No number &amp; no token.",
+    ],
+)
+def test_answer_text_reads_as_the_answer_page_does_without_its_tags(nurse_line, answer):
+    # Plain text for descriptions and structured data: the words of the expanded answer. The
+    # other line is left out of the numbers given, as a number withdrawn since would be.
+    make_contact(key="other-line")
+    revision = make_entry(answer=answer).revisions.get()
+    contacts = {"nurse-line": nurse_line.revisions.get()}
+    expected = html_to_text(expand_phone_tokens(revision.answer_html, contacts))
+    assert answer_text(revision, contacts) == expected
 
 
 def test_a_token_for_a_number_that_is_not_live_reads_without_a_link(client):
