@@ -100,15 +100,20 @@ def expand_phone_tokens(
 
 def html_to_text(fragment: str) -> str:
     """Markup as one line of plain text, the words a member reads."""
-    text = _TAG.sub("", _BLOCK_TAG.sub(" ", fragment))
-    return " ".join(html.unescape(text).split())
+    return " ".join(html.unescape(_without_tags(fragment)).split())
+
+
+def _without_tags(fragment: str) -> str:
+    """Sanitised HTML with its tags taken out, its entities still escaped; blocks end in a
+    space so that their words stay apart."""
+    return _TAG.sub("", _BLOCK_TAG.sub(" ", fragment))
 
 
 def answer_text(revision: EntryRevision, contacts: Mapping[str, ContactNumberRevision]) -> str:
     """The answer as plain text with its numbers written out (descriptions, structured data).
     Tags go first, so the numbers need no links: what is left reads the same, and a topic
     page writes 25 of these for its structured data."""
-    text = _TAG.sub("", _BLOCK_TAG.sub(" ", revision.answer_html or ""))
+    text = _without_tags(revision.answer_html or "")
     return html_to_text(_expand(text, contacts, linkable=False))
 
 
