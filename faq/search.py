@@ -430,9 +430,9 @@ def search_results(
         .select_related("entry__category", "approval")
         .annotate(**category_text(terms.language, "entry__category__"))
     )
+    source = _snippet_source()
     headlines = revisions.annotate(
-        snippet_source=_snippet_source(),
-        headline=_headline(_snippet_source(), query, search_config_of_row()),
+        snippet_source=source, headline=_headline(source, query, search_config_of_row())
     )
     by_pk = {revision.pk: revision for revision in headlines}
     return [
@@ -457,6 +457,7 @@ def search_elsewhere(
     query = search_query(terms, match_all=True)
     config = search_config_of_row("notice__language")
     contacts = search_contacts(terms, numbers.values()).values_list("pk", flat=True)
+    source = _snippet_source("body_html")
     notices = (
         NoticeRevision.objects.live(at)
         .filter(
@@ -467,8 +468,8 @@ def search_elsewhere(
         .order_by()
         .annotate(
             matched=Matches(SearchVector("title", "body", config=config), query),
-            snippet_source=_snippet_source("body_html"),
-            headline=_headline(_snippet_source("body_html"), query, config),
+            snippet_source=source,
+            headline=_headline(source, query, config),
             contact_pks=ArraySubquery(contacts),
         )
     )
@@ -630,7 +631,7 @@ def _widened(source: str, begin: int, end: int) -> tuple[int, int]:
     # and "In an emergency, call 911", not "true emergency, call" or "911 or go to" alone.
     sentence = max(source.rfind(stop, 0, begin) for stop in (".", "!", "?", "\n")) + 1
     if begin - sentence <= _SENTENCE_LEAD:
-        begin = sentence + len(source[sentence:begin]) - len(source[sentence:begin].lstrip())
+        begin -= len(source[sentence:begin].lstrip())
     ended = source[begin:end].rstrip().endswith((".", "!", "?"))
     if not ended and (ahead := _TOKEN_AHEAD.match(source, end)):
         end = ahead.end()
