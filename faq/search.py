@@ -153,20 +153,26 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
         for start in range(len(words) - length + 1)
     }
     alternatives: dict[str, set[str]] = {}
+    # Phrases an editor's synonym names, as a term or an equivalent: words of the site's
+    # vocabulary, never typos to correct ("doctor" is not "dolor" on Spanish pages).
+    named: set[str] = set()
     spellings: dict[str, str] = {}
-    from_synonyms: dict[str, set[str]] = {}
     for term, equivalents, is_two_way, kind in _alternatives(phrases, words, language):
-        group = {term, *equivalents}
         if kind == _SPELLING:
             spellings[term] = equivalents[0]
+            continue
+        group = {term, *equivalents}
         # Compared without accents: members often type "depresion" for "depresión".
         in_group = {without_accents(member): member for member in group}
         for phrase in phrases:
             member = in_group.get(without_accents(phrase))
-            if member is not None and (member == term or is_two_way):
-                alternatives.setdefault(phrase, set()).update(group)
-                if kind == _SYNONYM:
-                    from_synonyms.setdefault(phrase, set()).update(group)
+            if member is not None:
+                named.add(phrase)
+                if member == term or is_two_way:
+                    alternatives.setdefault(phrase, set()).update(group)
+    spellings = {word: spelt for word, spelt in spellings.items() if word not in named}
+    for word, spelt in spellings.items():
+        alternatives.setdefault(word, set()).update({word, spelt})
     groups = []
     start = 0
     while start < len(words):
@@ -178,13 +184,11 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
                 groups.append((phrase, *others))
                 start += length
                 break
-    # A correction is worth saying when it is one: not the word itself, and not a word an
-    # editor's synonym brings too ("lost" → "lose").
+    # A correction is worth saying when it is one: not the word as the content spells it.
     corrections = tuple(
         (group[0], spellings[group[0]])
         for group in groups
         if spellings.get(group[0], group[0]) != group[0]
-        and spellings[group[0]] not in from_synonyms.get(group[0], set())
     )
     return SearchTerms(text=text, groups=tuple(groups), language=language, corrections=corrections)
 
@@ -199,12 +203,12 @@ _SYNONYM, _SPELLING = "synonym", "spelling"
 
 
 def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySet:
-    """(term, equivalents, is_two_way, kind) rows: editors' synonyms for the query's phrases,
-    and for each longer word the closest word questions and answers use, as a one-way
-    synonym. That is the word itself when the content uses it, else the same word with
-    accents, else the most similar one with the same first letter (typos rarely change
-    that), if any is similar enough for pg_trgm's % operator and within max_spelling_edits
-    of it."""
+    """(term, equivalents, is_two_way, kind) rows: editors' synonyms that name one of the
+    query's phrases, as their term or an equivalent, and for each longer word the closest
+    word questions and answers use, as a one-way synonym. That is the word itself when the
+    content uses it, else the same word with accents, else the most similar one with the
+    same first letter (typos rarely change that), if any is similar enough for pg_trgm's %
+    operator and within max_spelling_edits of it."""
     unaccented = sorted({without_accents(phrase) for phrase in phrases})
     rows = (
         SearchSynonym.objects.alias(
@@ -216,7 +220,7 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
             )
         )
         .filter(
-            Q(term__unaccent__in=unaccented) | Q(is_two_way=True, equivalent_typed=True),
+            Q(term__unaccent__in=unaccented) | Q(equivalent_typed=True),
             language=language,
         )
         .annotate(kind=Value(_SYNONYM))
@@ -253,11 +257,13 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
 
 
 def max_spelling_edits(word: str) -> int:
-    """How many letters a spelling correction may change, as Elasticsearch's AUTO fuzziness
-    allows: one in a word of up to five letters, two in a longer one. Trigram similarity
-    alone is too loose for short words: "counselor" and "counts" share 4 of 13 trigrams,
-    over pg_trgm's threshold, and a member asking for a counselor got the emergency room."""
-    return 1 if len(word) <= 5 else 2
+    """How many letters a spelling correction may change: one in a word of up to seven
+    letters, two in a longer one. Trigram similarity alone is too loose for short words:
+    "counselor" and "counts" share 4 of 13 trigrams, over pg_trgm's threshold, and a member
+    asking for a counselor got the emergency room. Elasticsearch's AUTO fuzziness allows two
+    from six letters, which read real words the content does not use as typos: "vision" as
+    "visit", "doctor" on Spanish pages as "dolor" (pain)."""
+    return 1 if len(word) <= 7 else 2
 
 
 @functools.lru_cache(maxsize=1024)

@@ -177,6 +177,32 @@ def test_a_correction_changes_at_most_two_letters(client):
     assert found(client, "ambulanec") == ["emergencies"]  # two letters swapped in a long word
 
 
+def test_a_real_word_the_content_does_not_use_is_not_read_as_a_typo(client):
+    make_entry(slug="visits", question="How many visits do I get?", answer="As many as you need.")
+    # "vision" is two letters from "visits": a word of seven letters or fewer may change one.
+    assert search_terms("vision").groups == (("vision",),)
+    assert search_terms("vision").corrections == ()
+    assert found(client, "vision") == []
+    assert search_terms("visitts").groups == (("visitts", "visits"),)
+    assert found(client, "visitts") == ["visits"]
+
+
+def test_a_word_an_editors_synonym_names_is_never_corrected(demo_content, client):
+    # Spanish answers never say "doctor", and "dolor" (pain) is two letters from it; an
+    # editor's synonym says "doctor" means "médico", so it is searched as a word.
+    terms = search_terms("doctor", language="es")
+    assert terms.corrections == ()
+    assert "dolor" not in terms.groups[0]
+    assert "médico" in terms.groups[0]
+    assert "También buscamos" not in client.get("/es/search/", {"q": "doctor"}).content.decode()
+    # A one-way synonym's equivalent is a word editors wrote too: not a typo, though it
+    # brings nothing else in.
+    make_entry(slug="checkups", question="How many checkups do I get?", answer="Two a year.")
+    assert search_terms("checkup").groups == (("checkup", "checkups"),)
+    make_synonym(term="physical", equivalents=["checkup"], is_two_way=False)
+    assert search_terms("checkup").groups == (("checkup",),)
+
+
 def test_a_question_in_a_sentence_falls_back_to_answers_with_some_of_its_words(
     demo_content, client
 ):
