@@ -480,6 +480,7 @@ def test_a_search_for_a_number_offers_it_first(demo_content, client):
         "MO HealthNet Managed Care Enrollment Help Line"
     ]
     assert number_matches(client.get(SEARCH, {"q": "phone number"})) == ["Member Services"]
+    assert number_matches(client.get(SEARCH, {"q": "phone"})) == ["Member Services"]
     assert number_matches(client.get(SEARCH, {"q": "xylophone"})) == []
 
 
@@ -493,6 +494,42 @@ def test_numbers_are_found_by_their_name_in_the_page_language(demo_content, clie
     assert number_matches(client.get("/es/search/", {"q": "inscripción"})) == [
         "Línea de Ayuda para la Inscripción de MO HealthNet Managed Care"
     ]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "q", "number"),
+    [
+        ("", "suicide", "Emergency"),
+        ("", "kill myself", "Emergency"),
+        ("", "overdose", "Emergency"),
+        ("/es", "suicidio", "Emergencias"),
+        ("/es", "crisis", "Emergencias"),
+    ],
+)
+def test_words_of_a_crisis_find_the_emergency_number_and_behavioral_health(
+    demo_content, client, prefix, q, number
+):
+    # The demo's starter synonyms: no "No results" page for a member in crisis.
+    response = client.get(f"{prefix}/search/", {"q": q})
+    assert number_matches(response) == [number]
+    body = response.content.decode()
+    assert '<a class="phone" href="tel:911">911</a>' in body
+    slugs = set(re.findall(rf'<h2><a href="{prefix}/questions/([^/]+)/"', body))
+    assert {"emergency-room-when-pcp-unavailable", "keep-behavioral-health-provider"} <= slugs
+
+
+def test_a_lost_or_replaced_card_finds_the_card_question_with_every_word(demo_content, client):
+    searches = [
+        ("", "replace card", "No answer has all of your words"),
+        ("", "replacement id card", "No answer has all of your words"),
+        ("/es", "tarjeta perdida", "Ninguna respuesta tiene todas sus palabras"),
+        ("/es", "tarjeta extraviada", "Ninguna respuesta tiene todas sus palabras"),
+        ("/es", "reemplazar tarjeta", "Ninguna respuesta tiene todas sus palabras"),
+    ]
+    for prefix, q, partial in searches:
+        response = client.get(f"{prefix}/search/", {"q": q})
+        assertNotContains(response, partial)
+        assertContains(response, f'href="{prefix}/questions/lost-member-id-card/"')
 
 
 def test_numbers_are_found_by_their_hours(client):
