@@ -904,10 +904,12 @@ class SearchSynonym(models.Model):
 
 
 class SearchWord(models.Model):
-    """A word that questions or answers use: members' misspellings are matched against these.
+    """A word that questions, answers or editors' synonyms use: members' misspellings are
+    matched against these.
 
-    A database trigger (migration 0005_search) adds the words of every new revision, whatever
-    saved it. A word here never makes anything findable: results only come from live content.
+    Database triggers add the words of every new revision (migration 0005_search) and of
+    every synonym saved (0016), whatever saved them. A word here never makes anything
+    findable: results only come from live content.
     """
 
     language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)

@@ -156,10 +156,10 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
     # Phrases an editor's synonym names, as a term or an equivalent: words of the site's
     # vocabulary, never typos to correct ("doctor" is not "dolor" on Spanish pages).
     named: set[str] = set()
-    spellings: dict[str, str] = {}
+    spellings: dict[str, list[str]] = {}  # word: the closest word, then its synonyms
     for term, equivalents, is_two_way, kind in _alternatives(phrases, words, language):
         if kind == _SPELLING:
-            spellings[term] = equivalents[0]
+            spellings[term] = equivalents
             continue
         group = {term, *equivalents}
         # Compared without accents: members often type "depresion" for "depresión".
@@ -172,7 +172,7 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
                     alternatives.setdefault(phrase, set()).update(group)
     spellings = {word: spelt for word, spelt in spellings.items() if word not in named}
     for word, spelt in spellings.items():
-        alternatives.setdefault(word, set()).update({word, spelt})
+        alternatives.setdefault(word, set()).update({word, *spelt})
     groups = []
     start = 0
     while start < len(words):
@@ -186,9 +186,9 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
                 break
     # A correction is worth saying when it is one: not the word as the content spells it.
     corrections = tuple(
-        (group[0], spellings[group[0]])
+        (group[0], spellings[group[0]][0])
         for group in groups
-        if spellings.get(group[0], group[0]) != group[0]
+        if spellings.get(group[0], [group[0]])[0] != group[0]
     )
     return SearchTerms(text=text, groups=tuple(groups), language=language, corrections=corrections)
 
@@ -226,6 +226,7 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
         .annotate(kind=Value(_SYNONYM))
         .values_list("term", "equivalents", "is_two_way", "kind")
     )
+    table = connection.ops.quote_name(SearchWord._meta.db_table)
     spellings = [
         SearchWord.objects.filter(
             word__trigram_similar=word,
@@ -238,8 +239,12 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
         .filter(edits__lte=max_spelling_edits(word))
         .annotate(
             typed=Value(word, output_field=CharField()),
-            closest=Func(
-                F("word"), template="ARRAY[%(expressions)s]", output_field=ArrayField(CharField())
+            # The closest word first, then what editors' synonyms for it bring: "docter" is
+            # read as "doctor", which the English answers call "provider".
+            closest=RawSQL(
+                f"ARRAY[{table}.word] || ARRAY({_SYNONYMS_OF_WORD.format(word=f'{table}.word')})",
+                (language,),
+                output_field=ArrayField(CharField()),
             ),
             one_way=Value(False),
             kind=Value(_SPELLING),
@@ -254,6 +259,17 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
         if len(word) >= MIN_SPELLING_LENGTH and word.isalpha()
     ]
     return rows.union(*spellings, all=True) if spellings else rows
+
+
+# The words a synonym of the page's language gives a word it names: as its term, or as a
+# two-way equivalent.
+_SYNONYMS_OF_WORD = """
+    SELECT DISTINCT alternative
+    FROM faq_searchsynonym AS synonym, unnest(synonym.term || synonym.equivalents) AS alternative
+    WHERE synonym.language = %s
+    AND (unaccent(synonym.term) = unaccent({word}) OR synonym.is_two_way AND unaccent({word}) IN (
+        SELECT unaccent(equivalent) FROM unnest(synonym.equivalents) AS equivalent))
+"""
 
 
 def max_spelling_edits(word: str) -> int:

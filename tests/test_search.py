@@ -203,6 +203,33 @@ def test_a_word_an_editors_synonym_names_is_never_corrected(demo_content, client
     assert search_terms("checkup").groups == (("checkup",),)
 
 
+def test_a_typo_of_a_word_only_a_synonym_uses_finds_what_the_synonym_does(demo_content, client):
+    # The English answers never say "doctor"; the starter synonym says they mean "provider".
+    terms = search_terms("docter")
+    assert terms.corrections == (("docter", "doctor"),)
+    assert {"doctor", "provider", "physician"} <= set(terms.groups[0])
+    assert {"what-is-a-pcp", "keep-behavioral-health-provider"} <= set(found(client, "docter"))
+    response = client.get(SEARCH, {"q": "docter"})
+    assertContains(response, "Also searched for: <strong>doctor</strong>")
+    assert {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"} <= set(
+        found(client, "councelor")
+    )
+    # A misspelt equivalent of a two-way synonym brings the synonym's other words too.
+    assert "doctor" in search_terms("provder").groups[0]
+    spanish = client.get("/es/search/", {"q": "terapista"}).content.decode()
+    assert "/es/questions/keep-behavioral-health-provider/" in spanish
+
+
+def test_synonyms_feed_the_spelling_words(client):
+    synonym = make_synonym(term="optometrist", equivalents=["eye doctor"], language="es")
+    words = set(SearchWord.objects.filter(language="es").values_list("word", flat=True))
+    assert {"optometrist", "eye", "doctor"} <= words
+    synonym.equivalents = ["oculista"]
+    synonym.save()
+    assert SearchWord.objects.filter(language="es", word="oculista").exists()
+    assert not SearchWord.objects.filter(language="en", word="oculista").exists()
+
+
 def test_a_question_in_a_sentence_falls_back_to_answers_with_some_of_its_words(
     demo_content, client
 ):
