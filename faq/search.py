@@ -97,6 +97,8 @@ _KEPT_TOKEN = re.compile(f"{_TOKEN_OPEN}([^{_TOKEN_OPEN}{_TOKEN_CLOSE}]*){_TOKEN
 _TOKEN_AHEAD = re.compile(
     f"[^.!?\n{_TOKEN_OPEN}{_TOKEN_CLOSE}]{{0,16}}{_TOKEN_OPEN}[^{_TOKEN_CLOSE}]*{_TOKEN_CLOSE}"
 )
+# Where a sentence, or a list's lead-in, ends.
+_SENTENCE_ENDS = (".", "!", "?", ":", "\n")
 # A fragment starts where its sentence does when that is at most this many characters back.
 _SENTENCE_LEAD = 32
 _CUT_TOKEN_END = re.compile(f"{_TOKEN_OPEN}[^{_TOKEN_CLOSE}]*$")
@@ -639,7 +641,17 @@ def _whole_tokens(headline: str, source: str) -> str:
             joined[-1] = (last_begin, max(last_end, end), last_marks + marks)
         else:
             joined.append((begin, end, marks))
-    return _FRAGMENTS.join(_marked(source, *span) for span in joined)
+    fragments = [_marked(source, *span) for span in joined]
+    # Where the text goes on before or after what is shown, say so: "… call your PCP", not a
+    # sentence that seems to start in lower case. Between fragments the joint says it.
+    before = source[: joined[0][0]].rstrip(" \t")
+    if before.strip() and not before.endswith(_SENTENCE_ENDS):
+        fragments[0] = f"… {fragments[0]}"
+    after = source[joined[-1][1] :].lstrip(" \t")
+    shown = source[: joined[-1][1]].rstrip()
+    if after.strip() and not after.startswith("\n") and not shown.endswith(_SENTENCE_ENDS):
+        fragments[-1] = f"{fragments[-1]} …"
+    return _FRAGMENTS.join(fragments)
 
 
 def _widened(source: str, begin: int, end: int) -> tuple[int, int]:
@@ -660,6 +672,8 @@ def _widened(source: str, begin: int, end: int) -> tuple[int, int]:
     text = source[begin:end]
     if source[end : end + 1] == ")" and text.count("(") > text.count(")"):
         end += 1  # "(TTY: 711)", not "(TTY: 711"
+    if source[end : end + 1] in (".", "!", "?"):
+        end += 1  # the sentence's own end, not an ellipsis just before it
     return begin, end
 
 

@@ -383,7 +383,8 @@ def test_snippet_joins_fragments_split_inside_a_token():
     source = "Hi. Call Member Services at \x1cmember-services\x1d and we will help with rides."
     headline = "Call Member Services\x1emember-services\x1d and we will help with \x02rides\x03"
     assert snippet_of(headline, source) == (
-        "Call Member Services at [[phone:member-services]] and we will help with <mark>rides</mark>"
+        "Call Member Services at [[phone:member-services]] and we will help with "
+        "<mark>rides</mark>."
     )
 
 
@@ -393,14 +394,14 @@ def test_snippet_takes_the_number_a_fragment_stops_just_short_of():
         "Ask about <mark>taxis</mark>."
     )
     assert snippet_of("\x02Rides\x03 call", "Rides call \x1crides\x1d today.") == (
-        "<mark>Rides</mark> call [[phone:rides]]"
+        "<mark>Rides</mark> call [[phone:rides]] …"
     )
 
 
 def test_snippet_closes_the_tty_bracket_it_opens():
     source = "Phone: \x1cms\x1d (TTY: \x1crelay\x1d) or write."
     assert snippet_of("\x1cms\x1d (\x02TTY\x03:", source) == (
-        "Phone: [[phone:ms]] (<mark>TTY</mark>: [[phone:relay]])"
+        "Phone: [[phone:ms]] (<mark>TTY</mark>: [[phone:relay]]) …"
     )
 
 
@@ -408,7 +409,7 @@ def test_snippet_leads_a_number_with_its_short_sentence():
     source = "Go now. In an emergency, call \x1cemergency\x1d or go to the nearest room."
     headline = "\x02emergency\x03\x1d or go to the nearest \x02room\x03"
     assert snippet_of(headline, source) == (
-        "In an emergency, call [[phone:emergency]] or go to the nearest <mark>room</mark>"
+        "In an emergency, call [[phone:emergency]] or go to the nearest <mark>room</mark>."
     )
 
 
@@ -418,10 +419,38 @@ def test_snippet_starts_its_sentence_when_the_start_is_near():
         "needed."
     )
     assert snippet_of("true \x02emergency\x03, go now", source) == (
-        "In a true <mark>emergency</mark>, go now"
+        "In a true <mark>emergency</mark>, go now."
     )
     # Not when the sentence began long before: the snippet would be mostly lead.
-    assert snippet_of("covered when \x02needed\x03.", source) == "covered when <mark>needed</mark>."
+    assert snippet_of("covered when \x02needed\x03.", source) == (
+        "… covered when <mark>needed</mark>."
+    )
+
+
+def test_snippet_says_where_the_answer_goes_on_before_or_after_it():
+    source = (
+        "If you need care away from home, call your PCP for help. In an emergency, you do not "
+        "need to call your PCP first. Go to the nearest emergency room."
+    )
+    headline = "call your PCP for help. In an \x02emergency\x03, you do not need"
+    assert snippet_of(headline, source) == (
+        "… call your PCP for help. In an <mark>emergency</mark>, you do not need …"
+    )
+    # Not where the shown text starts or ends a sentence, a line or the answer.
+    assert snippet_of("Go to the nearest \x02emergency\x03 room", source) == (
+        "Go to the nearest <mark>emergency</mark> room."
+    )
+    assert snippet_of("\x02Bring\x03:", "Bring:\n your card") == "<mark>Bring</mark>:"
+    assert snippet_of("your \x02card\x03", "Bring:\n your card\nThanks") == (
+        "your <mark>card</mark>"
+    )
+
+
+def test_a_search_result_cut_mid_sentence_starts_with_an_ellipsis(demo_content, client):
+    # The night-advice answer's match comes after "If you need urgent health care when you
+    # are away from home," too far back to start there.
+    response = client.get(SEARCH, {"q": "emergancy"})
+    assert any(snippet.startswith("… ") for snippet in snippets(response))
 
 
 _SNIPPET_PIECES = st.sampled_from(
