@@ -937,7 +937,7 @@ class SearchLogAdmin(admin.ModelAdmin):
 
         context.update(
             top=shown(top[: self.report_rows]),
-            zero=shown(zero[: self.report_rows]),
+            zero=self.with_synonym_links(request, shown(zero[: self.report_rows])),
             summary=summary,
             language_name=names.get(language, ""),
             period=urlencode(
@@ -946,3 +946,24 @@ class SearchLogAdmin(admin.ModelAdmin):
             report_rows=self.report_rows,
         )
         return TemplateResponse(request, "admin/faq/search_report.html", context)
+
+    def with_synonym_links(self, request, rows: list[dict]) -> list[dict]:
+        """Each query that found nothing with a link to what fixes it for an editor: its
+        synonym, or a new one with the query as the term."""
+        synonyms = SearchSynonym._meta
+        if not request.user.has_perm(f"{synonyms.app_label}.add_{synonyms.model_name}"):
+            return rows
+        existing = {
+            (synonym.language, synonym.term): synonym.pk
+            for synonym in SearchSynonym.objects.filter(term__in={row["query"] for row in rows})
+        }
+        add = reverse("admin:faq_searchsynonym_add")
+        for row in rows:
+            pk = existing.get((row["language"], row["query"]))
+            row["synonym_url"] = (
+                reverse("admin:faq_searchsynonym_change", args=[pk])
+                if pk
+                else f"{add}?{urlencode({'term': row['query'], 'language': row['language']})}"
+            )
+            row["synonym_exists"] = bool(pk)
+        return rows

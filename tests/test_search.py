@@ -842,6 +842,29 @@ def test_search_report_filters_and_exports_one_language(client, boss):
     assertContains(bad, "Select a valid choice", status_code=400)
 
 
+def test_a_query_that_found_nothing_links_an_editor_to_its_synonym(client):
+    search_log_record(query="dentures", result_count=0, language="es")
+    search_log_record(query="spectacles", result_count=0)
+    search_log_record(query="flu shot", result_count=3)
+    existing = make_synonym(term="spectacles", equivalents=["glasses"])
+    client.force_login(make_user(role="editor"))
+    page = client.get(reverse("admin:faq_search_report")).content.decode()
+    zero = page[page.index('id="zero-result-queries"') :]
+    add = f"{reverse('admin:faq_searchsynonym_add')}?term=dentures&amp;language=es"
+    assert f'<a href="{add}">Add a synonym<span class="visually-hidden"> for “dentures”' in zero
+    change = reverse("admin:faq_searchsynonym_change", args=[existing.pk])
+    assert f'<a href="{change}">Change the synonym' in zero
+    assert "Add a synonym" not in page[: page.index('id="zero-result-queries"')]
+    # The link opens the form with the query and its page language filled in.
+    form = client.get(add.replace("&amp;", "&")).content.decode()
+    assert re.search(r'name="term"[^>]*value="dentures"', form)
+    assert re.search(r'<option value="es" selected>', form)
+    # Reviewers read the report but do not keep synonyms: no links.
+    client.force_login(make_user(role="reviewer"))
+    page = client.get(reverse("admin:faq_search_report")).content.decode()
+    assert "dentures" in page and "synonym</a>" not in page and "Add a synonym" not in page
+
+
 @pytest.mark.parametrize(
     "params, message",
     [
