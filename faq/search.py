@@ -28,7 +28,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramDistance,
 )
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -434,13 +434,36 @@ def search_entries(
     )
 
 
-def search_hits(
-    entries: QuerySet[EntryRevision], terms: SearchTerms, *, match_all: bool = True
-) -> list[int]:
-    """The matching revisions' ids, best first: at most MAX_RESULTS + 1, so that a page can say
-    there are more. One narrow query; the page's own rows are read by search_results."""
-    hits = search_entries(entries, terms, match_all=match_all).values_list("pk", flat=True)
-    return list(hits[: MAX_RESULTS + 1])
+# The order of search_entries, by position in _HITS_OR_SOME's rows.
+_RANKED = ("pk", "rank", "entry__category__position", "entry__position", "entry_id")
+_HITS_OR_SOME = """
+WITH every AS MATERIALIZED ({every})
+SELECT true, every.* FROM every
+UNION ALL
+SELECT false, some_words.* FROM ({some}) AS some_words WHERE NOT EXISTS (SELECT FROM every)
+ORDER BY 3 DESC, 4, 5, 6
+"""
+
+
+def search_hits(entries: QuerySet[EntryRevision], terms: SearchTerms) -> tuple[list[int], bool]:
+    """The matching revisions' ids, best first, at most MAX_RESULTS + 1 so that a page can say
+    there are more, and whether they have every group of the query's words. When none has,
+    those with some of them ("how do I get a new id card"), in the same statement: Postgres
+    reads that part only when the first found nothing. Narrow rows; the page's own rows are
+    read by search_results."""
+
+    def ranked(match_all: bool) -> QuerySet:
+        hits = search_entries(entries, terms, match_all=match_all)
+        return hits.values_list(*_RANKED)[: MAX_RESULTS + 1]
+
+    if len(terms.groups) <= 1:  # one group: some of the words are all of them
+        return [pk for pk, *_ in ranked(match_all=True)], True
+    every, every_params = ranked(match_all=True).query.sql_with_params()
+    some, some_params = ranked(match_all=False).query.sql_with_params()
+    with connections[entries.db].cursor() as cursor:
+        cursor.execute(_HITS_OR_SOME.format(every=every, some=some), (*every_params, *some_params))
+        rows = cursor.fetchall()
+    return [row[1] for row in rows], not rows or rows[0][0]
 
 
 def search_results(

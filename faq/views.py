@@ -256,10 +256,10 @@ def server_error(request):
 SEARCH_RESULTS_PER_PAGE = 10
 
 
-def search_hits_kept_as(terms, *, match_all: bool) -> tuple[str, tuple]:
+def search_hits_kept_as(terms) -> tuple[str, tuple]:
     """The name and parts a search's matches are kept under (faq.cache.generation_cached):
     members ask the same things again and again."""
-    return "search", (terms, match_all)
+    return "search", (terms,)
 
 
 def search_page_kept_as(terms, *, match_all: bool, number: int) -> tuple[str, tuple]:
@@ -274,11 +274,11 @@ def search_elsewhere_kept_as(terms) -> tuple[str, tuple]:
     return "search-elsewhere", (terms,)
 
 
-def _search_hits(at, terms, *, match_all: bool) -> list[int]:
+def _search_hits(at, terms) -> tuple[list[int], bool]:
     return kept_until_content_changes(
         at,
-        *search_hits_kept_as(terms, match_all=match_all),
-        lambda: search_hits(live_entries(at, terms.language), terms, match_all=match_all),
+        *search_hits_kept_as(terms),
+        lambda: search_hits(live_entries(at, terms.language), terms),
     )
 
 
@@ -303,13 +303,9 @@ def search(request):
     context = {"typed": typed}
     if typed:
         terms = search_terms(typed, language=get_language())
-        match_all = True
-        hits = _search_hits(at, terms, match_all=True)
-        if not hits and len(terms.groups) > 1:
-            # No answer has every word: offer those with some of them, best first.
-            match_all = False
-            hits = _search_hits(at, terms, match_all=False)
-            context["is_partial"] = bool(hits)
+        # When no answer has every word, those with some of them, best first.
+        hits, match_all = _search_hits(at, terms)
+        context["is_partial"] = bool(hits) and not match_all
         page = Paginator(hits[:MAX_RESULTS], SEARCH_RESULTS_PER_PAGE).get_page(
             request.GET.get("page")
         )

@@ -194,14 +194,13 @@ def matches_forget(query: str) -> None:
     terms = search_terms(search_clean(query))
     cache.delete_many(
         [
-            generation_key(*kept_as)
-            for match_all in (True, False)
-            for kept_as in (
-                search_hits_kept_as(terms, match_all=match_all),
-                search_page_kept_as(terms, match_all=match_all, number=1),
-            )
+            generation_key(*search_hits_kept_as(terms)),
+            generation_key(*search_elsewhere_kept_as(terms)),
+            *(
+                generation_key(*search_page_kept_as(terms, match_all=match_all, number=1))
+                for match_all in (True, False)
+            ),
         ]
-        + [generation_key(*search_elsewhere_kept_as(terms))]
     )
 
 
