@@ -458,8 +458,8 @@ def search_hits(entries: QuerySet[EntryRevision], terms: SearchTerms) -> tuple[l
 
     if len(terms.groups) <= 1:  # one group: some of the words are all of them
         return [pk for pk, *_ in ranked(match_all=True)], True
-    every, every_params = ranked(match_all=True).query.sql_with_params()
-    some, some_params = ranked(match_all=False).query.sql_with_params()
+    every, every_params = ranked(match_all=True).query.get_compiler(entries.db).as_sql()
+    some, some_params = ranked(match_all=False).query.get_compiler(entries.db).as_sql()
     with connections[entries.db].cursor() as cursor:
         cursor.execute(_HITS_OR_SOME.format(every=every, some=some), (*every_params, *some_params))
         rows = cursor.fetchall()

@@ -255,6 +255,10 @@ def test_members_read_from_a_replica_only_once_it_has_caught_up(replica_database
         path = "/questions/lost-member-id-card/"
         assert server.get(path)[0] == 404, "a member's read did not go to the replica"
         assert "lost-member-id-card" not in server.get("/topics/your-membership/")[2]
+        # A search that falls back to answers with some of its words reads there too.
+        fallback = server.get("/search/?q=how+do+i+get+a+new+id+card")[2]
+        assert "No answer has all of your words" in fallback
+        assert "lost-member-id-card" not in fallback
 
         with transaction.atomic():  # a change on the primary the replica has not replayed
             public_content_changed()
