@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
@@ -33,6 +33,7 @@ from faq.forms import (
     NoticeAdminForm,
     ReviewForm,
     SearchPeriodForm,
+    SearchTryForm,
 )
 from faq.models import (
     Approval,
@@ -52,8 +53,19 @@ from faq.models import (
     translation_languages,
 )
 from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
-from faq.search import search_log_csv, search_log_totals, search_log_zero_result_totals
+from faq.search import (
+    MAX_RESULTS,
+    search_clean,
+    search_elsewhere,
+    search_hits,
+    search_log_csv,
+    search_log_totals,
+    search_log_zero_result_totals,
+    search_results,
+    search_terms,
+)
 from faq.tokens import answers_using, expand_phone_tokens, phone_token, use_state
+from faq.views import live_entries, show_categories
 
 
 def _local(moment):
@@ -829,9 +841,60 @@ class SearchSynonymAdmin(admin.ModelAdmin):
     ordering = ["language", "term"]
     fields = ["language", "term", "equivalents", "is_two_way"]
 
+    change_list_template = "admin/faq/searchsynonym_change_list.html"
+    preview_results = 10
+
     @admin.display(description="Equivalents")
     def equivalents_list(self, obj):
         return ", ".join(obj.equivalents)
+
+    def get_urls(self):
+        return [
+            path("try/", self.admin_site.admin_view(self.try_view), name="faq_search_try"),
+            *super().get_urls(),
+        ]
+
+    def try_view(self, request):
+        """How search reads some words, with the synonyms and spellings of a page language,
+        and what it finds there now: the first results as members would see them. Not
+        counted as a member's search, so editors can check a synonym without skewing the
+        report."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = SearchTryForm(request.GET or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Try a search",
+            "form": form,
+        }
+        typed = search_clean(form.cleaned_data["q"]) if form.is_valid() else ""
+        if typed:
+            language = form.cleaned_data["language"]
+            with translation.override(language):
+                terms = search_terms(typed, language=language)
+                hits, match_all = search_hits(live_entries(None, language), terms)
+                results = search_results(hits[: self.preview_results], terms, match_all=match_all)
+                show_categories([result.revision for result in results])
+                numbers = live_contacts(None, language)
+                elsewhere = search_elsewhere(terms, numbers)
+                context.update(
+                    terms=terms,
+                    found=[(result, result.get_absolute_url()) for result in results],
+                    hit_count=len(hits),
+                    is_partial=bool(hits) and not match_all,
+                    numbers=numbers,
+                    contact_matches=[numbers[key] for key in elsewhere.contact_keys],
+                    language_help=elsewhere.language_help,
+                    language_help_url=reverse("faq:language_assistance"),
+                    max_results=MAX_RESULTS,
+                    language_name=dict(settings.LANGUAGES)[language],
+                )
+            if not hits and terms.groups and request.user.has_perm("faq.add_searchsynonym"):
+                query = urlencode({"term": terms.text, "language": language})
+                context["synonym_add_url"] = f"{reverse('admin:faq_searchsynonym_add')}?{query}"
+        status = 400 if form.is_bound and not form.is_valid() else 200
+        return TemplateResponse(request, "admin/faq/search_try.html", context, status=status)
 
 
 class SearchPeriodFilter(admin.SimpleListFilter):

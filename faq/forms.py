@@ -391,3 +391,14 @@ class SearchPeriodForm(forms.Form):
         if start and end and start > end:
             raise ValidationError("The period must start on or before the day it ends.")
         return cleaned
+
+
+class SearchTryForm(forms.Form):
+    """Words to try in the admin's search preview, as a member on a page in one language."""
+
+    q = forms.CharField(label="Words", max_length=1000, strip=False)
+    language = forms.ChoiceField(
+        label="As searched from pages in",
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+    )

@@ -865,6 +865,46 @@ def test_a_query_that_found_nothing_links_an_editor_to_its_synonym(client):
     assert "dentures" in page and "synonym</a>" not in page and "Add a synonym" not in page
 
 
+def test_staff_try_a_search_in_the_admin_without_it_being_counted(demo_content, client):
+    client.force_login(make_user(role="editor"))
+    assertContains(
+        client.get(reverse("admin:faq_searchsynonym_changelist")),
+        f'<a href="{reverse("admin:faq_search_try")}">Try a search</a>',
+    )
+    url = reverse("admin:faq_search_try")
+    body = _squeeze(client.get(url, {"q": "docter", "language": "en"}))
+    assert "<li><strong>docter</strong>: or doctor, dr, physician, provider</li>" in body
+    assert "“docter” is also searched as “doctor”" in body
+    assert '<a href="/questions/what-is-a-pcp/">What is a primary care provider (PCP)?</a>' in body
+    # The results as members read them: numbers written out, matches marked.
+    body = _squeeze(client.get(url, {"q": "toll-free number", "language": "en"}))
+    assert 'is <a class="phone" href="tel:+18003226027">1-800-322-6027</a>' in body
+    assert "<mark>toll</mark>" in body
+    spanish = client.get(url, {"q": "tarjeta perdida", "language": "es"})
+    assertContains(spanish, 'href="/es/questions/lost-member-id-card/"')
+    assertContains(
+        client.get(url, {"q": "deaf", "language": "en"}),
+        "Numbers offered above the results: Relay Missouri",
+    )
+    partial = client.get(url, {"q": "how do i get a new card", "language": "en"})
+    assertContains(partial, "No answer has all of the words;")
+    nothing = client.get(url, {"q": "dentures", "language": "es"})
+    add = f"{reverse('admin:faq_searchsynonym_add')}?term=dentures&amp;language=es"
+    assertContains(nothing, f'<a href="{add}">Add a synonym for “dentures”</a>')
+    assert not SearchLog.objects.exists()  # none of these counted as members' searches
+
+    bad = client.get(url, {"q": "card", "language": "xx"})
+    assertContains(bad, "Select a valid choice", status_code=400)
+    assertNotContains(client.get(url), 'id="read-as"')
+    # Reviewers may try searches; only editors keep synonyms.
+    client.force_login(make_user(role="reviewer"))
+    nothing = client.get(url, {"q": "dentures", "language": "en"})
+    assertContains(nothing, "0 answers.")
+    assertNotContains(nothing, "Add a synonym")
+    client.force_login(make_user())  # staff without a role
+    assert client.get(url, {"q": "card"}).status_code == 403
+
+
 @pytest.mark.parametrize(
     "params, message",
     [
