@@ -1011,8 +1011,13 @@ class SearchLogAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/faq/search_report.html", context)
 
     def with_synonym_links(self, request, rows: list[dict]) -> list[dict]:
-        """Each query that found nothing with a link to what fixes it for an editor: its
-        synonym, or a new one with the query as the term."""
+        """Each query that found nothing with links to what fixes it: trying it (how search
+        reads it), and for an editor its synonym, or a new one with the query as the term."""
+        try_url = reverse("admin:faq_search_try")
+        for row in rows:
+            row["try_url"] = (
+                f"{try_url}?{urlencode({'q': row['query'], 'language': row['language']})}"
+            )
         synonyms = SearchSynonym._meta
         if not request.user.has_perm(f"{synonyms.app_label}.add_{synonyms.model_name}"):
             return rows
