@@ -159,9 +159,16 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
     # vocabulary, never typos to correct ("doctor" is not "dolor" on Spanish pages).
     named: set[str] = set()
     spellings: dict[str, list[str]] = {}  # word: the closest word, then its synonyms
+    same_stems: set[str] = set()  # words whose correction is only another form of them
     for term, equivalents, is_two_way, kind in _alternatives(phrases, words, language):
         if kind == _SPELLING:
             spellings[term] = equivalents
+            # Another form of the same word: the stemmer reads both alike (a spelling row's
+            # third column) and one begins with the other ("doctors", "doctor"). Typos the
+            # stemmer evens out ("emergancy") are still worth saying.
+            typed, spelt = without_accents(term), without_accents(equivalents[0])
+            if is_two_way and (typed.startswith(spelt) or spelt.startswith(typed)):
+                same_stems.add(term)
             continue
         group = {term, *equivalents}
         # Compared without accents: members often type "depresion" for "depresión".
@@ -186,11 +193,12 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
                 groups.append((phrase, *others))
                 start += length
                 break
-    # A correction is worth saying when it is one: not the word as the content spells it.
+    # A correction is worth saying when it is one: not the word as the content spells it,
+    # nor another form of it ("doctors" for "doctor").
     corrections = tuple(
         (group[0], spellings[group[0]][0])
         for group in groups
-        if spellings.get(group[0], [group[0]])[0] != group[0]
+        if spellings.get(group[0], [group[0]])[0] != group[0] and group[0] not in same_stems
     )
     return SearchTerms(text=text, groups=tuple(groups), language=language, corrections=corrections)
 
@@ -248,7 +256,11 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
                 (language,),
                 output_field=ArrayField(CharField()),
             ),
-            one_way=Value(False),
+            same_stem=RawSQL(
+                f"to_tsvector(%s::regconfig, {table}.word) = to_tsvector(%s::regconfig, %s)",
+                (search_config(language), search_config(language), word),
+                output_field=BooleanField(),
+            ),
             kind=Value(_SPELLING),
         )
         # A word that differs only in its accents first ("medico": "médico", not "medio").
@@ -256,7 +268,7 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
             Case(When(word__unaccent=without_accents(word), then=Value(0)), default=Value(1)),
             TrigramDistance("word", word),
         )
-        .values_list("typed", "closest", "one_way", "kind")[:1]
+        .values_list("typed", "closest", "same_stem", "kind")[:1]
         for word in sorted(set(words))
         if len(word) >= MIN_SPELLING_LENGTH and word.isalpha()
     ]
