@@ -544,6 +544,12 @@ def test_a_search_for_a_number_offers_it_first(demo_content, client):
     assert number_matches(client.get(SEARCH, {"q": "phone number"})) == ["Member Services"]
     assert number_matches(client.get(SEARCH, {"q": "phone"})) == ["Member Services"]
     assert number_matches(client.get(SEARCH, {"q": "xylophone"})) == []
+    # Words with synonyms decide in a sentence; words without them still must all match.
+    assert number_matches(client.get(SEARCH, {"q": "how long is the wait in the er"})) == [
+        "Emergency"
+    ]
+    assert number_matches(client.get(SEARCH, {"q": "deaf xylophone"})) == []
+    assert number_matches(client.get(SEARCH, {"q": "after hours nurse"})) == []  # not by hours
 
 
 def test_numbers_are_found_by_their_name_in_the_page_language(demo_content, client):
@@ -578,6 +584,12 @@ def test_words_of_a_crisis_find_the_emergency_number_and_behavioral_health(
     assert '<a class="phone" href="tel:911">911</a>' in body
     slugs = set(re.findall(rf'<h2><a href="{prefix}/questions/([^/]+)/"', body))
     assert {"emergency-room-when-pcp-unavailable", "keep-behavioral-health-provider"} <= slugs
+
+
+def test_words_of_a_crisis_in_a_sentence_still_offer_the_emergency_number(demo_content, client):
+    # "want" is in no number's name; the words with synonyms decide.
+    response = client.get(SEARCH, {"q": "i want to kill myself"})
+    assert number_matches(response) == ["Emergency"]
 
 
 def test_a_lost_or_replaced_card_finds_the_card_question_with_every_word(demo_content, client):
