@@ -28,6 +28,7 @@ from faq.search import (
 from faq.views import live_entries
 from tests.factories import (
     add_revision,
+    add_translation,
     make_category,
     make_contact,
     make_contact_number,
@@ -191,6 +192,16 @@ def test_a_real_word_the_content_does_not_use_is_not_read_as_a_typo(client):
     assert found(client, "vision") == []
     assert search_terms("visitts").groups == (("visitts", "visits"),)
     assert found(client, "visitts") == ["visits"]
+    # Nor a word of the language's dictionary, however close to one the content uses.
+    make_entry(slug="change", question="Can I change my plan?", answer="Yes, once a year.")
+    assert search_terms("charge").groups == (("charge",),)
+    assert found(client, "charged") == []
+    assert search_terms("chang").groups == (("chang", "change"),)
+    # Spanish pages read Spanish: "parto" (childbirth) is a word, "tarjetta" is not.
+    card = make_entry(slug="card-side", question="Which side of the card?", answer="The back.")
+    add_translation(card, question="¿Qué parte de la tarjeta?", answer="La de atrás.")
+    assert search_terms("parto", language="es").groups == (("parto",),)
+    assert search_terms("tarjetta", language="es").groups == (("tarjetta", "tarjeta"),)
 
 
 def test_a_word_an_editors_synonym_names_is_never_corrected(demo_content, client):
