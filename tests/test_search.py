@@ -601,6 +601,8 @@ def test_words_of_a_crisis_in_a_sentence_still_offer_the_emergency_number(demo_c
     # "want" is in no number's name; the words with synonyms decide.
     response = client.get(SEARCH, {"q": "i want to kill myself"})
     assert number_matches(response) == ["Emergency"]
+    assert number_matches(client.get(SEARCH, {"q": "i just want to die"})) == ["Emergency"]
+    assert number_matches(client.get("/es/search/", {"q": "ya no quiero morir"})) == ["Emergencias"]
 
 
 def test_a_lost_or_replaced_card_finds_the_card_question_with_every_word(demo_content, client):
