@@ -773,9 +773,12 @@ def search_log_record(
     result_count: int,
     language: str = settings.LANGUAGE_CODE,
     day: datetime.date | None = None,
+    found_elsewhere: bool = False,
 ) -> None:
     """Count one search: one row per day, page language and query, with no IP address and no
-    user."""
+    user. It found nothing when it found no question (`result_count`) and nothing else
+    either (`found_elsewhere`: a number to call, the language assistance page)."""
+    found_nothing = result_count == 0 and not found_elsewhere
     table = SearchLog._meta.db_table
     with connection.cursor() as cursor:
         # One statement, safe under concurrent searches for the same words.
@@ -790,7 +793,7 @@ def search_log_record(
                     + EXCLUDED.zero_result_searches,
                 result_count = EXCLUDED.result_count
             """,
-            [day or timezone.localdate(), language, query, int(result_count == 0), result_count],
+            [day or timezone.localdate(), language, query, int(found_nothing), result_count],
         )
 
 

@@ -340,7 +340,12 @@ def search(request):
         # Counted once per search, not again for each page of its results; reviewers'
         # views of the past are not members' searches.
         if at is None and "page" not in request.GET:
-            search_log_record(query=terms.text, result_count=len(hits), language=terms.language)
+            search_log_record(
+                query=terms.text,
+                result_count=len(hits),
+                language=terms.language,
+                found_elsewhere=bool(contact_matches or language_help),
+            )
     response = render(request, "faq/search.html", context)
     # What someone searched for can reveal a health condition: no shared or browser cache
     # keeps it, and so every search reaches this view and is counted.

@@ -734,6 +734,16 @@ def test_zero_result_searches_are_counted(client):
     assert (row.searches, row.zero_result_searches, row.result_count) == (2, 2, 0)
 
 
+def test_a_search_that_offered_a_number_or_the_language_page_found_something(demo_content, client):
+    # No question answers "deaf" or "interpreter", but the page offers the relay number and
+    # the language assistance page: the member was not left with nothing.
+    for q in ("deaf", "interpreter", "xylophone"):
+        client.get(SEARCH, {"q": q})
+    found_nothing = dict(SearchLog.objects.values_list("query", "zero_result_searches"))
+    assert found_nothing == {"deaf": 0, "interpreter": 0, "xylophone": 1}
+    assert SearchLog.objects.get(query="deaf").result_count == 0  # no question
+
+
 def test_prune_deletes_only_old_rows():
     today = timezone.localdate()
     for age in (400, 366, 365, 10, 0):
