@@ -56,16 +56,13 @@ from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
 from faq.search import (
     MAX_RESULTS,
     search_clean,
-    search_elsewhere,
-    search_hits,
     search_log_csv,
     search_log_totals,
     search_log_zero_result_totals,
-    search_results,
     search_terms,
 )
 from faq.tokens import answers_using, expand_phone_tokens, phone_token, use_state
-from faq.views import live_entries, show_categories
+from faq.views import search_found
 
 
 def _local(moment):
@@ -842,7 +839,6 @@ class SearchSynonymAdmin(admin.ModelAdmin):
     fields = ["language", "term", "equivalents", "is_two_way"]
 
     change_list_template = "admin/faq/searchsynonym_change_list.html"
-    preview_results = 10
 
     @admin.display(description="Equivalents")
     def equivalents_list(self, obj):
@@ -873,26 +869,19 @@ class SearchSynonymAdmin(admin.ModelAdmin):
             language = form.cleaned_data["language"]
             with translation.override(language):
                 terms = search_terms(typed, language=language)
-                hits, match_all = search_hits(live_entries(None, language), terms)
-                results = search_results(hits[: self.preview_results], terms, match_all=match_all)
-                show_categories([result.revision for result in results])
-                numbers = live_contacts(None, language)
-                elsewhere = search_elsewhere(terms, numbers)
+                found = search_found(None, terms, None)
                 context.update(
+                    found,
                     terms=terms,
-                    found=[(result, result.get_absolute_url()) for result in results],
-                    hit_count=len(hits),
-                    is_partial=bool(hits) and not match_all,
-                    numbers=numbers,
-                    contact_matches=[numbers[key] for key in elsewhere.contact_keys],
-                    language_help=elsewhere.language_help,
+                    # Written in the page language, as members' pages link them.
+                    linked_results=[(r, r.get_absolute_url()) for r in found["results"]],
                     language_help_url=reverse("faq:language_assistance"),
                     max_results=MAX_RESULTS,
                     language_name=dict(settings.LANGUAGES)[language],
                 )
-            if not hits and terms.groups and request.user.has_perm("faq.add_searchsynonym"):
-                query = urlencode({"term": terms.text, "language": language})
-                context["synonym_add_url"] = f"{reverse('admin:faq_searchsynonym_add')}?{query}"
+            can_add = request.user.has_perm("faq.add_searchsynonym")
+            if not found["hits"] and terms.groups and can_add:
+                context["synonym_add_url"] = synonym_add_url(terms.text, language)
         status = 400 if form.is_bound and not form.is_valid() else 200
         return TemplateResponse(request, "admin/faq/search_try.html", context, status=status)
 
@@ -1018,20 +1007,24 @@ class SearchLogAdmin(admin.ModelAdmin):
             row["try_url"] = (
                 f"{try_url}?{urlencode({'q': row['query'], 'language': row['language']})}"
             )
-        synonyms = SearchSynonym._meta
-        if not request.user.has_perm(f"{synonyms.app_label}.add_{synonyms.model_name}"):
+        if not request.user.has_perm("faq.add_searchsynonym"):
             return rows
         existing = {
             (synonym.language, synonym.term): synonym.pk
             for synonym in SearchSynonym.objects.filter(term__in={row["query"] for row in rows})
         }
-        add = reverse("admin:faq_searchsynonym_add")
         for row in rows:
             pk = existing.get((row["language"], row["query"]))
             row["synonym_url"] = (
                 reverse("admin:faq_searchsynonym_change", args=[pk])
                 if pk
-                else f"{add}?{urlencode({'term': row['query'], 'language': row['language']})}"
+                else synonym_add_url(row["query"], row["language"])
             )
             row["synonym_exists"] = bool(pk)
         return rows
+
+
+def synonym_add_url(term: str, language: str) -> str:
+    """The admin's form for a new synonym, with what members typed as its term."""
+    query = urlencode({"term": term, "language": language})
+    return f"{reverse('admin:faq_searchsynonym_add')}?{query}"

@@ -295,6 +295,40 @@ def _categories_with_questions(at) -> list[Category]:
     return kept_until_content_changes(at, "topics", (language,), categories)
 
 
+def search_found(at, terms, page_number) -> dict:
+    """What members find for some words (faq.search.search_terms) on one page of results:
+    the hits, best first (those with some of the words when none has all), the page's
+    results with their topics in the page's language, and the numbers to call and language
+    assistance page that answer too. Kept per content generation, as members ask the same
+    things again and again. The search page shows it; the admin's search preview too."""
+    # When no answer has every word, those with some of them, best first.
+    hits, match_all = _search_hits(at, terms)
+    page = Paginator(hits[:MAX_RESULTS], SEARCH_RESULTS_PER_PAGE).get_page(page_number)
+    # Members search for the same few things: the page's rows and snippets are kept with
+    # the hits, and only the count is written each time.
+    results = kept_until_content_changes(
+        at,
+        *search_page_kept_as(terms, match_all=match_all, number=page.number),
+        lambda: search_results(page.object_list, terms, match_all=match_all),
+    )
+    numbers = live_contacts(at, terms.language)
+    elsewhere = kept_until_content_changes(
+        at, *search_elsewhere_kept_as(terms), lambda: search_elsewhere(terms, numbers, at)
+    )
+    return {
+        "hits": hits,
+        "is_partial": bool(hits) and not match_all,
+        "has_more_results": len(hits) > MAX_RESULTS,
+        "page": page,
+        "results": results,
+        "revisions": show_categories([result.revision for result in results]),
+        "numbers": numbers,
+        # The number to call comes first when the words name one ("deaf", "enrollment").
+        "contact_matches": [numbers[key] for key in elsewhere.contact_keys if key in numbers],
+        "language_help": elsewhere.language_help,
+    }
+
+
 @require_GET
 def search(request):
     """Search what members may see: live questions and answers, never drafts or expired ones."""
@@ -303,35 +337,13 @@ def search(request):
     context = {"typed": typed}
     if typed:
         terms = search_terms(typed, language=get_language())
-        # When no answer has every word, those with some of them, best first.
-        hits, match_all = _search_hits(at, terms)
-        context["is_partial"] = bool(hits) and not match_all
-        page = Paginator(hits[:MAX_RESULTS], SEARCH_RESULTS_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
-        # Members search for the same few things: the page's rows and snippets are kept with
-        # the hits, and only the count is written each time.
-        results = kept_until_content_changes(
-            at,
-            *search_page_kept_as(terms, match_all=match_all, number=page.number),
-            lambda: search_results(page.object_list, terms, match_all=match_all),
-        )
-        revisions = show_categories([result.revision for result in results])
-        numbers = live_contacts(at, terms.language)
-        elsewhere = kept_until_content_changes(
-            at, *search_elsewhere_kept_as(terms), lambda: search_elsewhere(terms, numbers, at)
-        )
-        language_help = elsewhere.language_help
-        # The number to call comes first when the words name one ("deaf", "enrollment").
-        contact_matches = [numbers[key] for key in elsewhere.contact_keys if key in numbers]
-        answers = [*revisions, *([language_help.revision] if language_help else [])]
+        found = search_found(at, terms, request.GET.get("page"))
+        hits, language_help = found["hits"], found["language_help"]
+        contact_matches = found["contact_matches"]
+        answers = [*found["revisions"], *([language_help.revision] if language_help else [])]
         context.update(
-            page=page,
-            results=results,
-            contact_matches=contact_matches,
-            language_help=language_help,
+            found,
             corrections=terms.corrections,
-            has_more_results=len(hits) > MAX_RESULTS,
             page_revisions=[*contact_matches, *answers],
             page_answers=answers,
         )
