@@ -98,8 +98,9 @@ _KEPT_TOKEN = re.compile(f"{_TOKEN_OPEN}([^{_TOKEN_OPEN}{_TOKEN_CLOSE}]*){_TOKEN
 _TOKEN_AHEAD = re.compile(
     f"[^.!?\n{_TOKEN_OPEN}{_TOKEN_CLOSE}]{{0,16}}{_TOKEN_OPEN}[^{_TOKEN_CLOSE}]*{_TOKEN_CLOSE}"
 )
-# Where a sentence, or a list's lead-in, ends.
-_SENTENCE_ENDS = (".", "!", "?", ":", "\n")
+# Where a sentence ends; and where it, a line or a list's lead-in ends.
+_SENTENCE_STOPS = (".", "!", "?")
+_SENTENCE_ENDS = (*_SENTENCE_STOPS, ":", "\n")
 # A fragment starts where its sentence does when that is at most this many characters back.
 _SENTENCE_LEAD = 32
 _CUT_TOKEN_END = re.compile(f"{_TOKEN_OPEN}[^{_TOKEN_CLOSE}]*$")
@@ -668,7 +669,7 @@ def _lines_joined(fragment: str) -> str:
 
     def joint(match: re.Match) -> str:
         before = fragment[: match.start()].rstrip(_START + _STOP)
-        return " " if before.endswith((".", "!", "?", ":", ";", ",")) else " · "
+        return " " if before.endswith((*_SENTENCE_STOPS, ":", ";", ",")) else " · "
 
     return _BLOCK_BREAK.sub(joint, fragment)
 
@@ -724,16 +725,16 @@ def _widened(source: str, begin: int, end: int) -> tuple[int, int]:
         end = len(source) if close < 0 else close + 1
     # From the start of its sentence when that is near: "If it is a true emergency, call 911"
     # and "In an emergency, call 911", not "true emergency, call" or "911 or go to" alone.
-    sentence = max(source.rfind(stop, 0, begin) for stop in (".", "!", "?", "\n")) + 1
+    sentence = max(source.rfind(stop, 0, begin) for stop in (*_SENTENCE_STOPS, "\n")) + 1
     if begin - sentence <= _SENTENCE_LEAD:
         begin -= len(source[sentence:begin].lstrip())
-    ended = source[begin:end].rstrip().endswith((".", "!", "?"))
+    ended = source[begin:end].rstrip().endswith(_SENTENCE_STOPS)
     if not ended and (ahead := _TOKEN_AHEAD.match(source, end)):
         end = ahead.end()
     text = source[begin:end]
     if source[end : end + 1] == ")" and text.count("(") > text.count(")"):
         end += 1  # "(TTY: 711)", not "(TTY: 711"
-    if source[end : end + 1] in (".", "!", "?"):
+    if source[end : end + 1] in _SENTENCE_STOPS:
         end += 1  # the sentence's own end, not an ellipsis just before it
     return begin, end
 
