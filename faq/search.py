@@ -438,28 +438,18 @@ def search_entries(
     """The revisions among `entries` that match, best first.
 
     `entries` decides what may be found: pass faq.views.live_entries(), what members see.
+    search_hits reads the same order in a statement that joins only the best matches.
     """
     query = search_query(terms, match_all=match_all)
-    # A generated column cannot read another table, so the category name is weighed here, as
-    # one C-weighted word would be. It ranks but does not match: matching it would take an OR
-    # across two tables that the full-text index cannot answer (about 10 ms became 33 ms per
-    # search over 10,000 questions), and a question in a category named by the query almost
-    # always uses its words too.
-    # The name as written and, on a page in another language, as members there read it.
-    names = [SearchVector("name", config=search_config(settings.LANGUAGE_CODE))]
-    if terms.language != settings.LANGUAGE_CODE:
-        names.append(SearchVector("shown_name", config=search_config(terms.language)))
-    categories = (
-        Category.objects.shown_in(terms.language)
-        .filter(reduce(operator.or_, (Q(Matches(name, query)) for name in names)))
-        .values("pk")
-    )
     return (
         entries.filter(Matches("search_vector", search_match_query(terms, match_all=match_all)))
         .annotate(
             rank=SearchRank(F("search_vector"), query)
             + Case(
-                When(entry__category__in=categories, then=Value(CATEGORY_RANK)),
+                When(
+                    entry__category__in=_categories_named(terms, query),
+                    then=Value(CATEGORY_RANK),
+                ),
                 default=Value(0.0),
                 output_field=FloatField(),
             )
@@ -468,8 +458,49 @@ def search_entries(
     )
 
 
-# The order of search_entries, by position in _HITS_OR_SOME's rows.
-_RANKED = ("pk", "rank", "entry__category__position", "entry__position", "entry_id")
+def _categories_named(terms: SearchTerms, query: RawSQL) -> QuerySet:
+    """The ids of the categories whose name has the query's words.
+
+    A generated column cannot read another table, so the category name is weighed at query
+    time, as one C-weighted word would be. It ranks but does not match: matching it would
+    take an OR across two tables that the full-text index cannot answer (about 10 ms became
+    33 ms per search over 10,000 questions), and a question in a category named by the query
+    almost always uses its words too. The name as written and, on a page in another
+    language, as members there read it."""
+    names = [SearchVector("name", config=search_config(settings.LANGUAGE_CODE))]
+    if terms.language != settings.LANGUAGE_CODE:
+        names.append(SearchVector("shown_name", config=search_config(terms.language)))
+    return (
+        Category.objects.shown_in(terms.language)
+        .filter(reduce(operator.or_, (Q(Matches(name, query)) for name in names)))
+        .values("pk")
+    )
+
+
+# search_entries' order for at most %s rows: every match is ranked on its own row, and only
+# those that can still be among the best once their category's weight is added (a rank
+# within CATEGORY_RANK of the last place's) are joined to their question and category for
+# the tie-breaking positions. For "dr" (7,089 matches) joining every match first took more
+# time than ranking them (docs/benchmarks.md).
+_RANKED = """
+SELECT * FROM (
+    WITH matches (id, entry_id, rank) AS MATERIALIZED ({matches}),
+    last_place AS (SELECT rank FROM matches ORDER BY rank DESC OFFSET %s LIMIT 1)
+    SELECT
+        matches.id,
+        matches.rank + (CASE WHEN entry.category_id IN ({categories}) THEN %s ELSE 0.0 END)
+            ::double precision AS rank,
+        category.position,
+        entry.position,
+        matches.entry_id
+    FROM matches
+    JOIN faq_entry AS entry ON entry.id = matches.entry_id
+    JOIN faq_category AS category ON category.id = entry.category_id
+    WHERE matches.rank >= COALESCE((SELECT rank FROM last_place) - %s, '-Infinity')
+    ORDER BY 2 DESC, 3, 4, 5
+    LIMIT %s
+) AS ranked
+"""
 _HITS_OR_SOME = """
 WITH every AS MATERIALIZED ({every})
 SELECT true, every.* FROM every
@@ -480,23 +511,48 @@ ORDER BY 3 DESC, 4, 5, 6
 
 
 def search_hits(entries: QuerySet[EntryRevision], terms: SearchTerms) -> tuple[list[int], bool]:
-    """The matching revisions' ids, best first, at most MAX_RESULTS + 1 so that a page can say
-    there are more, and whether they have every group of the query's words. When none has,
-    those with some of them ("how do I get a new id card"), in the same statement: Postgres
-    reads that part only when the first found nothing. Narrow rows; the page's own rows are
-    read by search_results."""
+    """The matching revisions' ids in search_entries' order, at most MAX_RESULTS + 1 so that
+    a page can say there are more, and whether they have every group of the query's words.
+    When none has, those with some of them ("how do i get a new id card"), in the same
+    statement: Postgres reads that part only when the first found nothing. Narrow rows; the
+    page's own rows are read by search_results.
 
-    def ranked(match_all: bool) -> QuerySet:
-        hits = search_entries(entries, terms, match_all=match_all)
-        return hits.values_list(*_RANKED)[: MAX_RESULTS + 1]
+    `entries` decides what may be found: EntryRevision.objects.shown_in(), what members see."""
 
+    def ranked(match_all: bool) -> tuple[str, tuple]:
+        query = search_query(terms, match_all=match_all)
+        matches = (
+            entries.order_by()
+            .filter(Matches("search_vector", search_match_query(terms, match_all=match_all)))
+            .annotate(base_rank=SearchRank(F("search_vector"), query))
+            .values_list("pk", "entry_id", "base_rank")
+        )
+        matches_sql, matches_params = matches.query.get_compiler(entries.db).as_sql()
+        categories = _categories_named(terms, query)
+        categories_sql, categories_params = categories.query.get_compiler(entries.db).as_sql()
+        sql = _RANKED.format(matches=matches_sql, categories=categories_sql)
+        params = (
+            *matches_params,
+            MAX_RESULTS,
+            *categories_params,
+            CATEGORY_RANK,
+            CATEGORY_RANK,
+            MAX_RESULTS + 1,
+        )
+        return sql, params
+
+    every, every_params = ranked(match_all=True)
     if len(terms.groups) <= 1:  # one group: some of the words are all of them
-        return [pk for pk, *_ in ranked(match_all=True)], True
-    every, every_params = ranked(match_all=True).query.get_compiler(entries.db).as_sql()
-    some, some_params = ranked(match_all=False).query.get_compiler(entries.db).as_sql()
+        sql, params, partial = every, every_params, False
+    else:
+        some, some_params = ranked(match_all=False)
+        sql = _HITS_OR_SOME.format(every=every, some=some)
+        params, partial = (*every_params, *some_params), True
     with connections[entries.db].cursor() as cursor:
-        cursor.execute(_HITS_OR_SOME.format(every=every, some=some), (*every_params, *some_params))
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
+    if not partial:
+        return [row[0] for row in rows], True
     return [row[1] for row in rows], not rows or rows[0][0]
 
 

@@ -278,7 +278,7 @@ def _search_hits(at, terms) -> tuple[list[int], bool]:
     return kept_until_content_changes(
         at,
         *search_hits_kept_as(terms),
-        lambda: search_hits(live_entries(at, terms.language), terms),
+        lambda: search_hits(EntryRevision.objects.shown_in(terms.language, at), terms),
     )
 
 

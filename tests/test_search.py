@@ -1111,3 +1111,57 @@ def test_a_past_moment_is_never_served_from_the_search_cache(demo_content, clien
     then = client.get(SEARCH, {"q": "lost card", "as_of": before.isoformat()})
     assertContains(now, "2 results for")
     assertContains(then, "1 result for")
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "provider",
+        "card",
+        "emergency room",
+        "how do i get a ride",
+        "zzzz nurse",
+        "dr",
+        "pharmacy",
+        "dental",
+        "care",
+        "vision",
+    ],
+)
+def test_hits_are_the_best_matches_in_the_ranked_order(demo_content, q):
+    """search_hits joins only the matches that can still be among the best once their
+    topic's weight is added; it must find what ranking every match would, ties included."""
+    from faq.demo.generated import generated_content_publish
+    from faq.models import Entry
+    from faq.search import MAX_RESULTS, search_hits
+
+    generated_content_publish(900)
+    # A withdrawn question takes no place, however well it ranks.
+    withdrawn = Entry.objects.filter(slug__startswith="bench-").order_by("pk")[:40]
+    for entry in withdrawn:
+        item_withdraw(item=entry, by=None)
+    terms = search_terms(search_clean(q))
+    ids, every_word = search_hits(EntryRevision.objects.shown_in("en"), terms)
+    ranked = search_entries(live_entries(language="en"), terms, match_all=every_word)
+    expected = list(ranked.values_list("pk", flat=True)[: MAX_RESULTS + 1])
+    assert len(expected) > 0
+    assert ids == expected
+    assert not EntryRevision.objects.filter(pk__in=ids, entry__in=withdrawn).exists()
+
+
+def test_a_match_its_topic_lifts_into_the_best_is_found(client, monkeypatch):
+    """Each further mention of a word ranks a little higher, less than a topic named by the
+    query does: the answer in the "Otters" topic comes first though it says "otter" once
+    less than the others, which fill every place without it."""
+    monkeypatch.setattr("faq.search.MAX_RESULTS", 5)
+    monkeypatch.setattr("faq.views.MAX_RESULTS", 5)
+    others = make_category(name="Rivers", slug="rivers")
+    for n in range(8):
+        make_entry(question=f"Question {n}?", answer="otter " * 6, category=others)
+    lifted = make_entry(
+        question="Which animals?",
+        answer="otter " * 5,
+        category=make_category(name="Otters", slug="otters"),
+        slug="which-animals",
+    )
+    assert found(client, "otter")[0] == lifted.slug
