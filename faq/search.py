@@ -19,26 +19,22 @@ from functools import reduce
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchQueryField,
     SearchRank,
     SearchVector,
-    TrigramDistance,
 )
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, router
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Count,
     F,
     FilteredRelation,
     FloatField,
     Func,
-    IntegerField,
     Max,
     Min,
     Q,
@@ -63,7 +59,6 @@ from faq.models import (
     NoticeRevision,
     SearchLog,
     SearchSynonym,
-    SearchWord,
     category_text,
     search_config,
     search_config_of_row,
@@ -234,67 +229,66 @@ def without_accents(text: str) -> str:
 _SYNONYM, _SPELLING = "synonym", "spelling"
 
 
-def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySet:
+def _alternatives(phrases: set[str], words: list[str], language: str) -> list[tuple]:
     """(term, equivalents, is_two_way, kind) rows: editors' synonyms that name one of the
     query's phrases, as their term or an equivalent, and for each longer word the closest
     word questions and answers use, as a one-way synonym. That is the word itself when the
     content uses it, else the same word with accents, else the most similar one with the
     same first letter (typos rarely change that), if any is similar enough for pg_trgm's %
-    operator and within max_spelling_edits of it."""
-    unaccented = sorted({without_accents(phrase) for phrase in phrases})
-    rows = (
-        SearchSynonym.objects.alias(
-            # Equivalents, like terms, are compared without accents ("atencion" for "atención").
-            equivalent_typed=RawSQL(
-                "EXISTS (SELECT FROM unnest(equivalents) AS e WHERE unaccent(e) = ANY(%s))",
-                (unaccented,),
-                output_field=BooleanField(),
-            )
-        )
-        .filter(
-            Q(term__unaccent__in=unaccented) | Q(equivalent_typed=True),
-            language=language,
-        )
-        .annotate(kind=Value(_SYNONYM))
-        .values_list("term", "equivalents", "is_two_way", "kind")
-    )
-    table = connection.ops.quote_name(SearchWord._meta.db_table)
-    spellings = [
-        SearchWord.objects.filter(
-            word__trigram_similar=word,
-            word__unaccent__startswith=without_accents(word[0]),
-            language=language,
-        )
-        .alias(
-            edits=Func(F("word"), Value(word), function="levenshtein", output_field=IntegerField())
-        )
-        .filter(edits__lte=max_spelling_edits(word))
-        .annotate(
-            typed=Value(word, output_field=CharField()),
-            # The closest word first, then what editors' synonyms for it bring: "docter" is
-            # read as "doctor", which the English answers call "provider".
-            closest=RawSQL(
-                f"ARRAY[{table}.word] || ARRAY({_SYNONYMS_OF_WORD.format(word=f'{table}.word')})",
-                (language,),
-                output_field=ArrayField(CharField()),
-            ),
-            same_stem=RawSQL(
-                f"to_tsvector(%s::regconfig, {table}.word) = to_tsvector(%s::regconfig, %s)",
-                (search_config(language), search_config(language), word),
-                output_field=BooleanField(),
-            ),
-            kind=Value(_SPELLING),
-        )
-        # A word that differs only in its accents first ("medico": "médico", not "medio").
-        .order_by(
-            Case(When(word__unaccent=without_accents(word), then=Value(0)), default=Value(1)),
-            TrigramDistance("word", word),
-        )
-        .values_list("typed", "closest", "same_stem", "kind")[:1]
-        for word in sorted(set(words))
-        if len(word) >= MIN_SPELLING_LENGTH and word.isalpha()
+    operator and within max_spelling_edits of it.
+
+    One statement whatever the words: every search reads it, and the SQL Django built for
+    each word's lookup cost more than Postgres running them (docs/benchmarks.md)."""
+    spelt = [
+        word for word in sorted(set(words)) if len(word) >= MIN_SPELLING_LENGTH and word.isalpha()
     ]
-    return rows.union(*spellings, all=True) if spellings else rows
+    params = {
+        "language": language,
+        "config": search_config(language),
+        "phrases": sorted(phrases),
+        "unaccented": sorted({without_accents(phrase) for phrase in phrases}),
+        "words": spelt,
+        "firsts": [without_accents(word[0]) for word in spelt],
+        "edits": [max_spelling_edits(word) for word in spelt],
+    }
+    database = router.db_for_read(SearchSynonym)
+    with connections[database or DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(_ALTERNATIVES, params)
+        return cursor.fetchall()
+
+
+_ALTERNATIVES = f"""
+SELECT term, equivalents, is_two_way, '{_SYNONYM}'
+FROM faq_searchsynonym
+WHERE language = %(language)s AND (
+    unaccent(term) = ANY(ARRAY(SELECT unaccent(phrase) FROM unnest(%(phrases)s::text[]) AS phrase))
+    -- Equivalents, like terms, are compared without accents ("atencion" for "atención").
+    OR EXISTS (SELECT FROM unnest(equivalents) AS e WHERE unaccent(e) = ANY(%(unaccented)s))
+)
+UNION ALL
+SELECT
+    typed.word,
+    -- The closest word first, then what editors' synonyms for it bring: "docter" is read
+    -- as "doctor", which the English answers call "provider".
+    ARRAY[closest.word] || ARRAY({{synonyms}}),
+    to_tsvector(%(config)s::regconfig, closest.word)
+        = to_tsvector(%(config)s::regconfig, typed.word),
+    '{_SPELLING}'
+FROM unnest(%(words)s::text[], %(firsts)s::text[], %(edits)s::int[])
+    WITH ORDINALITY AS typed (word, first, edits, position)
+CROSS JOIN LATERAL (
+    SELECT searchword.word
+    FROM faq_searchword AS searchword
+    WHERE searchword.language = %(language)s
+    AND searchword.word %% typed.word
+    AND starts_with(unaccent(searchword.word), unaccent(typed.first))
+    AND levenshtein(searchword.word, typed.word) <= typed.edits
+    -- A word that differs only in its accents first ("medico": "médico", not "medio").
+    ORDER BY unaccent(searchword.word) = unaccent(typed.word) DESC,
+        searchword.word <-> typed.word
+    LIMIT 1
+) AS closest
+"""
 
 
 # The words a synonym of the page's language gives a word it names: as its term, or as a
@@ -302,10 +296,11 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> QuerySe
 _SYNONYMS_OF_WORD = """
     SELECT DISTINCT alternative
     FROM faq_searchsynonym AS synonym, unnest(synonym.term || synonym.equivalents) AS alternative
-    WHERE synonym.language = %s
+    WHERE synonym.language = %(language)s
     AND (unaccent(synonym.term) = unaccent({word}) OR synonym.is_two_way AND unaccent({word}) IN (
         SELECT unaccent(equivalent) FROM unnest(synonym.equivalents) AS equivalent))
 """
+_ALTERNATIVES = _ALTERNATIVES.format(synonyms=_SYNONYMS_OF_WORD.format(word="closest.word"))
 
 
 def max_spelling_edits(word: str) -> int:
