@@ -197,19 +197,14 @@ class RevisionQuerySet(models.QuerySet):
         # the same material (the item, or the item in one language) went or goes live. A
         # search can then start from the full-text index with no probe of other revisions
         # (docs/benchmarks.md).
-        # Withdrawn items are a handful: testing each row against their ids, not joining it
-        # to its item, lets a broad search rank thousands of matches before any join
-        # (docs/benchmarks.md).
-        withdrawn = (
-            self.model._meta.get_field(parent)
-            .related_model._default_manager.filter(withdrawn_at__lte=at)
-            .values("pk")
-        )
         return (
             self.filter(status=Status.APPROVED, go_live_at__lte=at)
             .exclude(expires_at__lte=at)
             .exclude(superseded_at__lte=at)
-            .exclude(**{f"{parent}__in": withdrawn})
+            .filter(
+                Q(**{f"{parent}__withdrawn_at__isnull": True})
+                | Q(**{f"{parent}__withdrawn_at__gt": at})
+            )
         )
 
     def originals(self):

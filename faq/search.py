@@ -472,11 +472,11 @@ def _categories_named(terms: SearchTerms, query: RawSQL) -> QuerySet:
     )
 
 
-# search_entries' order for at most %s rows: every match is ranked on its own row, and only
-# those that can still be among the best once their category's weight is added (a rank
-# within CATEGORY_RANK of the last place's) are joined to their question and category for
-# the tie-breaking positions. For "dr" (7,089 matches) joining every match first took more
-# time than ranking them (docs/benchmarks.md).
+# search_entries' order for at most %s rows: every match is ranked, and only those that can
+# still be among the best once their category's weight is added (a rank within
+# CATEGORY_RANK of the last place's) are joined to their category for the weight and the
+# tie-breaking positions. For "dr" (7,089 matches), carrying every match's wide row through
+# those joins and sorting them all cost more than the ranking (docs/benchmarks.md).
 _RANKED = """
 SELECT * FROM (
     WITH matches (id, entry_id, rank) AS MATERIALIZED ({matches}),
