@@ -229,6 +229,17 @@ def without_accents(text: str) -> str:
 _SYNONYM, _SPELLING = "synonym", "spelling"
 
 
+# The words a synonym of the page's language gives a word it names: as its term, or as a
+# two-way equivalent.
+_SYNONYMS_OF_WORD = """
+    SELECT DISTINCT alternative
+    FROM faq_searchsynonym AS synonym, unnest(synonym.term || synonym.equivalents) AS alternative
+    WHERE synonym.language = %(language)s
+    AND (unaccent(synonym.term) = unaccent({word}) OR synonym.is_two_way AND unaccent({word}) IN (
+        SELECT unaccent(equivalent) FROM unnest(synonym.equivalents) AS equivalent))
+"""
+
+
 def _alternatives(phrases: set[str], words: list[str], language: str) -> list[tuple]:
     """(term, equivalents, is_two_way, kind) rows: editors' synonyms that name one of the
     query's phrases, as their term or an equivalent, and for each longer word the closest
@@ -270,12 +281,12 @@ SELECT
     typed.word,
     -- The closest word first, then what editors' synonyms for it bring: "docter" is read
     -- as "doctor", which the English answers call "provider".
-    ARRAY[closest.word] || ARRAY({{synonyms}}),
+    ARRAY[closest.word] || ARRAY({_SYNONYMS_OF_WORD.format(word="closest.word")}),
     to_tsvector(%(config)s::regconfig, closest.word)
         = to_tsvector(%(config)s::regconfig, typed.word),
     '{_SPELLING}'
 FROM unnest(%(words)s::text[], %(firsts)s::text[], %(edits)s::int[])
-    WITH ORDINALITY AS typed (word, first, edits, position)
+    AS typed (word, first, edits)
 CROSS JOIN LATERAL (
     SELECT searchword.word
     FROM faq_searchword AS searchword
@@ -289,18 +300,6 @@ CROSS JOIN LATERAL (
     LIMIT 1
 ) AS closest
 """
-
-
-# The words a synonym of the page's language gives a word it names: as its term, or as a
-# two-way equivalent.
-_SYNONYMS_OF_WORD = """
-    SELECT DISTINCT alternative
-    FROM faq_searchsynonym AS synonym, unnest(synonym.term || synonym.equivalents) AS alternative
-    WHERE synonym.language = %(language)s
-    AND (unaccent(synonym.term) = unaccent({word}) OR synonym.is_two_way AND unaccent({word}) IN (
-        SELECT unaccent(equivalent) FROM unnest(synonym.equivalents) AS equivalent))
-"""
-_ALTERNATIVES = _ALTERNATIVES.format(synonyms=_SYNONYMS_OF_WORD.format(word="closest.word"))
 
 
 def max_spelling_edits(word: str) -> int:
@@ -437,9 +436,9 @@ def search_entries(
     """
     query = search_query(terms, match_all=match_all)
     return (
-        entries.filter(Matches("search_vector", search_match_query(terms, match_all=match_all)))
+        _matching(entries, terms, query, match_all=match_all)
         .annotate(
-            rank=SearchRank(F("search_vector"), query)
+            rank=F("base_rank")
             + Case(
                 When(
                     entry__category__in=_categories_named(terms, query),
@@ -451,6 +450,16 @@ def search_entries(
         )
         .order_by("-rank", "entry__category__position", "entry__position", "entry_id")
     )
+
+
+def _matching(
+    entries: QuerySet[EntryRevision], terms: SearchTerms, query: RawSQL, *, match_all: bool
+) -> QuerySet[EntryRevision]:
+    """The revisions among `entries` that match, each with its rank before its category's
+    weight (base_rank)."""
+    return entries.filter(
+        Matches("search_vector", search_match_query(terms, match_all=match_all))
+    ).annotate(base_rank=SearchRank(F("search_vector"), query))
 
 
 def _categories_named(terms: SearchTerms, query: RawSQL) -> QuerySet:
@@ -516,11 +525,8 @@ def search_hits(entries: QuerySet[EntryRevision], terms: SearchTerms) -> tuple[l
 
     def ranked(match_all: bool) -> tuple[str, tuple]:
         query = search_query(terms, match_all=match_all)
-        matches = (
-            entries.order_by()
-            .filter(Matches("search_vector", search_match_query(terms, match_all=match_all)))
-            .annotate(base_rank=SearchRank(F("search_vector"), query))
-            .values_list("pk", "entry_id", "base_rank")
+        matches = _matching(entries.order_by(), terms, query, match_all=match_all).values_list(
+            "pk", "entry_id", "base_rank"
         )
         matches_sql, matches_params = matches.query.get_compiler(entries.db).as_sql()
         categories = _categories_named(terms, query)
@@ -538,15 +544,15 @@ def search_hits(entries: QuerySet[EntryRevision], terms: SearchTerms) -> tuple[l
 
     every, every_params = ranked(match_all=True)
     if len(terms.groups) <= 1:  # one group: some of the words are all of them
-        sql, params, partial = every, every_params, False
+        sql, params, with_fallback = every, every_params, False
     else:
         some, some_params = ranked(match_all=False)
         sql = _HITS_OR_SOME.format(every=every, some=some)
-        params, partial = (*every_params, *some_params), True
+        params, with_fallback = (*every_params, *some_params), True
     with connections[entries.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if not partial:
+    if not with_fallback:
         return [row[0] for row in rows], True
     return [row[1] for row in rows], not rows or rows[0][0]
 
