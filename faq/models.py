@@ -187,12 +187,27 @@ class Approval(models.Model):
         return f"{self.material_id} ({self.approved_on:%m/%d/%Y})"
 
 
+def not_withdrawn(at, through: str = "") -> Q:
+    """Items (entries, numbers, notices) not withdrawn at a moment; `through` names the
+    relation to them, as "entry__" from a revision."""
+    return Q(**{f"{through}withdrawn_at__isnull": True}) | Q(**{f"{through}withdrawn_at__gt": at})
+
+
+class ItemQuerySet(models.QuerySet):
+    def current(self, at=None):
+        """Items not withdrawn at a moment (whether or not anything of them is live)."""
+        return self.filter(not_withdrawn(at or timezone.now()))
+
+
 class RevisionQuerySet(models.QuerySet):
+    def of_current_items(self, at):
+        """Revisions whose item is not withdrawn at `at`."""
+        return self.filter(not_withdrawn(at, f"{self.model.PARENT_FIELD}__"))
+
     def live(self, at=None):
         """What members see at a moment: per item, the newest approved revision whose go-live
         has passed, unless it has expired or its item was withdrawn."""
         at = at or timezone.now()
-        parent = self.model.PARENT_FIELD
         # "Newest" is a test on the row: superseded_at is when a newer approved revision of
         # the same material (the item, or the item in one language) went or goes live. A
         # search can then start from the full-text index with no probe of other revisions
@@ -201,10 +216,7 @@ class RevisionQuerySet(models.QuerySet):
             self.filter(status=Status.APPROVED, go_live_at__lte=at)
             .exclude(expires_at__lte=at)
             .exclude(superseded_at__lte=at)
-            .filter(
-                Q(**{f"{parent}__withdrawn_at__isnull": True})
-                | Q(**{f"{parent}__withdrawn_at__gt": at})
-            )
+            .of_current_items(at)
         )
 
     def originals(self):
@@ -299,12 +311,7 @@ class Revision(models.Model):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class EntryQuerySet(models.QuerySet):
-    def current(self, at=None):
-        """Entries not withdrawn at a moment (whether or not anything of them is live)."""
-        at = at or timezone.now()
-        return self.filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at))
-
+class EntryQuerySet(ItemQuerySet):
     def with_translation_states(self):
         """Per translation language <code>: <code>_live (a translation members see),
         <code>_outdated (it translates words the original no longer has) and <code>_pending
@@ -553,12 +560,6 @@ class ContactPurpose(models.TextChoices):
     OTHER = "other", _("Other numbers")
 
 
-class ContactNumberQuerySet(models.QuerySet):
-    def current(self, at=None):
-        at = at or timezone.now()
-        return self.filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at))
-
-
 class ContactNumber(models.Model):
     """A number members call. A changed number is a changed material: details live in revisions."""
 
@@ -576,7 +577,7 @@ class ContactNumber(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = ContactNumberQuerySet.as_manager()
+    objects = ItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "key"]
@@ -694,12 +695,6 @@ class Direction(models.TextChoices):
     RTL = "rtl", "Right to left (Arabic, Persian, Urdu, Hebrew …)"
 
 
-class NoticeQuerySet(models.QuerySet):
-    def current(self, at=None):
-        at = at or timezone.now()
-        return self.filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at))
-
-
 class Notice(models.Model):
     """The language assistance page's material: the notice of nondiscrimination in each
     language, and one tagline per language the plan lists (Section 1557, 42 CFR 438.10).
@@ -717,7 +712,7 @@ class Notice(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = NoticeQuerySet.as_manager()
+    objects = ItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "position", "language"]

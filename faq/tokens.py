@@ -138,10 +138,7 @@ def _on_their_way(model, text_field: str, key: str, at) -> QuerySet:
     return (
         model.objects.filter(**{f"{text_field}__contains": phone_token(key)})
         .filter(Q(pk__in=live) | Q(status=Status.SUBMITTED) | scheduled)
-        .filter(
-            Q(**{f"{parent}__withdrawn_at__isnull": True})
-            | Q(**{f"{parent}__withdrawn_at__gt": at})
-        )
+        .of_current_items(at)
         .select_related(parent)
     )
 
