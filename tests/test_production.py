@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from faq.management.commands.bench_pages import parse_wrk
 from helpcenter.serving import database_url, free_port, production_env
 from tests.factories import add_revision, publish
 
@@ -287,3 +288,29 @@ def test_members_are_served_from_the_primary_when_the_replica_is_down(demo_conte
         assert "1-800-322-6027" in body
     finally:
         server.stop()
+
+
+WRK_OUTPUT = """Running 8s test @ http://127.0.0.1:8000/search/?q=prescription+refill
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   612.40ms  301.22ms   1.97s    71.20%
+    Req/Sec    14.10      9.02    40.00     62.50%
+  Latency Distribution
+     50%  593.65ms
+     75%  801.10ms
+     90%    1.20s
+     99%    1.97s
+  220 requests in 8.10s, 3.61MB read
+  Socket errors: connect 0, read 2, write 0, timeout 16
+  Non-2xx or 3xx responses: 5
+Requests/sec:     27.16
+Transfer/sec:    456.01KB
+"""
+
+
+def test_the_load_benchmark_tells_failed_answers_from_socket_errors():
+    assert parse_wrk(WRK_OUTPUT) == (27.16, 593.65, 1970.0, 5, 18)
+    clean = WRK_OUTPUT.replace("  Socket errors: connect 0, read 2, write 0, timeout 16\n", "")
+    assert parse_wrk(clean.replace("  Non-2xx or 3xx responses: 5\n", "")) == (
+        27.16, 593.65, 1970.0, 0, 0
+    )  # fmt: skip

@@ -44,7 +44,8 @@ class Result:
     requests_per_second: float
     p50_ms: float
     p99_ms: float
-    errors: int
+    failed: int  # answered with neither 2xx nor 3xx
+    socket_errors: int  # connections refused, broken, or given up on after wrk's 2 s
 
 
 def _ms(value: str) -> float:
@@ -52,7 +53,8 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def parse_wrk(output: str) -> tuple[float, float, float, int]:
+def parse_wrk(output: str) -> tuple[float, float, float, int, int]:
+    """Requests/s, p50 and p99 ms, failed answers and socket errors, from wrk --latency."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
@@ -60,10 +62,9 @@ def parse_wrk(output: str) -> tuple[float, float, float, int]:
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    count = int(errors.group(1)) if errors else 0
-    if socket_errors:
-        count += sum(int(n) for n in socket_errors.groups())
-    return rps, p50, p99, count
+    failed = int(errors.group(1)) if errors else 0
+    dropped = sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    return rps, p50, p99, failed, dropped
 
 
 class Command(BaseCommand):
@@ -156,11 +157,12 @@ class Command(BaseCommand):
                      base + path],
                     capture_output=True, text=True, check=True,
                 ).stdout  # fmt: skip
-                rps, p50, p99, errors = parse_wrk(output)
-                results.append(Result(server, cache, name, path, rps, p50, p99, errors))
+                rps, p50, p99, failed, dropped = parse_wrk(output)
+                results.append(Result(server, cache, name, path, rps, p50, p99, failed, dropped))
                 self.stdout.write(
                     f"{server:9} {cache:9} {name:9} {rps:9.0f} req/s  "
-                    f"p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  errors {errors}"
+                    f"p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  "
+                    f"failed {failed}  socket errors {dropped}"
                 )
         return results
 
@@ -176,10 +178,13 @@ class Command(BaseCommand):
             f"wrk with 2 threads and {self.connections} connections for {self.seconds} s per "
             "row, on the same 2 cores as the server. The static twin is a file of the home "
             f"page's size ({self.twin_size:,} bytes) served by WhiteNoise. *Ratio* is the row's "
-            "requests/s divided by the bare endpoint's, same server and cache mode.",
+            "requests/s divided by the bare endpoint's, same server and cache mode. *Failed* "
+            "counts answers other than 2xx and 3xx; *socket errors*, connections refused or "
+            "broken and requests wrk gave up on after 2 s.",
             "",
-            "| server | cache | endpoint | requests/s | p50 ms | p99 ms | errors | ratio to bare |",
-            "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+            "| server | cache | endpoint | requests/s | p50 ms | p99 ms | failed | socket errors "
+            "| ratio to bare |",
+            "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for result in results:
             bare = next(
@@ -189,7 +194,8 @@ class Command(BaseCommand):
             lines.append(
                 f"| {result.server} | {result.cache} | {result.name} (`{result.path}`) | "
                 f"{result.requests_per_second:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | "
-                f"{result.errors} | {result.requests_per_second / bare.requests_per_second:.0%} |"
+                f"{result.failed} | {result.socket_errors} | "
+                f"{result.requests_per_second / bare.requests_per_second:.0%} |"
             )
         lines += ["", f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')}.", ""]
         text = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n\n"
