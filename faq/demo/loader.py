@@ -116,10 +116,12 @@ class _DemoFile:
                 )
 
     def synonyms(self, language: str):
+        known = set(SearchSynonym.objects.filter(language=language).values_list("term", flat=True))
+        missing = []
         # `terms` gives several one-way synonyms the same equivalents in one entry.
         for item in self.data.get("synonyms", []):
             for term in item.get("terms", [item.get("term")]):
-                if SearchSynonym.objects.filter(language=language, term=term).exists():
+                if term in known:
                     continue
                 synonym = SearchSynonym(
                     language=language,
@@ -127,9 +129,13 @@ class _DemoFile:
                     equivalents=item["equivalents"],
                     is_two_way=item.get("two_way", "terms" not in item),
                 )
-                synonym.full_clean()
-                synonym.save()
-                self.report.synonyms += 1
+                # The table's constraints still hold at the insert. Checking each synonym
+                # against them first cost a query per constraint, about half the load's time.
+                synonym.full_clean(validate_constraints=False)
+                known.add(term)
+                missing.append(synonym)
+        SearchSynonym.objects.bulk_create(missing)
+        self.report.synonyms += len(missing)
 
 
 @transaction.atomic
