@@ -262,8 +262,7 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> list[tu
         "firsts": [without_accents(word[0]) for word in spelt],
         "edits": [max_spelling_edits(word) for word in spelt],
     }
-    database = router.db_for_read(SearchSynonym)
-    with connections[database or DEFAULT_DB_ALIAS].cursor() as cursor:
+    with connections[router.db_for_read(SearchSynonym)].cursor() as cursor:
         cursor.execute(_ALTERNATIVES, params)
         return cursor.fetchall()
 
