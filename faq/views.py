@@ -284,10 +284,9 @@ def _search_hits(at, terms) -> tuple[list[int], bool]:
 
 def _categories_with_questions(at) -> list[Category]:
     language = get_language()
-    live = EntryRevision.objects.shown_in(language, at).values("entry_id")
 
     def categories():
-        found = Category.objects.filter(entries__in=live).distinct().shown_in(language)
+        found = Category.objects.with_questions_shown_in(language, at).shown_in(language)
         for category in found:
             category.show_as(category)
         return list(found)

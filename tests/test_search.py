@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pytest_django.asserts import assertContains, assertNotContains
 
 from faq.approvals import item_withdraw, revision_reject, revision_submit
-from faq.models import EntryRevision, SearchLog, SearchSynonym, SearchWord
+from faq.models import CategoryTranslation, EntryRevision, SearchLog, SearchSynonym, SearchWord
 from faq.search import (
     MAX_QUERY_LENGTH,
     search_clean,
@@ -527,6 +527,42 @@ def test_no_results_offers_member_services_and_the_topics(demo_content, client):
     assertContains(response, 'href="tel:+18003226027"')
     assertContains(response, 'href="/topics/behavioral-health/"')
     assertNotContains(response, 'class="search-results"')
+
+
+def topics_offered(response) -> list[str]:
+    """The topics a page of no results offers to browse, as their links' text."""
+    return [category.name for category in response.context["categories"]]
+
+
+def test_no_results_offers_only_topics_with_a_question_members_see(client, monkeypatch):
+    shown = make_entry(category=make_category(name="Pharmacy")).category
+    drafts_only = make_entry(category=make_category(name="Dental"), live=False).category
+    withdrawn = make_entry(category=make_category(name="Vision"))
+    item_withdraw(item=withdrawn, by=None)
+    expired = make_entry(category=make_category(name="Transport"), live=False)
+    soon = timezone.now() + datetime.timedelta(minutes=1)
+    publish(add_revision(expired, expires_at=soon))
+    CategoryTranslation.objects.create(category=shown, language="es", name="Farmacia")
+    translated = make_entry(category=make_category(name="Benefits"))
+    add_translation(translated)
+    CategoryTranslation.objects.create(
+        category=translated.category, language="es", name="Beneficios"
+    )
+
+    assert "Transport" in topics_offered(client.get(SEARCH, {"q": "xylophone"}))
+    later = soon + datetime.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    response = client.get(SEARCH, {"q": "xylophone"})
+    assert topics_offered(response) == ["Pharmacy", "Benefits"]
+    assertContains(response, f'href="{shown.get_absolute_url()}"')
+    for hidden in (drafts_only, withdrawn.category, expired.category):
+        assertNotContains(response, f'href="{hidden.get_absolute_url()}"')
+    # Spanish pages offer a topic for its original question too, under its Spanish name.
+    assert topics_offered(client.get("/es/search/", {"q": "xylophone"})) == [
+        "Farmacia",
+        "Beneficios",
+    ]
 
 
 def number_matches(response) -> list[str]:
