@@ -114,23 +114,25 @@ elif DEBUG:
 else:
     DATABASE_URL = required("DATABASE_URL", "postgresql://user:password@host:5432/dbname")
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+
+def database(url: str) -> dict:
+    config = dj_database_url.parse(
+        url, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")), conn_health_checks=True
     )
-}
+    # No JIT compiling: Postgres compiles a statement it prices above jit_above_cost, and a
+    # Spanish search over 10,000 questions crossed it and spent 50 ms compiling to save none
+    # (docs/benchmarks.md). Options in the URL (?options=...) replace this.
+    config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    return config
+
+
+DATABASES = {"default": database(DATABASE_URL)}
 if os.environ.get("DJANGO_TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DATABASE_NAME"]}
 # Optional: members' pages read from a streaming replica once it has caught up (faq/replica.py).
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {
-        **dj_database_url.parse(
-            os.environ["DATABASE_REPLICA_URL"],
-            conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-            conn_health_checks=True,
-        ),
+        **database(os.environ["DATABASE_REPLICA_URL"]),
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["faq.replica.PublicReadRouter"]
