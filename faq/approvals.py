@@ -104,6 +104,12 @@ def revision_approve(
         )
     if by is not None and by.pk == revision.created_by_id:
         raise ValidationError("You wrote this revision, so someone else must approve it.")
+    source = getattr(revision, "source_revision", None)
+    if source and source.status != Status.APPROVED and historic_go_live_at is None:
+        raise ValidationError(
+            f"This translates a version that is {source.get_status_display().lower()}, not "
+            "approved: approve that version first, or select both and review them together."
+        )
     revision.status = Status.APPROVED
     revision.approval = approval
     revision.reviewed_by = by
@@ -113,6 +119,10 @@ def revision_approve(
         revision.go_live_at = historic_go_live_at
     elif revision.go_live_at is None or revision.go_live_at < at:
         revision.go_live_at = at
+    # A translation goes live with the words it translates, not before: until then members
+    # keep reading the translation it replaces.
+    if source and historic_go_live_at is None:
+        revision.go_live_at = max(revision.go_live_at, source.go_live_at)
     revision.save(
         update_fields=[
             "status", "approval", "reviewed_by", "reviewed_at", "review_comment", "go_live_at"

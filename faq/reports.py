@@ -63,6 +63,7 @@ def compliance_report(at: datetime.datetime | None = None) -> list[ReportRow]:
         (
             lambda r: "Question" if not r.is_translation else f"Question ({r.language})",
             EntryRevision.objects.live(at)
+            .with_live_original(at)
             .with_translation_state(at)
             .select_related("entry__category", "approval")
             .order_by("entry__category__position", "entry__position", "entry_id", "language"),

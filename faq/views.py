@@ -100,7 +100,7 @@ class HomeView(PublicPageMixin, TemplateView):
         # question with window functions took 18.7 ms (docs/benchmarks.md).
         language = get_language()
         shown = EntryRevision.objects.shown_in(language, self.at)
-        totals = dict(EntryRevision.objects.shown_per_category(language, self.at))
+        totals = dict(EntryRevision.objects.shown_per_category(self.at))
         firsts = shown.filter(entry__category_id=OuterRef("pk")).order_by(
             "entry__position", "entry_id"
         )

@@ -1,17 +1,19 @@
 """Questions in Spanish: translations are revisions with their own approval, flagged when
 the English they translate changes, searched with Spanish stemming and synonyms."""
 
+import datetime
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from faq.approvals import revision_approve, revision_restore, revision_submit
 from faq.models import CategoryTranslation, EntryRevision, SearchSynonym
-from faq.reports import TRANSLATION_OUTDATED
+from faq.reports import TRANSLATION_OUTDATED, compliance_report
 from tests.factories import (
     add_revision,
     add_translation,
@@ -335,10 +337,7 @@ def test_an_editor_translates_a_number_label_in_the_admin(client):
 
 
 def test_each_topics_count_is_what_its_pages_show_in_every_language():
-    import datetime
     from collections import Counter
-
-    from django.utils import timezone
 
     from faq.approvals import item_withdraw
 
@@ -350,16 +349,100 @@ def test_each_topics_count_is_what_its_pages_show_in_every_language():
     withdrawn = make_entry(category=topic)
     add_translation(withdrawn)
     item_withdraw(item=withdrawn, by=None)
-    # The original expires and its translation stays: Spanish pages still show it.
+    # The original expires, and its translation with it.
     expiring = make_entry(category=topic)
     add_translation(expiring)
     soon = timezone.now() + datetime.timedelta(minutes=1)
     publish(add_revision(expiring, expires_at=soon))
-    for at in (None, soon + datetime.timedelta(minutes=1)):
+    later = soon + datetime.timedelta(minutes=1)
+    for at in (None, later):
         for language in ("en", "es"):
             shown = EntryRevision.objects.shown_in(language, at).select_related("entry")
             expected = Counter(revision.entry.category_id for revision in shown)
-            assert dict(EntryRevision.objects.shown_per_category(language, at)) == expected
-    later = soon + datetime.timedelta(minutes=1)
-    assert dict(EntryRevision.objects.shown_per_category("es", later))[topic.pk] == 4
-    assert dict(EntryRevision.objects.shown_per_category("en", later))[topic.pk] == 3
+            assert dict(EntryRevision.objects.shown_per_category(at)) == expected
+    assert dict(EntryRevision.objects.shown_per_category())[topic.pk] == 4
+    assert dict(EntryRevision.objects.shown_per_category(later))[topic.pk] == 3
+
+
+def _moment(**delta):
+    return timezone.now() + datetime.timedelta(**delta)
+
+
+def _spanish_words(client, entry) -> str:
+    response = client.get(f"/es/questions/{entry.slug}/")
+    return response.content.decode() if response.status_code == 200 else ""
+
+
+def test_a_translation_expires_with_its_original(client, monkeypatch):
+    entry = make_entry(answer="Rides to the clinic.")
+    add_translation(entry, answer="Viajes a la clínica con ardillas.")
+    soon = _moment(minutes=1)
+    publish(add_revision(entry, expires_at=soon))  # the English is set to expire
+    assert "ardillas" in _spanish_words(client, entry)
+    assert reported(compliance_report()) == {"en", "es"}
+
+    later = _moment(minutes=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert _spanish_words(client, entry) == ""
+    assert client.get(f"/es/topics/{entry.category.slug}/").status_code == 404
+    assert entry.slug not in client.get("/es/").content.decode()
+    assert entry.slug not in client.get("/es/search/", {"q": "ardillas"}).content.decode()
+    assert reported(compliance_report(later)) == set()
+
+
+def reported(rows) -> set[str]:
+    """The languages of the compliance report's rows for the one question a test made."""
+    return {row.revision.language for row in rows if isinstance(row.revision, EntryRevision)
+            and row.revision.entry.slug.startswith("question-")}  # fmt: skip
+
+
+def test_a_translation_goes_live_with_the_original_it_translates(client, monkeypatch):
+    entry = make_entry(answer="Dental cleanings twice a year.", live=False)
+    in_two_days = _moment(days=2)
+    english = publish(add_revision(entry, go_live_at=in_two_days))
+    spanish = add_translation(entry, source=english, answer="Limpiezas dentales con ardillas.")
+    assert spanish.go_live_at == english.go_live_at  # moved to the original's go-live
+    assert client.get(f"/questions/{entry.slug}/").status_code == 404
+    assert _spanish_words(client, entry) == ""
+    assert entry.slug not in client.get("/es/search/", {"q": "ardillas"}).content.decode()
+
+    later = _moment(days=2, minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "ardillas" in _spanish_words(client, entry)
+
+
+def test_members_keep_the_live_translation_until_the_next_goes_live_with_its_original(
+    client, monkeypatch
+):
+    entry = make_entry(answer="Vision exams once a year.")
+    add_translation(entry, answer="Exámenes de la vista con búhos.")
+    in_two_days = _moment(days=2)
+    english = publish(add_revision(entry, answer="Vision exams twice.", go_live_at=in_two_days))
+    add_translation(entry, source=english, answer="Exámenes de la vista con nutrias.")
+    words = _spanish_words(client, entry)
+    assert "búhos" in words and "nutrias" not in words
+
+    later = _moment(days=2, minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    words = _spanish_words(client, entry)
+    assert "nutrias" in words and "búhos" not in words
+
+
+def test_a_translation_is_approved_only_after_the_words_it_translates(client):
+    entry = make_entry(answer="Pharmacy hours.")
+    add_translation(entry, answer="Horario de la farmacia con pingüinos.")
+    english = add_revision(entry, answer="New pharmacy hours.")
+    revision_submit(revision=english, by=None)  # in review, not approved yet
+    spanish = add_translation(entry, source=english, live=False, answer="Horario con flamencos.")
+    revision_submit(revision=spanish, by=None)
+    with pytest.raises(ValidationError, match="translates a version that is submitted for review"):
+        revision_approve(revision=spanish, by=None, approval=make_approval())
+    spanish.refresh_from_db()
+    assert spanish.status == "submitted"
+    words = _spanish_words(client, entry)
+    assert "pingüinos" in words and "flamencos" not in words
+
+    approval = make_approval()
+    revision_approve(revision=english, by=None, approval=approval)
+    revision_approve(revision=spanish, by=None, approval=approval)
+    assert "flamencos" in _spanish_words(client, entry)
