@@ -38,12 +38,12 @@ def phone_keys(text: str) -> set[str]:
     return set(PHONE_TOKEN.findall(text or ""))
 
 
-def phone_link(contact: ContactNumberRevision) -> SafeString:
+def phone_link(contact: ContactNumberRevision, *, with_tty: bool = True) -> SafeString:
     """A number as members tap it, with its TTY number when it has one."""
     link = format_html(
         '<a class="phone" href="{}">{}</a>', contact.number_href, contact.number_display
     )
-    if not contact.tty_number:
+    if not (contact.tty_number and with_tty):
         return link
     return format_html(
         '{} (TTY: <a class="phone" href="{}">{}</a>)',
@@ -53,8 +53,8 @@ def phone_link(contact: ContactNumberRevision) -> SafeString:
     )
 
 
-def phone_text(contact: ContactNumberRevision) -> str:
-    if contact.tty_number:
+def phone_text(contact: ContactNumberRevision, *, with_tty: bool = True) -> str:
+    if contact.tty_number and with_tty:
         return f"{contact.number_display} (TTY: {contact.tty_display})"
     return contact.number_display
 
@@ -65,14 +65,41 @@ def _missing(key: str) -> SafeString:
     return format_html('<span class="phone-missing">{}</span>', key.replace("-", " ").title())
 
 
+# How far after a number its text may give the TTY itself: "(TTY: ", "（TTY：", "(телетайп: ".
+_TTY_GIVEN_WITHIN = 24
+
+
 def _expand(text: str, contacts: Mapping[str, ContactNumberRevision], *, linkable: bool) -> str:
     def replace(match):
         contact = contacts.get(match.group(1))
         if contact is None:
             return _missing(match.group(1))
-        return phone_link(contact) if linkable else escape(phone_text(contact))
+        with_tty = not _gives_its_tty(text, match.end(), contact, contacts)
+        if linkable:
+            return phone_link(contact, with_tty=with_tty)
+        return escape(phone_text(contact, with_tty=with_tty))
 
     return PHONE_TOKEN.sub(replace, text)
+
+
+# How near after a number its text may write the TTY: "(TTY: ", "（TTY：", "(телетайп: ".
+_TTY_WRITTEN_WITHIN = 24
+
+
+def _gives_its_tty(
+    text: str,
+    end: int,
+    contact: ContactNumberRevision,
+    contacts: Mapping[str, ContactNumberRevision],
+) -> bool:
+    """Whether the text writes the number's TTY as a token of its own just after it, as
+    approved taglines do ("[[phone:member-services]] (TTY: [[phone:relay]])"). Once the
+    number has that TTY too, adding it would say it twice, the second time in English."""
+    after = PHONE_TOKEN.search(text, end)
+    if not contact.tty_number or after is None or after.start() - end > _TTY_WRITTEN_WITHIN:
+        return False
+    named = contacts.get(after.group(1))
+    return named is not None and named.number_href == contact.tty_href
 
 
 def expand_phone_tokens(

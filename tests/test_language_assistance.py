@@ -9,8 +9,10 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from faq.approvals import item_withdraw, revision_create
+from faq.contacts import live_contacts
 from faq.models import ContactNumber, Notice, NoticeKind, NoticeRevision
-from tests.factories import make_contact, make_user, publish
+from faq.tokens import answer_text, expand_phone_tokens
+from tests.factories import add_revision, make_contact, make_entry, make_user, publish
 from tests.test_admin import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +151,24 @@ def test_a_language_tag_that_is_not_one_is_refused(client):
     )
     assert response.status_code == 200
     assert not Notice.objects.exists()
+
+
+def test_a_tty_added_to_a_number_is_not_said_twice_where_the_text_gives_it(demo_content, client):
+    # The taglines write "[[phone:member-services]] (TTY: [[phone:relay]])"; once Member
+    # Services carries the relay's 711 itself, every tagline must still give it once.
+    member_services = ContactNumber.objects.get(key="member-services")
+    publish(add_revision(member_services, tty_number="711"))
+    for path in ("/language-assistance/", "/es/language-assistance/"):
+        body = client.get(path).content.decode()
+        taglines = TAGLINE.findall(body)
+        assert len(taglines) >= 15
+        for anchor, _, _, _, text in taglines:
+            assert text.count('href="tel:711"') == 1, anchor
+            assert text.count('href="tel:+18003226027"') == 1, anchor
+        assert body.count('href="tel:711"') == body.count('href="tel:+18003226027"')
+    # Where the text does not give it, the number still carries its TTY.
+    answer = expand_phone_tokens("Call [[phone:member-services]] today.", live_contacts(None, "en"))
+    assert answer.count('href="tel:711"') == 1
+    entry = make_entry(answer="Call [[phone:member-services]] (TTY: [[phone:relay]]).")
+    text = answer_text(entry.revisions.get(), live_contacts(None, "en"))
+    assert text == "Call 1-800-322-6027 (TTY: 711)."
