@@ -1,3 +1,4 @@
+import datetime
 import sys
 from itertools import groupby
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 
 from faq.cache import kept_until_content_changes
@@ -49,6 +50,10 @@ def requested_moment(request):
         return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    try:
+        moment.astimezone(datetime.UTC)
+    except OverflowError:  # "0001-01-01T00:00+14:00" is a moment before the first one
+        return None
     return moment if moment <= timezone.now() else None
 
 
@@ -294,7 +299,7 @@ def _categories_with_questions(at) -> list[Category]:
     return kept_until_content_changes(at, "topics", (language,), categories)
 
 
-def search_found(at, terms, page_number) -> dict:
+def search_found(at, terms, raw_page) -> dict:
     """What members find for some words (faq.search.search_terms) on one page of results:
     the hits, best first (those with some of the words when none has all), the page's
     results with their topics in the page's language, and the numbers to call and language
@@ -302,7 +307,7 @@ def search_found(at, terms, page_number) -> dict:
     things again and again. The search page shows it; the admin's search preview too."""
     # When no answer has every word, those with some of them, best first.
     hits, match_all = _search_hits(at, terms)
-    page = Paginator(hits[:MAX_RESULTS], SEARCH_RESULTS_PER_PAGE).get_page(page_number)
+    page = Paginator(hits[:MAX_RESULTS], SEARCH_RESULTS_PER_PAGE).get_page(page_number(raw_page))
     # Members search for the same few things: the page's rows and snippets are kept with
     # the hits, and only the count is written each time.
     results = kept_until_content_changes(
@@ -328,7 +333,7 @@ def search_found(at, terms, page_number) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def search(request):
     """Search what members may see: live questions and answers, never drafts or expired ones."""
     at = requested_moment(request)
@@ -349,8 +354,8 @@ def search(request):
         if not hits:
             context["categories"] = _categories_with_questions(at)
         # Counted once per search, not again for each page of its results; reviewers'
-        # views of the past are not members' searches.
-        if at is None and "page" not in request.GET:
+        # views of the past, and link checkers' HEAD requests, are not members' searches.
+        if at is None and "page" not in request.GET and request.method == "GET":
             search_log_record(
                 query=terms.text,
                 result_count=len(hits),

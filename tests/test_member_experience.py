@@ -160,6 +160,20 @@ def test_a_reviewer_looking_back_sees_the_number_members_saw_then(client, nurse_
     assertNotContains(response, "1-800-555-0142")
 
 
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2020-02-30T00:00", "x"]
+)
+def test_a_moment_that_cannot_be_is_read_as_now(client, moment):
+    entry = make_entry(answer="Flu shots at the pharmacy.")
+    client.force_login(make_user(role="reviewer"))
+    search = reverse("faq:search")
+    pages = [(entry.get_absolute_url(), {}), ("/", {}), ("/es/", {}), (search, {"q": "flu"})]
+    for url, query in pages:
+        response = client.get(url, {**query, "as_of": moment})
+        assert response.status_code == 200, url
+        assertNotContains(response, "Archived view for compliance review")
+
+
 def test_the_stamp_counts_the_numbers_a_pages_answers_use(client):
     contact = make_contact(key="nurse-line", live=False)
     publish(contact.revisions.get(), approval=make_approval(material_id="NUR00001"))

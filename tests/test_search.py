@@ -682,6 +682,10 @@ def test_results_are_paginated(client):
     second = client.get(SEARCH, {"q": "walrus", "page": "2"})
     assertContains(second, "showing 11 to 13")
     assert len(found(client, "walrus")) == 10
+    # As on topic pages: a number below the first page means the first, one past the last
+    # page the last.
+    for page, shown in [("0", "1 to 10"), ("-1", "1 to 10"), ("abc", "1 to 10"), ("9", "11 to 13")]:
+        assertContains(client.get(SEARCH, {"q": "walrus", "page": page}), f"showing {shown}")
 
 
 @pytest.mark.parametrize(
@@ -737,8 +741,14 @@ def test_empty_query_shows_the_form_with_help(client):
     assert not SearchLog.objects.exists()
 
 
-def test_search_accepts_only_get(client):
+def test_search_accepts_only_get_and_head(demo_content, client):
     assert client.post(SEARCH, {"q": "er"}).status_code == 405
+    # Link checkers and uptime probes ask with HEAD; that is no member's search to count.
+    response = client.head(SEARCH, {"q": "er"})
+    assert response.status_code == 200 and response["Cache-Control"].startswith("max-age=0")
+    assert not SearchLog.objects.exists()
+    client.get(SEARCH, {"q": "er"})
+    assert SearchLog.objects.get().searches == 1
 
 
 def test_every_search_is_counted_without_identity(demo_content, client):
