@@ -176,12 +176,13 @@ def revision_restore(*, revision: Revision, by, at: datetime | None = None) -> R
         **revision.content(),
     )
     restored.save()
+    written = timezone.localtime(revision.created_at)
     _record(
         restored,
         Action.RESTORED,
         by=by,
         at=at,
-        comment=f"Restored from revision {revision.pk} of {revision.created_at:%Y-%m-%d %H:%M}.",
+        comment=f"Restored from revision {revision.pk} of {written:%Y-%m-%d %H:%M}.",
     )
     return restored
 

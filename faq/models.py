@@ -439,16 +439,17 @@ class EntryRevisionQuerySet(RevisionQuerySet):
     def with_translation_state(self, at=None):
         """Translations annotated is_outdated: the original members see now is no longer the
         words they were translated from (compared by content hash, so restoring the same
-        words again does not count as a change)."""
-        source_live = self.model._default_manager.live(at).filter(
-            language=settings.LANGUAGE_CODE,
-            entry=OuterRef("entry"),
-            content_hash=OuterRef("source_revision__content_hash"),
+        words again does not count as a change). With no original live there is nothing to
+        be behind: a new question's translation is not outdated."""
+        original_live = self.model._default_manager.live(at).filter(
+            language=settings.LANGUAGE_CODE, entry=OuterRef("entry")
         )
+        source_live = original_live.filter(content_hash=OuterRef("source_revision__content_hash"))
         return self.annotate(
             is_outdated=Case(
                 When(language=settings.LANGUAGE_CODE, then=Value(False)),
-                default=~Exists(source_live),
+                When(Exists(original_live) & ~Exists(source_live), then=Value(True)),
+                default=Value(False),
                 output_field=models.BooleanField(),
             )
         )
@@ -550,7 +551,7 @@ class EntryRevision(Revision):
         language = "" if self.language == settings.LANGUAGE_CODE else f"{self.language}, "
         return (
             f"{self.question} ({language}{self.get_status_display()}, "
-            f"{self.created_at:%Y-%m-%d %H:%M})"
+            f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
         )
 
     def save(self, *args, **kwargs):
@@ -788,7 +789,8 @@ class NoticeRevision(Revision):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.get_status_display()}, {self.created_at:%Y-%m-%d %H:%M})"
+        written = timezone.localtime(self.created_at)
+        return f"{self.title} ({self.get_status_display()}, {written:%Y-%m-%d %H:%M})"
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)

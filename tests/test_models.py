@@ -95,3 +95,12 @@ def test_content_hash_covers_the_member_visible_words():
     different = EntryRevision(question="What is a PCP?", answer="Your main provider!")
     assert revision.content_hash == same.compute_hash() != different.compute_hash()
     assert len(revision.content_hash) == 64
+
+
+def test_a_revision_is_named_with_the_local_time_it_was_written():
+    # The admin's titles and the review page say "Written ... on" in the plan's time zone.
+    from django.utils import timezone
+
+    revision = make_entry().revisions.get()
+    assert f"{timezone.localtime(revision.created_at):%Y-%m-%d %H:%M}" in str(revision)
+    assert f"{revision.created_at:%Y-%m-%d %H:%M}" not in str(revision)  # not UTC's

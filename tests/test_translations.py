@@ -446,3 +446,19 @@ def test_a_translation_is_approved_only_after_the_words_it_translates(client):
     revision_approve(revision=english, by=None, approval=approval)
     revision_approve(revision=spanish, by=None, approval=approval)
     assert "flamencos" in _spanish_words(client, entry)
+
+
+def test_a_new_questions_translation_is_not_outdated():
+    entry = make_entry(live=False)  # nothing of it is live
+    english = entry.revisions.get()
+    spanish = add_translation(entry, source=english, live=False)
+
+    def is_outdated() -> bool:
+        return EntryRevision.objects.with_translation_state().get(pk=spanish.pk).is_outdated
+
+    assert is_outdated() is False
+    publish(english)
+    publish(spanish)
+    assert is_outdated() is False
+    publish(add_revision(entry, answer="Other words."))
+    assert is_outdated() is True
