@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Func, OuterRef, Subquery, Sum, Value
@@ -546,7 +547,11 @@ class RevisionAdmin(admin.ModelAdmin):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        revision = get_object_or_404(self.get_queryset(request), pk=object_id)
+        # As the admin's own change view: an id that is not a number, or names no revision,
+        # redirects with a message.
+        revision = self.get_object(request, object_id)
+        if revision is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_permission(request, revision):
             raise PermissionDenied
         return self.render_review(request, [revision], ReviewForm(initial={"decision": None}))
@@ -825,7 +830,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     def export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            messages.error(
+                request, "Those filters could not be read; choose them again, then export."
+            )
+            return HttpResponseRedirect(reverse("admin:faq_auditevent_changelist"))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return audit_log_csv(changelist.get_queryset(request), filename=f"audit-log-{stamp}.csv")
 
