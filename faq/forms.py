@@ -13,10 +13,11 @@ from faq.models import (
     EntryRevision,
     Notice,
     NoticeRevision,
+    Status,
     translation_languages,
 )
 from faq.phones import normalize_phone
-from faq.tokens import phone_token, unknown_phone_tokens
+from faq.tokens import answers_using, notices_using, phone_token, unknown_phone_tokens
 
 
 class RevisedContentForm(forms.ModelForm):
@@ -218,6 +219,14 @@ def with_translation_fields(form_class):
 EntryAdminForm = with_translation_fields(EntryAdminForm)
 
 
+NOTICE_LOCKED_HELP = (
+    "Locked: a version of this notice has been approved, and members read it with this kind, "
+    "language and direction, so a change here would reach them without review. For another "
+    "kind or language, add a new notice, have it approved, then withdraw this one. A wrong "
+    "direction cannot be corrected here: tell the compliance reviewers."
+)
+
+
 class NoticeAdminForm(RevisedContentForm):
     title = forms.CharField(
         max_length=200,
@@ -243,9 +252,22 @@ class NoticeAdminForm(RevisedContentForm):
                 self.fields[name].widget.attrs.update(
                     {"dir": self.instance.direction, "lang": self.instance.language}
                 )
+        self.lock_presentation()
 
     def clean_body(self):
         return phone_tokens_check(self.cleaned_data["body"])
+
+    def lock_presentation(self) -> None:
+        """Kind, language and direction decide where and how members read the approved
+        words, and are not part of a revision: once one is approved, they stay as reviewed."""
+        if self.instance.pk is None:
+            return
+        if not self.instance.revisions.filter(status=Status.APPROVED).exists():
+            return
+        for name in ("kind", "language", "direction"):
+            field = self.fields[name]
+            field.disabled = True
+            field.help_text = NOTICE_LOCKED_HELP
 
 
 class ContactNumberAdminForm(RevisedContentForm):
@@ -263,6 +285,31 @@ class ContactNumberAdminForm(RevisedContentForm):
     class Meta:
         model = ContactNumber
         fields = ["key", "purpose", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lock_key()
+
+    def lock_key(self) -> None:
+        """Answers and notices name the number by its key: a new key would take the number
+        off every page that uses it, with no review."""
+        contact = self.instance
+        if contact.pk is None:
+            return
+        if not (
+            contact.revisions.filter(status=Status.APPROVED).exists()
+            or answers_using(contact.key).exists()
+            or notices_using(contact.key).exists()
+        ):
+            return
+        field = self.fields["key"]
+        field.disabled = True
+        field.help_text = (
+            f"Locked: this number has been approved or is used, and answers and notices name "
+            f"it as {phone_token(contact.key)}; a new key would take the number off their pages. "
+            "To use another key, add a new contact number with it, change the answers and "
+            "notices to name it and have them approved, then withdraw this one."
+        )
 
     def initial_content(self, name, value):
         from faq.phones import display_phone
