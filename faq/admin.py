@@ -1,4 +1,5 @@
 import datetime
+from pathlib import PurePath
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Func, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Concat
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -732,8 +733,23 @@ class ApprovalAdmin(admin.ModelAdmin):
         "recorded_by",
         "recorded_at",
     ]
-    readonly_fields = ["recorded_by", "recorded_at"]
+    readonly_fields = ["letter_link", "recorded_by", "recorded_at"]
     change_list_template = "admin/faq/approval_change_list.html"
+
+    def get_fields(self, request, obj=None):
+        # A recorded letter opens through letter_view: nothing serves MEDIA_URL.
+        fields = super().get_fields(request, obj)
+        return fields if obj is None else [f if f != "letter" else "letter_link" for f in fields]
+
+    @admin.display(description="Approval letter")
+    def letter_link(self, obj):
+        if not obj.letter:
+            return "No letter was recorded with this approval."
+        return format_html(
+            '<a href="{}">Download {}</a>',
+            reverse("admin:faq_approval_letter", args=[obj.pk]),
+            PurePath(obj.letter.name).name,
+        )
 
     def has_change_permission(self, request, obj=None):
         return False  # approval records are immutable (the database refuses changes too)
@@ -751,8 +767,33 @@ class ApprovalAdmin(admin.ModelAdmin):
         return [
             path("report/", view(self.report_view), name="faq_compliance_report"),
             path("as-of/", view(self.as_of_view), name="faq_as_of"),
+            path("<path:object_id>/letter/", view(self.letter_view), name="faq_approval_letter"),
             *super().get_urls(),
         ]
+
+    def letter_view(self, request, object_id):
+        """The approval's letter, for staff who may view approvals; never a public file."""
+        approval = self.get_object(request, object_id)
+        if approval is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_permission(request, approval):
+            raise PermissionDenied
+        change_url = reverse("admin:faq_approval_change", args=[approval.pk])
+        if not approval.letter:
+            messages.error(request, "No letter was recorded with this approval.")
+            return HttpResponseRedirect(change_url)
+        try:
+            letter = approval.letter.open("rb")
+        except OSError:
+            messages.error(
+                request,
+                f"The letter {approval.letter.name} is recorded but its file is missing from "
+                "the letter storage (HELPCENTER_MEDIA_ROOT). Ask whoever runs the server to "
+                "restore it from backup.",
+            )
+            return HttpResponseRedirect(change_url)
+        # An attachment, whatever was uploaded: the browser never renders it as a page.
+        return FileResponse(letter, as_attachment=True, filename=PurePath(letter.name).name)
 
     def report_view(self, request):
         if not request.user.has_perm("faq.view_compliance_report"):
