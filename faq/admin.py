@@ -218,24 +218,38 @@ class RevisedContentAdmin(admin.ModelAdmin):
                 "Saved as a new draft. Members keep seeing the approved version until this one "
                 "is approved.",
             )
-        drafts = [form.latest, *self.save_translations(request, obj, form)]
+        newest = [form.latest, *self.save_translations(request, obj, form)]
         if "_submit" in request.POST:
-            for draft in drafts:
-                if draft.status not in (Status.DRAFT, Status.REJECTED):
-                    continue
-                try:
-                    revision_submit(revision=draft, by=request.user)
-                except ValidationError as error:  # the draft is saved; say why it was not sent
-                    messages.error(request, " ".join(error.messages))
-                else:
-                    which = (
-                        f"The {draft.get_language_display()} version was submitted"
-                        if getattr(draft, "is_translation", False)
-                        else "Submitted"
-                    )
-                    messages.info(request, f"{which} for review.")
+            self.submit_drafts(request, newest)
+
+    def submit_drafts(self, request, newest: list) -> None:
+        """Submit each of the newest versions (the original, each translation) that is a
+        draft or rejected, saying which were sent and which were not."""
+        sent = 0
+        for draft in newest:
+            if draft.status not in (Status.DRAFT, Status.REJECTED):
+                continue
+            which = (
+                f"The {draft.get_language_display()} version"
+                if isinstance(draft, EntryRevision)
+                else "This version"
+            )
+            try:
+                revision_submit(revision=draft, by=request.user)
+            except ValidationError as error:  # the draft is saved; say why it was not sent
+                messages.error(request, f"{which} was not submitted: {' '.join(error.messages)}")
+            else:
+                sent += 1
+                messages.info(request, f"{which} was submitted for review.")
+        if not sent and not any(d.status in (Status.DRAFT, Status.REJECTED) for d in newest):
+            messages.warning(
+                request,
+                "Nothing was submitted: no version is a draft or rejected (each is already "
+                "submitted or approved).",
+            )
 
     def save_translations(self, request, obj, form) -> list:
+        """Save changed translations as drafts; return each language's newest translation."""
         return []
 
     @admin.action(
@@ -369,24 +383,22 @@ class EntryAdmin(RevisedContentAdmin):
         )
 
     def save_translations(self, request, obj, form):
-        drafts = []
+        newest = {code: revision for code, revision in form.translations.items() if revision}
         for language, words in form.changed_translations().items():
-            drafts.append(
-                revision_create(
-                    model=EntryRevision,
-                    parent=obj,
-                    by=request.user,
-                    language=language,
-                    source_revision=form.latest,
-                    **words,
-                )
+            newest[language] = revision_create(
+                model=EntryRevision,
+                parent=obj,
+                by=request.user,
+                language=language,
+                source_revision=form.latest,
+                **words,
             )
             messages.info(
                 request,
                 f"Saved the {dict(translation_languages())[language]} version as a new draft, "
                 f"translating version #{form.latest.pk} of the original.",
             )
-        return drafts
+        return list(newest.values())
 
     def preview(self, revision):
         # As members read it: the tokens become today's numbers.
