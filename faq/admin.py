@@ -71,6 +71,22 @@ def _local(moment):
     return timezone.localtime(moment).strftime("%m/%d/%Y %H:%M") if moment else "—"
 
 
+def withdrawn_warning(item) -> str:
+    """What editors and reviewers must know about a withdrawn item's versions."""
+    kind = item._meta.verbose_name
+    return (
+        f"This {kind} is withdrawn ({_local(item.withdrawn_at)}): members will not see it, "
+        "whatever is approved, and a withdrawal cannot be undone. To show these words to "
+        f"members again, add a new {kind} with them and submit that for review."
+    )
+
+
+def withdrawn_check(revision) -> None:
+    """Refuse to send a withdrawn item's version on: members would never read it."""
+    if revision.parent.withdrawn_at is not None:
+        raise ValidationError(withdrawn_warning(revision.parent))
+
+
 class CategoryTranslationInline(admin.TabularInline):
     model = CategoryTranslation
     extra = 1
@@ -156,6 +172,8 @@ class RevisedContentAdmin(admin.ModelAdmin):
         live = (
             obj.revisions.live().originals().select_related("approval").first() if obj.pk else None
         )
+        if obj.pk and obj.withdrawn_at:
+            return format_html("<strong>Nothing.</strong> {}", withdrawn_warning(obj))
         if live is None:
             return "Nothing: no version of this is live."
         return format_html(
@@ -235,6 +253,7 @@ class RevisedContentAdmin(admin.ModelAdmin):
                 else "This version"
             )
             try:
+                withdrawn_check(draft)
                 revision_submit(revision=draft, by=request.user)
             except ValidationError as error:  # the draft is saved; say why it was not sent
                 messages.error(request, f"{which} was not submitted: {' '.join(error.messages)}")
@@ -589,6 +608,9 @@ class RevisionAdmin(admin.ModelAdmin):
                     "diff": revision_diff(live, revision),
                     "events": revision.events.select_related("actor").order_by("at", "pk"),
                     "is_author": revision.created_by_id == request.user.pk,
+                    "withdrawn": withdrawn_warning(revision.parent)
+                    if revision.parent.withdrawn_at
+                    else "",
                 }
             )
         can_review = self.has_review_permission(request) and all(
@@ -643,6 +665,8 @@ class RevisionAdmin(admin.ModelAdmin):
                 )
             messages.info(request, f"Rejected {len(revisions)}; the authors see your comment.")
             return
+        for revision in revisions:
+            withdrawn_check(revision)
         approval = form.cleaned_data["existing_approval"] or Approval.objects.create(
             **form.approval_fields(), recorded_by=request.user, recorded_at=now
         )
@@ -664,6 +688,7 @@ class RevisionAdmin(admin.ModelAdmin):
         if not self.has_edit_parent_permission(request):
             raise PermissionDenied
         try:
+            withdrawn_check(revision)
             revision_submit(revision=revision, by=request.user)
             messages.success(request, "Submitted for review.")
         except ValidationError as error:
