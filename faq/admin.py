@@ -231,14 +231,19 @@ class RevisedContentAdmin(admin.ModelAdmin):
                 **form.revision_content(),
                 **form.schedule(),
             )
-            messages.info(
-                request,
-                "Saved as a new draft. Members keep seeing the approved version until this one "
-                "is approved.",
-            )
+            messages.info(request, f"Saved as a new draft. {self.members_meanwhile(obj)}")
         newest = [form.latest, *self.save_translations(request, obj, form)]
         if "_submit" in request.POST:
             self.submit_drafts(request, newest)
+
+    def members_meanwhile(self, obj) -> str:
+        """What members see while a new draft waits, in words true to this item."""
+        kind = obj._meta.verbose_name
+        if obj.withdrawn_at:
+            return f"This {kind} is withdrawn: members will not see it."
+        if obj.revisions.live().originals().exists():
+            return "Members keep seeing the approved version until this one is approved."
+        return f"Members see nothing of this {kind} until a version of it is approved."
 
     def submit_drafts(self, request, newest: list) -> None:
         """Submit each of the newest versions (the original, each translation) that is a

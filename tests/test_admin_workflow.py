@@ -149,3 +149,26 @@ def test_a_withdrawn_questions_version_cannot_be_approved_but_can_be_rejected(cl
     client.post(review, {"decision": "reject", "comment": "Withdrawn question."})
     draft.refresh_from_db()
     assert draft.status == Status.REJECTED
+
+
+def test_the_first_save_of_a_new_question_says_members_see_nothing_yet(client, editor):
+    response = client.post(
+        reverse("admin:faq_entry_add"),
+        new_question_form(make_category(), question_es="", answer_es=""),
+    )
+    assert said(response)[0] == (
+        "Saved as a new draft. Members see nothing of this question until a version of it is "
+        "approved."
+    )
+
+
+def test_a_new_draft_of_a_live_question_says_members_keep_the_approved_version(client, editor):
+    from tests.factories import make_entry
+
+    entry = make_entry()
+    response = client.post(
+        reverse("admin:faq_entry_change", args=[entry.pk]), entry_form(entry, answer="New.")
+    )
+    assert said(response)[0] == (
+        "Saved as a new draft. Members keep seeing the approved version until this one is approved."
+    )
