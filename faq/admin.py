@@ -71,6 +71,11 @@ def _local(moment):
     return timezone.localtime(moment).strftime("%m/%d/%Y %H:%M") if moment else "—"
 
 
+def staff_name(user) -> str:
+    """Who did something, as plain text: the users' admin is for administrators only."""
+    return str(user) if user else "system"
+
+
 def withdrawn_warning(item) -> str:
     """What editors and reviewers must know about a withdrawn item's versions."""
     kind = item._meta.verbose_name
@@ -772,16 +777,21 @@ class ApprovalAdmin(admin.ModelAdmin):
         "approved_on",
         "notes",
         "letter",
-        "recorded_by",
+        "recorder",
         "recorded_at",
     ]
-    readonly_fields = ["letter_link", "recorded_by", "recorded_at"]
+    readonly_fields = ["letter_link", "recorder", "recorded_at"]
     change_list_template = "admin/faq/approval_change_list.html"
 
     def get_fields(self, request, obj=None):
         # A recorded letter opens through letter_view: nothing serves MEDIA_URL.
         fields = super().get_fields(request, obj)
         return fields if obj is None else [f if f != "letter" else "letter_link" for f in fields]
+
+    @admin.display(description="Recorded by")
+    def recorder(self, obj):
+        # Plain text: a link to the user's admin page is refused to reviewers and editors.
+        return staff_name(obj.recorded_by)
 
     @admin.display(description="Approval letter")
     def letter_link(self, obj):
@@ -877,6 +887,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     date_hierarchy = "at"
     list_select_related = ["actor", "entry_revision", "contact_revision", "notice_revision"]
+    fields = ["at", "action", "subject_link", "actor_name", "comment"]
+    readonly_fields = fields
+
+    @admin.display(description="Actor")
+    def actor_name(self, obj):
+        return staff_name(obj.actor)
+
     change_list_template = "admin/faq/auditevent_change_list.html"
 
     @admin.display(description="Content")
