@@ -63,7 +63,7 @@ from faq.search import (
     search_log_zero_result_totals,
     search_terms,
 )
-from faq.tokens import answers_using, expand_phone_tokens, phone_token, use_state
+from faq.tokens import answers_using, expand_phone_tokens, notices_using, phone_token, use_state
 from faq.views import search_found
 
 
@@ -457,43 +457,50 @@ class ContactNumberAdmin(RevisedContentAdmin):
 
     def get_queryset(self, request):
         token = Concat(Value("[[phone:"), OuterRef("key"), Value("]]"))
-        live_uses = (
-            EntryRevision.objects.live()
-            .filter(answer__contains=token)
-            .order_by()
-            .annotate(count=Func("pk", function="COUNT"))
-            .values("count")
+
+        def live_count(model, text_field):
+            return Subquery(
+                model.objects.live()
+                .filter(**{f"{text_field}__contains": token})
+                .order_by()
+                .annotate(count=Func("pk", function="COUNT"))
+                .values("count")
+            )
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                live_uses=live_count(EntryRevision, "answer") + live_count(NoticeRevision, "body")
+            )
         )
-        return super().get_queryset(request).annotate(live_uses=Subquery(live_uses))
 
     @admin.display(description="Label", ordering="newest_title")
     def title(self, obj):
         return obj.newest_title or obj.key
 
-    @admin.display(description="Used in live answers", ordering="live_uses")
+    @admin.display(description="Used in live answers and notices", ordering="live_uses")
     def uses(self, obj):
         return obj.live_uses
 
     @admin.display(description="Used in")
     def used_in(self, obj):
-        uses = answers_using(obj.key) if obj.pk else []
+        if not obj.pk:
+            return "—"
+        uses = [
+            (reverse("admin:faq_entry_change", args=[r.entry_id]), r.question, use_state(r))
+            for r in answers_using(obj.key)
+        ] + [
+            (reverse("admin:faq_notice_change", args=[r.notice_id]), r.title, use_state(r))
+            for r in notices_using(obj.key)
+        ]
         if not uses:
-            return f"No live or pending answer uses {phone_token(obj.key)}." if obj.pk else "—"
+            return f"No live or pending answer uses {phone_token(obj.key)}. No notice does either."
         return format_html(
-            "<p>Answers that name {}; while they do, it cannot be withdrawn.</p><ul>{}</ul>",
+            "<p>Answers and notices that name {}; while they do, it cannot be withdrawn.</p>"
+            "<ul>{}</ul>",
             phone_token(obj.key),
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> ({})</li>',
-                (
-                    (
-                        reverse("admin:faq_entry_change", args=[revision.entry_id]),
-                        revision.question,
-                        use_state(revision),
-                    )
-                    for revision in uses
-                ),
-            ),
+            format_html_join("", '<li><a href="{}">{}</a> ({})</li>', uses),
         )
 
     def preview(self, revision):
