@@ -40,3 +40,12 @@ def test_audit_export_with_unreadable_filters_says_so(admin_client, query):
     response = admin_client.get(reverse("admin:faq_auditevent_export") + "?" + query, follow=True)
     assertRedirects(response, reverse("admin:faq_auditevent_changelist"))
     assertContains(response, "Those filters could not be read")
+
+
+@pytest.mark.parametrize("object_id", ["abc", "999999"])
+def test_a_letter_for_an_approval_that_does_not_exist_redirects_with_a_message(
+    admin_client, object_id
+):
+    response = admin_client.get(f"/admin/faq/approval/{object_id}/letter/", follow=True)
+    assertRedirects(response, reverse("admin:index"))
+    assertContains(response, f"with ID “{object_id}” doesn’t exist")
