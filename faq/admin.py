@@ -1,13 +1,15 @@
 import datetime
+from pathlib import PurePath
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Func, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Concat
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -61,12 +63,33 @@ from faq.search import (
     search_log_zero_result_totals,
     search_terms,
 )
-from faq.tokens import answers_using, expand_phone_tokens, phone_token, use_state
+from faq.tokens import answers_using, expand_phone_tokens, notices_using, phone_token, use_state
 from faq.views import search_found
 
 
 def _local(moment):
     return timezone.localtime(moment).strftime("%m/%d/%Y %H:%M") if moment else "—"
+
+
+def staff_name(user) -> str:
+    """Who did something, as plain text: the users' admin is for administrators only."""
+    return str(user) if user else "system"
+
+
+def withdrawn_warning(item) -> str:
+    """What editors and reviewers must know about a withdrawn item's versions."""
+    kind = item._meta.verbose_name
+    return (
+        f"This {kind} is withdrawn ({_local(item.withdrawn_at)}): members will not see it, "
+        "whatever is approved, and a withdrawal cannot be undone. To show these words to "
+        f"members again, add a new {kind} with them and submit that for review."
+    )
+
+
+def withdrawn_check(revision) -> None:
+    """Refuse to send a withdrawn item's version on: members would never read it."""
+    if revision.parent.withdrawn_at is not None:
+        raise ValidationError(withdrawn_warning(revision.parent))
 
 
 class CategoryTranslationInline(admin.TabularInline):
@@ -154,6 +177,8 @@ class RevisedContentAdmin(admin.ModelAdmin):
         live = (
             obj.revisions.live().originals().select_related("approval").first() if obj.pk else None
         )
+        if obj.pk and obj.withdrawn_at:
+            return format_html("<strong>Nothing.</strong> {}", withdrawn_warning(obj))
         if live is None:
             return "Nothing: no version of this is live."
         return format_html(
@@ -211,29 +236,49 @@ class RevisedContentAdmin(admin.ModelAdmin):
                 **form.revision_content(),
                 **form.schedule(),
             )
-            messages.info(
-                request,
-                "Saved as a new draft. Members keep seeing the approved version until this one "
-                "is approved.",
-            )
-        drafts = [form.latest, *self.save_translations(request, obj, form)]
+            messages.info(request, f"Saved as a new draft. {self.members_meanwhile(obj)}")
+        newest = [form.latest, *self.save_translations(request, obj, form)]
         if "_submit" in request.POST:
-            for draft in drafts:
-                if draft.status not in (Status.DRAFT, Status.REJECTED):
-                    continue
-                try:
-                    revision_submit(revision=draft, by=request.user)
-                except ValidationError as error:  # the draft is saved; say why it was not sent
-                    messages.error(request, " ".join(error.messages))
-                else:
-                    which = (
-                        f"The {draft.get_language_display()} version was submitted"
-                        if getattr(draft, "is_translation", False)
-                        else "Submitted"
-                    )
-                    messages.info(request, f"{which} for review.")
+            self.submit_drafts(request, newest)
+
+    def members_meanwhile(self, obj) -> str:
+        """What members see while a new draft waits, in words true to this item."""
+        kind = obj._meta.verbose_name
+        if obj.withdrawn_at:
+            return f"This {kind} is withdrawn: members will not see it."
+        if obj.revisions.live().originals().exists():
+            return "Members keep seeing the approved version until this one is approved."
+        return f"Members see nothing of this {kind} until a version of it is approved."
+
+    def submit_drafts(self, request, newest: list) -> None:
+        """Submit each of the newest versions (the original, each translation) that is a
+        draft or rejected, saying which were sent and which were not."""
+        sent = 0
+        for draft in newest:
+            if draft.status not in (Status.DRAFT, Status.REJECTED):
+                continue
+            which = (
+                f"The {draft.get_language_display()} version"
+                if isinstance(draft, EntryRevision)
+                else "This version"
+            )
+            try:
+                withdrawn_check(draft)
+                revision_submit(revision=draft, by=request.user)
+            except ValidationError as error:  # the draft is saved; say why it was not sent
+                messages.error(request, f"{which} was not submitted: {' '.join(error.messages)}")
+            else:
+                sent += 1
+                messages.info(request, f"{which} was submitted for review.")
+        if not sent and not any(d.status in (Status.DRAFT, Status.REJECTED) for d in newest):
+            messages.warning(
+                request,
+                "Nothing was submitted: no version is a draft or rejected (each is already "
+                "submitted or approved).",
+            )
 
     def save_translations(self, request, obj, form) -> list:
+        """Save changed translations as drafts; return each language's newest translation."""
         return []
 
     @admin.action(
@@ -367,24 +412,22 @@ class EntryAdmin(RevisedContentAdmin):
         )
 
     def save_translations(self, request, obj, form):
-        drafts = []
+        newest = {code: revision for code, revision in form.translations.items() if revision}
         for language, words in form.changed_translations().items():
-            drafts.append(
-                revision_create(
-                    model=EntryRevision,
-                    parent=obj,
-                    by=request.user,
-                    language=language,
-                    source_revision=form.latest,
-                    **words,
-                )
+            newest[language] = revision_create(
+                model=EntryRevision,
+                parent=obj,
+                by=request.user,
+                language=language,
+                source_revision=form.latest,
+                **words,
             )
             messages.info(
                 request,
                 f"Saved the {dict(translation_languages())[language]} version as a new draft, "
                 f"translating version #{form.latest.pk} of the original.",
             )
-        return drafts
+        return list(newest.values())
 
     def preview(self, revision):
         # As members read it: the tokens become today's numbers.
@@ -414,43 +457,50 @@ class ContactNumberAdmin(RevisedContentAdmin):
 
     def get_queryset(self, request):
         token = Concat(Value("[[phone:"), OuterRef("key"), Value("]]"))
-        live_uses = (
-            EntryRevision.objects.live()
-            .filter(answer__contains=token)
-            .order_by()
-            .annotate(count=Func("pk", function="COUNT"))
-            .values("count")
+
+        def live_count(model, text_field):
+            return Subquery(
+                model.objects.live()
+                .filter(**{f"{text_field}__contains": token})
+                .order_by()
+                .annotate(count=Func("pk", function="COUNT"))
+                .values("count")
+            )
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                live_uses=live_count(EntryRevision, "answer") + live_count(NoticeRevision, "body")
+            )
         )
-        return super().get_queryset(request).annotate(live_uses=Subquery(live_uses))
 
     @admin.display(description="Label", ordering="newest_title")
     def title(self, obj):
         return obj.newest_title or obj.key
 
-    @admin.display(description="Used in live answers", ordering="live_uses")
+    @admin.display(description="Used in live answers and notices", ordering="live_uses")
     def uses(self, obj):
         return obj.live_uses
 
     @admin.display(description="Used in")
     def used_in(self, obj):
-        uses = answers_using(obj.key) if obj.pk else []
+        if not obj.pk:
+            return "—"
+        uses = [
+            (reverse("admin:faq_entry_change", args=[r.entry_id]), r.question, use_state(r))
+            for r in answers_using(obj.key)
+        ] + [
+            (reverse("admin:faq_notice_change", args=[r.notice_id]), r.title, use_state(r))
+            for r in notices_using(obj.key)
+        ]
         if not uses:
-            return f"No live or pending answer uses {phone_token(obj.key)}." if obj.pk else "—"
+            return f"No live or pending answer uses {phone_token(obj.key)}. No notice does either."
         return format_html(
-            "<p>Answers that name {}; while they do, it cannot be withdrawn.</p><ul>{}</ul>",
+            "<p>Answers and notices that name {}; while they do, it cannot be withdrawn.</p>"
+            "<ul>{}</ul>",
             phone_token(obj.key),
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> ({})</li>',
-                (
-                    (
-                        reverse("admin:faq_entry_change", args=[revision.entry_id]),
-                        revision.question,
-                        use_state(revision),
-                    )
-                    for revision in uses
-                ),
-            ),
+            format_html_join("", '<li><a href="{}">{}</a> ({})</li>', uses),
         )
 
     def preview(self, revision):
@@ -546,7 +596,11 @@ class RevisionAdmin(admin.ModelAdmin):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        revision = get_object_or_404(self.get_queryset(request), pk=object_id)
+        # As the admin's own change view: an id that is not a number, or names no revision,
+        # redirects with a message.
+        revision = self.get_object(request, object_id)
+        if revision is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_permission(request, revision):
             raise PermissionDenied
         return self.render_review(request, [revision], ReviewForm(initial={"decision": None}))
@@ -571,6 +625,9 @@ class RevisionAdmin(admin.ModelAdmin):
                     "diff": revision_diff(live, revision),
                     "events": revision.events.select_related("actor").order_by("at", "pk"),
                     "is_author": revision.created_by_id == request.user.pk,
+                    "withdrawn": withdrawn_warning(revision.parent)
+                    if revision.parent.withdrawn_at
+                    else "",
                 }
             )
         can_review = self.has_review_permission(request) and all(
@@ -625,6 +682,8 @@ class RevisionAdmin(admin.ModelAdmin):
                 )
             messages.info(request, f"Rejected {len(revisions)}; the authors see your comment.")
             return
+        for revision in revisions:
+            withdrawn_check(revision)
         approval = form.cleaned_data["existing_approval"] or Approval.objects.create(
             **form.approval_fields(), recorded_by=request.user, recorded_at=now
         )
@@ -646,6 +705,7 @@ class RevisionAdmin(admin.ModelAdmin):
         if not self.has_edit_parent_permission(request):
             raise PermissionDenied
         try:
+            withdrawn_check(revision)
             revision_submit(revision=revision, by=request.user)
             messages.success(request, "Submitted for review.")
         except ValidationError as error:
@@ -724,11 +784,31 @@ class ApprovalAdmin(admin.ModelAdmin):
         "approved_on",
         "notes",
         "letter",
-        "recorded_by",
+        "recorder",
         "recorded_at",
     ]
-    readonly_fields = ["recorded_by", "recorded_at"]
+    readonly_fields = ["letter_link", "recorder", "recorded_at"]
     change_list_template = "admin/faq/approval_change_list.html"
+
+    def get_fields(self, request, obj=None):
+        # A recorded letter opens through letter_view: nothing serves MEDIA_URL.
+        fields = super().get_fields(request, obj)
+        return fields if obj is None else [f if f != "letter" else "letter_link" for f in fields]
+
+    @admin.display(description="Recorded by")
+    def recorder(self, obj):
+        # Plain text: a link to the user's admin page is refused to reviewers and editors.
+        return staff_name(obj.recorded_by)
+
+    @admin.display(description="Approval letter")
+    def letter_link(self, obj):
+        if not obj.letter:
+            return "No letter was recorded with this approval."
+        return format_html(
+            '<a href="{}">Download {}</a>',
+            reverse("admin:faq_approval_letter", args=[obj.pk]),
+            PurePath(obj.letter.name).name,
+        )
 
     def has_change_permission(self, request, obj=None):
         return False  # approval records are immutable (the database refuses changes too)
@@ -746,8 +826,33 @@ class ApprovalAdmin(admin.ModelAdmin):
         return [
             path("report/", view(self.report_view), name="faq_compliance_report"),
             path("as-of/", view(self.as_of_view), name="faq_as_of"),
+            path("<path:object_id>/letter/", view(self.letter_view), name="faq_approval_letter"),
             *super().get_urls(),
         ]
+
+    def letter_view(self, request, object_id):
+        """The approval's letter, for staff who may view approvals; never a public file."""
+        approval = self.get_object(request, object_id)
+        if approval is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_permission(request, approval):
+            raise PermissionDenied
+        change_url = reverse("admin:faq_approval_change", args=[approval.pk])
+        if not approval.letter:
+            messages.error(request, "No letter was recorded with this approval.")
+            return HttpResponseRedirect(change_url)
+        try:
+            letter = approval.letter.open("rb")
+        except OSError:
+            messages.error(
+                request,
+                f"The letter {approval.letter.name} is recorded but its file is missing from "
+                "the letter storage (HELPCENTER_MEDIA_ROOT). Ask whoever runs the server to "
+                "restore it from backup.",
+            )
+            return HttpResponseRedirect(change_url)
+        # An attachment, whatever was uploaded: the browser never renders it as a page.
+        return FileResponse(letter, as_attachment=True, filename=PurePath(letter.name).name)
 
     def report_view(self, request):
         if not request.user.has_perm("faq.view_compliance_report"):
@@ -789,6 +894,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     date_hierarchy = "at"
     list_select_related = ["actor", "entry_revision", "contact_revision", "notice_revision"]
+    fields = ["at", "action", "subject_link", "actor_name", "comment"]
+    readonly_fields = fields
+
+    @admin.display(description="Actor")
+    def actor_name(self, obj):
+        return staff_name(obj.actor)
+
     change_list_template = "admin/faq/auditevent_change_list.html"
 
     @admin.display(description="Content")
@@ -825,7 +937,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     def export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            messages.error(
+                request, "Those filters could not be read; choose them again, then export."
+            )
+            return HttpResponseRedirect(reverse("admin:faq_auditevent_changelist"))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return audit_log_csv(changelist.get_queryset(request), filename=f"audit-log-{stamp}.csv")
 

@@ -1,10 +1,14 @@
 import datetime
+import re
 
+import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from phonenumbers import shortnumberinfo
 
+from faq.contacts import live_contacts
 from faq.models import (
     Approval,
     ContactNumber,
@@ -13,10 +17,17 @@ from faq.models import (
     EntryRevision,
     Notice,
     NoticeRevision,
+    Status,
     translation_languages,
 )
-from faq.phones import normalize_phone
-from faq.tokens import phone_token, unknown_phone_tokens
+from faq.phones import REGION, normalize_phone
+from faq.tokens import (
+    PHONE_TOKEN,
+    answers_using,
+    notices_using,
+    phone_token,
+    unknown_phone_tokens,
+)
 
 
 class RevisedContentForm(forms.ModelForm):
@@ -104,21 +115,80 @@ class RevisedContentForm(forms.ModelForm):
         )
 
 
+# A short code such as 911 or 711 is only a number to call after a word that says so:
+# elsewhere three digits are a room, an amount or a form's number.
+_SHORT_CODE_TO_CALL = re.compile(
+    r"\b(?:call|dial|text|tty|tdd|llame|llamar|marque|marcar)\b"
+    r"(?:\s+(?:at|to|al|a))?\s*:?\s*(\d{3})\b",
+    re.IGNORECASE,
+)
+
+
+def typed_phone_numbers(text: str) -> list[str]:
+    """Phone numbers written out in an editor's text, as typed. Digits grouped as a phone
+    number groups them (libphonenumber's strict grouping), so dates, ZIP codes, years,
+    amounts and reference numbers such as 2024-0042-17 are not taken for one."""
+    text = PHONE_TOKEN.sub(" ", text or "")
+    found = [
+        match.raw_string
+        for match in phonenumbers.PhoneNumberMatcher(
+            text, REGION, leniency=phonenumbers.Leniency.STRICT_GROUPING
+        )
+    ]
+    for match in _SHORT_CODE_TO_CALL.finditer(text):
+        code = phonenumbers.parse(match.group(1), REGION)
+        if shortnumberinfo.is_valid_short_number_for_region(code, REGION):
+            found.append(match.group(1))
+    return list(dict.fromkeys(found))
+
+
 def phone_tokens_check(text: str) -> str:
-    """Refuse a text naming a number no current contact has: members would see no number."""
+    """Refuse a text naming a number no current contact has: members would see no number.
+    Refuse a typed-out number too: it would not follow an approved change of the number."""
     keys = sorted(ContactNumber.objects.current().values_list("key", flat=True))
+    valid = ", ".join(phone_token(key) for key in keys) or "none yet"
     unknown = unknown_phone_tokens(text, keys)
     if unknown:
         raise ValidationError(
             "No contact number matches %(unknown)s. Use one of: %(valid)s (add or change "
             "numbers under Contact numbers).",
             code="unknown_phone_token",
+            params={"unknown": ", ".join(dict.fromkeys(unknown)), "valid": valid},
+        )
+    typed = typed_phone_numbers(text)
+    if typed:
+        raise ValidationError(
+            "Do not type phone numbers: %(typed)s would stay as typed when the approved number "
+            "changes. Write the number's token instead%(matches)s. Tokens: %(valid)s (add "
+            "numbers under Contact numbers).",
+            code="typed_phone_number",
             params={
-                "unknown": ", ".join(dict.fromkeys(unknown)),
-                "valid": ", ".join(phone_token(key) for key in keys) or "none yet",
+                "typed": ", ".join(f"“{number}”" for number in typed),
+                "matches": _tokens_for(typed),
+                "valid": valid,
             },
         )
     return text
+
+
+def _tokens_for(typed: list[str]) -> str:
+    """ ", e.g. “1-800-322-6027” is [[phone:member-services]]" for the typed numbers that
+    are a live contact's number or TTY number."""
+    tokens = {}
+    for contact in live_contacts().values():
+        token = phone_token(contact.contact.key)
+        tokens.setdefault(contact.number, token)
+        if contact.tty_number:
+            tokens.setdefault(contact.tty_number, f"the TTY number of {token}")
+    matches = []
+    for number in typed:
+        try:
+            stored = normalize_phone(number, allow_short=True)
+        except ValidationError:
+            continue
+        if stored in tokens:
+            matches.append(f"“{number}” is {tokens[stored]}")
+    return f" ({'; '.join(matches)})" if matches else ""
 
 
 ANSWER_HELP = (
@@ -218,6 +288,14 @@ def with_translation_fields(form_class):
 EntryAdminForm = with_translation_fields(EntryAdminForm)
 
 
+NOTICE_LOCKED_HELP = (
+    "Locked: a version of this notice has been approved, and members read it with this kind, "
+    "language and direction, so a change here would reach them without review. For another "
+    "kind or language, add a new notice, have it approved, then withdraw this one. A wrong "
+    "direction cannot be corrected here: tell the compliance reviewers."
+)
+
+
 class NoticeAdminForm(RevisedContentForm):
     title = forms.CharField(
         max_length=200,
@@ -243,9 +321,22 @@ class NoticeAdminForm(RevisedContentForm):
                 self.fields[name].widget.attrs.update(
                     {"dir": self.instance.direction, "lang": self.instance.language}
                 )
+        self.lock_presentation()
 
     def clean_body(self):
         return phone_tokens_check(self.cleaned_data["body"])
+
+    def lock_presentation(self) -> None:
+        """Kind, language and direction decide where and how members read the approved
+        words, and are not part of a revision: once one is approved, they stay as reviewed."""
+        if self.instance.pk is None:
+            return
+        if not self.instance.revisions.filter(status=Status.APPROVED).exists():
+            return
+        for name in ("kind", "language", "direction"):
+            field = self.fields[name]
+            field.disabled = True
+            field.help_text = NOTICE_LOCKED_HELP
 
 
 class ContactNumberAdminForm(RevisedContentForm):
@@ -263,6 +354,31 @@ class ContactNumberAdminForm(RevisedContentForm):
     class Meta:
         model = ContactNumber
         fields = ["key", "purpose", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lock_key()
+
+    def lock_key(self) -> None:
+        """Answers and notices name the number by its key: a new key would take the number
+        off every page that uses it, with no review."""
+        contact = self.instance
+        if contact.pk is None:
+            return
+        if not (
+            contact.revisions.filter(status=Status.APPROVED).exists()
+            or answers_using(contact.key).exists()
+            or notices_using(contact.key).exists()
+        ):
+            return
+        field = self.fields["key"]
+        field.disabled = True
+        field.help_text = (
+            f"Locked: this number has been approved or is used, and answers and notices name "
+            f"it as {phone_token(contact.key)}; a new key would take the number off their pages. "
+            "To use another key, add a new contact number with it, change the answers and "
+            "notices to name it and have them approved, then withdraw this one."
+        )
 
     def initial_content(self, name, value):
         from faq.phones import display_phone

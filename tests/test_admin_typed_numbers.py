@@ -1,0 +1,111 @@
+"""Answers and notices name numbers by token: a number typed out is refused, and nothing else."""
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from faq.forms import typed_phone_numbers
+from faq.models import EntryRevision, Notice, NoticeRevision
+from tests.factories import make_contact, make_entry, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("text", "typed"),
+    [
+        ("Or call 1-800-555-1234.", ["1-800-555-1234"]),
+        ("Call (314) 555-0199 today.", ["(314) 555-0199"]),
+        ("Llame al 1 800 322 6027.", ["1 800 322 6027"]),
+        ("[Call us](tel:+18003226027)", ["+18003226027"]),
+        ("In a true emergency, call 911.", ["911"]),
+        ("TTY: 711", ["711"]),
+        ("Deaf members can dial 711, then ask for us.", ["711"]),
+    ],
+)
+def test_typed_numbers_are_found(text, typed):
+    assert typed_phone_numbers(text) == typed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write to 200 Independence Avenue SW, Room 509F, Washington, DC 20201.",
+        "Approved on 06/22/2016, updated on 10/6/2020 and 2020-10-06.",
+        "In 2026 the copay is $1,234.50, or $3 a visit, for 12 months.",
+        "Your case number looks like 2024-0042-17.",
+        "The 911 operator sends help. Form 711 is not a phone number.",
+        "Call [[phone:member-services]] (TTY: [[phone:relay]]) from 8 a.m. to 5 p.m.",
+        "Call [[phone:line-2024]] today.",
+    ],
+)
+def test_what_is_not_a_number_to_call_is_not_refused(text):
+    assert typed_phone_numbers(text) == []
+
+
+def test_demo_answers_and_notices_have_no_typed_numbers(demo_content):
+    for revision in EntryRevision.objects.all():
+        assert typed_phone_numbers(revision.answer) == [], revision.question
+    for revision in NoticeRevision.objects.all():
+        assert typed_phone_numbers(revision.body) == [], revision.title
+
+
+@pytest.fixture
+def editor(client):
+    user = make_user(role="editor")
+    client.force_login(user)
+    return user
+
+
+def entry_form(entry, **changes):
+    latest = entry.revisions.get()
+    return {
+        "question": latest.question,
+        "answer": latest.answer,
+        "category": entry.category_id,
+        "slug": entry.slug,
+        "position": entry.position,
+        "go_live_at": "",
+        "expires_at": "",
+        "base_revision": latest.pk,
+        **changes,
+    }
+
+
+def test_an_answer_with_a_typed_number_is_refused_with_the_token_to_use(client, editor):
+    make_contact(key="member-services", number="+18003226027")
+    entry = make_entry(answer="Call [[phone:member-services]].")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    typed = "Or call 1-800-555-1234, or 1-800-322-6027."
+    response = client.post(url, entry_form(entry, answer=typed, _submit="1"))
+    assert response.status_code == 200
+    assertContains(response, "Do not type phone numbers: “1-800-555-1234”, “1-800-322-6027”")
+    assertContains(response, "“1-800-322-6027” is [[phone:member-services]]")
+    assertContains(response, "Tokens: [[phone:member-services]]")
+    assertContains(response, typed)  # the editor's words are still in the form
+    assert entry.revisions.count() == 1
+
+
+def test_a_spanish_answer_with_a_typed_number_is_refused(client, editor):
+    make_contact(key="member-services")
+    entry = make_entry()
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    form = entry_form(entry, question_es="¿Pregunta?", answer_es="Llame al 1-800-322-6027.")
+    assertContains(client.post(url, form), "Do not type phone numbers: “1-800-322-6027”")
+    assert entry.revisions.count() == 1
+
+
+def test_a_notice_body_with_a_typed_number_is_refused(client, editor):
+    make_contact(key="relay", number="711")
+    form = {
+        "title": "Español",
+        "body": "Llame al TTY: 711.",
+        "kind": "tagline",
+        "language": "es",
+        "direction": "ltr",
+        "position": 1,
+    }
+    response = client.post(reverse("admin:faq_notice_add"), form)
+    assertContains(response, "Do not type phone numbers: “711”")
+    assertContains(response, "“711” is [[phone:relay]]")
+    assert not Notice.objects.exists()

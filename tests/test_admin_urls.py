@@ -1,0 +1,51 @@
+"""Admin addresses typed or edited by hand get a friendly answer, never a server error."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
+
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def boss():
+    return make_user(is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(boss):
+    # Errors come back as responses, as members and staff get them in production.
+    client = Client(raise_request_exception=False)
+    client.force_login(boss)
+    return client
+
+
+@pytest.mark.parametrize(
+    "model", ["entry", "entryrevision", "contactnumberrevision", "noticerevision", "approval"]
+)
+@pytest.mark.parametrize("object_id", ["abc", "999999", "1.5"])
+def test_a_change_page_for_an_id_that_names_nothing_redirects_with_a_message(
+    admin_client, model, object_id
+):
+    response = admin_client.get(f"/admin/faq/{model}/{object_id}/change/", follow=True)
+    assertRedirects(response, reverse("admin:index"))
+    assertContains(response, f"with ID “{object_id}” doesn’t exist")
+
+
+@pytest.mark.parametrize("query", ["at__gte=abc", "at__gte=2026-13-45", "nonsense=1"])
+def test_audit_export_with_unreadable_filters_says_so(admin_client, query):
+    response = admin_client.get(reverse("admin:faq_auditevent_export") + "?" + query, follow=True)
+    assertRedirects(response, reverse("admin:faq_auditevent_changelist"))
+    assertContains(response, "Those filters could not be read")
+
+
+@pytest.mark.parametrize("object_id", ["abc", "999999"])
+def test_a_letter_for_an_approval_that_does_not_exist_redirects_with_a_message(
+    admin_client, object_id
+):
+    response = admin_client.get(f"/admin/faq/approval/{object_id}/letter/", follow=True)
+    assertRedirects(response, reverse("admin:index"))
+    assertContains(response, f"with ID “{object_id}” doesn’t exist")

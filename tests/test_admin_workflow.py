@@ -1,0 +1,174 @@
+"""What the question form does and says on save, submit and withdrawal."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from faq.models import Approval, Entry, Status
+from tests.factories import make_category, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = make_user(role="editor")
+    client.force_login(user)
+    return user
+
+
+def said(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def new_question_form(category, **changes):
+    data = {
+        "question": "How do I get a ride?",
+        "answer": "Call us.",
+        "question_es": "¿Cómo consigo transporte?",
+        "answer_es": "Llámenos.",
+        "category": category.pk,
+        "slug": "rides",
+        "position": 1,
+        "go_live_at": "",
+        "expires_at": "",
+        "base_revision": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_save_and_submit_sends_an_unchanged_spanish_draft_too(client, editor):
+    form = new_question_form(make_category())
+    client.post(reverse("admin:faq_entry_add"), {**form, "_continue": "1"}, follow=True)
+    entry = Entry.objects.get(slug="rides")
+    assert set(entry.revisions.values_list("status", flat=True)) == {Status.DRAFT}
+    english = entry.revisions.originals().get()
+
+    response = client.post(
+        reverse("admin:faq_entry_change", args=[entry.pk]),
+        {**form, "base_revision": english.pk, "_submit": "Save and submit for review"},
+    )
+    assert response.status_code == 302
+    assert dict(entry.revisions.values_list("language", "status")) == {
+        "en": Status.SUBMITTED,
+        "es": Status.SUBMITTED,
+    }
+    assert entry.revisions.count() == 2  # nothing new was saved: the drafts were sent
+    assert said(response)[:2] == [
+        "The English version was submitted for review.",
+        "The Español version was submitted for review.",
+    ]
+
+
+def test_save_and_submit_with_nothing_to_send_says_so(client, editor):
+    form = new_question_form(make_category())
+    client.post(reverse("admin:faq_entry_add"), {**form, "_submit": "1"}, follow=True)
+    entry = Entry.objects.get(slug="rides")
+    english = entry.revisions.originals().get()
+    response = client.post(
+        reverse("admin:faq_entry_change", args=[entry.pk]),
+        {**form, "base_revision": english.pk, "_submit": "1"},
+    )
+    assert said(response)[:1] == [
+        "Nothing was submitted: no version is a draft or rejected (each is already submitted "
+        "or approved)."
+    ]
+
+
+def withdrawn_entry_with_a_submitted_draft():
+    from faq.approvals import item_withdraw, revision_submit
+    from tests.factories import add_revision, make_entry
+
+    entry = make_entry(answer="Live words.")
+    draft = add_revision(entry, answer="New words.", by=make_user(role="editor"))
+    revision_submit(revision=draft, by=None)
+    item_withdraw(item=entry, by=None)
+    return entry, draft
+
+
+def entry_form(entry, **changes):
+    latest = entry.revisions.order_by("-created_at", "-pk").first()
+    return {
+        "question": latest.question,
+        "answer": latest.answer,
+        "category": entry.category_id,
+        "slug": entry.slug,
+        "position": entry.position,
+        "go_live_at": "",
+        "expires_at": "",
+        "base_revision": latest.pk,
+        **changes,
+    }
+
+
+def test_a_withdrawn_questions_form_says_members_will_not_see_it(client, editor):
+    entry, _ = withdrawn_entry_with_a_submitted_draft()
+    response = client.get(reverse("admin:faq_entry_change", args=[entry.pk]))
+    assertContains(response, "This question is withdrawn: members will not see it.")
+    assertContains(response, "a withdrawal cannot be undone", count=2)
+    assertNotContains(response, "Nothing: no version of this is live.")
+    assertNotContains(response, 'name="_submit"')
+
+
+def test_a_withdrawn_questions_new_words_are_kept_but_not_submitted(client, editor):
+    entry, _ = withdrawn_entry_with_a_submitted_draft()
+    response = client.post(
+        reverse("admin:faq_entry_change", args=[entry.pk]),
+        entry_form(entry, answer="Newer words.", _submit="1"),
+        follow=True,
+    )
+    newest = entry.revisions.order_by("-pk").first()
+    assert (newest.answer, newest.status) == ("Newer words.", Status.DRAFT)
+    assertContains(response, "The English version was not submitted: This question is withdrawn")
+    refused = client.post(reverse("admin:faq_entryrevision_submit", args=[newest.pk]), follow=True)
+    assertContains(refused, "This question is withdrawn")
+    newest.refresh_from_db()
+    assert newest.status == Status.DRAFT
+
+
+def test_a_withdrawn_questions_version_cannot_be_approved_but_can_be_rejected(client):
+    entry, draft = withdrawn_entry_with_a_submitted_draft()
+    client.force_login(make_user(role="reviewer"))
+    review = reverse("admin:faq_entryrevision_review") + f"?ids={draft.pk}"
+    page = client.get(review)
+    assertContains(page, "This question is withdrawn")
+    assertContains(page, "It cannot be approved; reject it to clear it from the queue.")
+    decision = {
+        "decision": "approve",
+        "material_id": "MOC26010",
+        "approving_body": "MO HealthNet Division",
+        "approved_on": "2026-03-02",
+    }
+    refused = client.post(review, decision)
+    assertContains(refused, "members will not see it, whatever is approved", status_code=400)
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    assert not Approval.objects.filter(material_id="MOC26010").exists()
+    client.post(review, {"decision": "reject", "comment": "Withdrawn question."})
+    draft.refresh_from_db()
+    assert draft.status == Status.REJECTED
+
+
+def test_the_first_save_of_a_new_question_says_members_see_nothing_yet(client, editor):
+    response = client.post(
+        reverse("admin:faq_entry_add"),
+        new_question_form(make_category(), question_es="", answer_es=""),
+    )
+    assert said(response)[0] == (
+        "Saved as a new draft. Members see nothing of this question until a version of it is "
+        "approved."
+    )
+
+
+def test_a_new_draft_of_a_live_question_says_members_keep_the_approved_version(client, editor):
+    from tests.factories import make_entry
+
+    entry = make_entry()
+    response = client.post(
+        reverse("admin:faq_entry_change", args=[entry.pk]), entry_form(entry, answer="New.")
+    )
+    assert said(response)[0] == (
+        "Saved as a new draft. Members keep seeing the approved version until this one is approved."
+    )
