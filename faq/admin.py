@@ -1,6 +1,6 @@
 import datetime
 from pathlib import PurePath
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -875,7 +875,9 @@ class ApprovalAdmin(admin.ModelAdmin):
         form = AsOfForm(request.GET or None)
         if form.is_bound and form.is_valid():
             at = timezone.localtime(form.cleaned_data["at"]).isoformat()
-            return HttpResponseRedirect(form.cleaned_data["path"] + "?" + urlencode({"as_of": at}))
+            page = urlsplit(form.cleaned_data["path"])
+            query = [(k, v) for k, v in parse_qsl(page.query) if k != "as_of"] + [("as_of", at)]
+            return HttpResponseRedirect(page._replace(query=urlencode(query)).geturl())
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -10,7 +11,14 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from faq.models import Approval, AuditEvent, ContactNumber, Entry, EntryRevision, Status
 from faq.reports import ANNUAL_REVIEW_DUE, EDITED_SINCE_APPROVAL, UPDATED_AFTER_APPROVAL_DATE
-from tests.factories import PASSWORD, add_revision, make_approval, make_entry, make_user
+from tests.factories import (
+    PASSWORD,
+    add_revision,
+    add_translation,
+    make_approval,
+    make_entry,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +194,25 @@ def test_one_approval_covers_many_revisions(client, editor, reviewer):
     )
     approval = Approval.objects.get(material_id="MOC26001")
     assert approval.entryrevisions.count() == 3
+
+
+def test_a_translation_and_its_original_are_approved_in_one_review(client, editor, reviewer):
+    entry = make_entry()
+    english = add_revision(entry, answer="Reworded.", by=editor)
+    spanish = add_translation(entry, source=english, live=False, answer="Otras palabras.")
+    from faq.approvals import revision_submit
+
+    for revision in (spanish, english):
+        revision_submit(revision=revision, by=editor)
+    ids = f"{spanish.pk},{english.pk}"
+    response = signed_in(client, reviewer).post(
+        reverse("admin:faq_entryrevision_review") + f"?ids={ids}", approve_data()
+    )
+    assert response.status_code == 302
+    assert set(Approval.objects.get(material_id="MOC26001").entryrevisions.all()) == {
+        english,
+        spanish,
+    }
 
 
 @pytest.mark.parametrize(
@@ -384,6 +411,18 @@ def test_reviewer_sees_a_page_as_it_was_at_a_past_moment(client, reviewer):
     assert "no-store" in past["Cache-Control"]
     client.logout()
     assertContains(client.get(response["Location"]), "Words of today.")
+
+
+def test_a_past_moment_keeps_the_pages_own_query(client, reviewer):
+    before = (timezone.localtime() - datetime.timedelta(hours=1)).replace(microsecond=0)
+    form = {"at": before.strftime("%Y-%m-%dT%H:%M:%S"), "path": "/search/?q=lost+card&page=2"}
+    response = signed_in(client, reviewer).get(reverse("admin:faq_as_of"), form)
+    assert response.status_code == 302
+    page = urlsplit(response["Location"])
+    assert page.path == "/search/"
+    query = parse_qs(page.query)
+    assert query["q"] == ["lost card"] and query["page"] == ["2"]
+    assert query["as_of"] == [before.isoformat()]
 
 
 @pytest.mark.parametrize(
