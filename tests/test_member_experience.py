@@ -551,6 +551,13 @@ def test_every_page_has_a_unique_title_and_description(demo_content, client):
     )
 
 
+def test_a_topics_description_keeps_its_name_as_written(client):
+    entry = make_entry(category=make_category(name="MO HealthNet and QA Benefits"))
+    body = client.get(entry.category.get_absolute_url()).content.decode()
+    description = head_value(body, r'<meta name="description" content="([^"]*)">')
+    assert "about MO HealthNet and QA Benefits for" in description
+
+
 def test_every_page_says_members_can_have_it_on_paper_for_free(demo_content, client):
     # 42 CFR 438.10(c)(6)(v): information given electronically must say it is available on
     # paper free of charge, sent within 5 business days of a request.
