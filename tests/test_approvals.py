@@ -36,7 +36,8 @@ def public_bodies(client, entry) -> str:
         reverse("faq:contact"),
         entry.get_absolute_url(),
         entry.category.get_absolute_url(),
-        "/sitemap.xml",
+        "/sitemap-topics.xml",
+        "/sitemap-questions.xml",
         "/search/?q=zanzibar",
     ]
     return " ".join(client.get(url).content.decode() for url in urls)

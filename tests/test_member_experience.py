@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
@@ -15,6 +16,7 @@ from faq.approvals import item_withdraw, revision_submit
 from faq.forms import EntryAdminForm
 from faq.models import Category, ContactNumber, ContactPurpose, Entry, EntryRevision, Status
 from faq.search import search_entries, search_terms
+from faq.sitemaps import sitemaps
 from faq.tokens import answer_text, expand_phone_tokens, html_to_text
 from faq.views import live_entries
 from tests.factories import (
@@ -459,12 +461,32 @@ def test_only_category_pages_carry_faq_json_ld(demo_content, client):
         assert json_ld(client.get(url).content.decode()) == []
 
 
-def sitemap_paths(client) -> set[str]:
+SITEMAP_NAMESPACES = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "x": "http://www.w3.org/1999/xhtml",
+}
+
+
+def sitemap_pages(client) -> list[ET.Element]:
+    """Every page of the sitemap, read from its index as a crawler does."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locations = [loc.text for loc in root.findall("s:url/s:loc", namespace)]
+    index = ET.fromstring(response.content)
+    pages = []
+    for loc in index.findall("s:sitemap/s:loc", SITEMAP_NAMESPACES):
+        assert loc.text.startswith("http://testserver/sitemap-"), loc.text
+        page = client.get(loc.text.removeprefix("http://testserver"))
+        assert page.status_code == 200, loc.text
+        pages.append(ET.fromstring(page.content))
+    return pages
+
+
+def sitemap_paths(client) -> set[str]:
+    locations = [
+        loc.text
+        for page in sitemap_pages(client)
+        for loc in page.findall("s:url/s:loc", SITEMAP_NAMESPACES)
+    ]
     assert all(loc.startswith("http://testserver/") for loc in locations)
     assert len(locations) == len(set(locations))
     return {loc.removeprefix("http://testserver") for loc in locations}
@@ -489,13 +511,27 @@ def test_sitemap_lists_exactly_the_public_pages(demo_content, client, monkeypatc
     assert sitemap_paths(client) == public
 
 
+def test_sitemap_is_read_in_pages_of_a_bounded_size(
+    demo_content, client, monkeypatch, django_assert_max_num_queries
+):
+    everything = sitemap_paths(client)
+    for sitemap in sitemaps.values():
+        monkeypatch.setattr(sitemap, "limit", 4)
+    cache.clear()  # the pages kept for this generation were cut at the full size
+    pages = sitemap_pages(client)
+    assert len(pages) > len(sitemaps) and all(len(page) <= 4 for page in pages)
+    assert sitemap_paths(client) == everything
+    # However many questions there are, a page reads them in a fixed number of queries.
+    cache.clear()
+    with django_assert_max_num_queries(4):
+        assert client.get("/sitemap-questions.xml", {"p": "2"}).status_code == 200
+
+
 def test_sitemap_names_each_pages_other_language_as_the_page_does(demo_content, client):
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    namespace = {
-        "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
-        "x": "http://www.w3.org/1999/xhtml",
-    }
-    for url in root.findall("s:url", namespace):
+    namespace = SITEMAP_NAMESPACES
+    urls = [url for page in sitemap_pages(client) for url in page.findall("s:url", namespace)]
+    assert len(urls) > 20
+    for url in urls:
         loc = url.find("s:loc", namespace).text
         links = {
             link.get("hreflang"): link.get("href") for link in url.findall("x:link", namespace)
