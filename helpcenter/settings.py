@@ -199,6 +199,8 @@ STORAGES = {
     },
 }
 
+# Files browsers ask for at the site's root whatever the page says: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Local runs and tests serve static files straight from static/, without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

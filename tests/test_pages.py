@@ -165,3 +165,12 @@ def test_a_page_past_the_end_leads_to_the_last_page(client):
     assert response["Location"] == f"{category.get_absolute_url()}?page=1"
     missing = client.get("/topics/no-such-topic/", {"page": 7})
     assert missing.status_code == 404
+
+
+def test_browsers_find_the_icon_at_the_root(client):
+    # Every browser asks for /favicon.ico; a 404 there filled the logs on every first visit.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    icon = b"".join(response.streaming_content)
+    assert icon[:4] == b"\x00\x00\x01\x00" and b"PNG" in icon[:40]
