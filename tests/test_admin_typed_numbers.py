@@ -7,6 +7,7 @@ from pytest_django.asserts import assertContains
 from faq.forms import typed_phone_numbers
 from faq.models import EntryRevision, Notice, NoticeRevision
 from tests.factories import make_contact, make_entry, make_user
+from tests.test_admin import entry_form
 
 pytestmark = pytest.mark.django_db
 
@@ -55,21 +56,6 @@ def editor(client):
     user = make_user(role="editor")
     client.force_login(user)
     return user
-
-
-def entry_form(entry, **changes):
-    latest = entry.revisions.get()
-    return {
-        "question": latest.question,
-        "answer": latest.answer,
-        "category": entry.category_id,
-        "slug": entry.slug,
-        "position": entry.position,
-        "go_live_at": "",
-        "expires_at": "",
-        "base_revision": latest.pk,
-        **changes,
-    }
 
 
 def test_an_answer_with_a_typed_number_is_refused_with_the_token_to_use(client, editor):

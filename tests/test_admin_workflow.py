@@ -7,6 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from faq.models import Approval, Entry, Status
 from tests.factories import make_category, make_user
+from tests.test_admin import entry_form
 
 pytestmark = pytest.mark.django_db
 
@@ -86,21 +87,6 @@ def withdrawn_entry_with_a_submitted_draft():
     revision_submit(revision=draft, by=None)
     item_withdraw(item=entry, by=None)
     return entry, draft
-
-
-def entry_form(entry, **changes):
-    latest = entry.revisions.order_by("-created_at", "-pk").first()
-    return {
-        "question": latest.question,
-        "answer": latest.answer,
-        "category": entry.category_id,
-        "slug": entry.slug,
-        "position": entry.position,
-        "go_live_at": "",
-        "expires_at": "",
-        "base_revision": latest.pk,
-        **changes,
-    }
 
 
 def test_a_withdrawn_questions_form_says_members_will_not_see_it(client, editor):
