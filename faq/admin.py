@@ -24,6 +24,8 @@ from faq.approvals import (
     revision_reject,
     revision_restore,
     revision_submit,
+    withdrawn_check,
+    withdrawn_warning,
 )
 from faq.cache import public_content_changed
 from faq.contacts import live_contacts
@@ -74,22 +76,6 @@ def _local(moment):
 def staff_name(user) -> str:
     """Who did something, as plain text: the users' admin is for administrators only."""
     return str(user) if user else "system"
-
-
-def withdrawn_warning(item) -> str:
-    """What editors and reviewers must know about a withdrawn item's versions."""
-    kind = item._meta.verbose_name
-    return (
-        f"This {kind} is withdrawn ({_local(item.withdrawn_at)}): members will not see it, "
-        "whatever is approved, and a withdrawal cannot be undone. To show these words to "
-        f"members again, add a new {kind} with them and submit that for review."
-    )
-
-
-def withdrawn_check(revision) -> None:
-    """Refuse to send a withdrawn item's version on: members would never read it."""
-    if revision.parent.withdrawn_at is not None:
-        raise ValidationError(withdrawn_warning(revision.parent))
 
 
 class CategoryTranslationInline(admin.TabularInline):

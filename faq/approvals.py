@@ -58,6 +58,23 @@ def revision_create(
 
 
 @transaction.atomic
+def withdrawn_warning(item) -> str:
+    """What editors and reviewers must know about a withdrawn item's versions."""
+    kind = item._meta.verbose_name
+    withdrawn = timezone.localtime(item.withdrawn_at).strftime("%m/%d/%Y %H:%M")
+    return (
+        f"This {kind} is withdrawn ({withdrawn}): members will not see it, whatever is "
+        "approved, and a withdrawal cannot be undone. To show these words to members again, "
+        f"add a new {kind} with them and submit that for review."
+    )
+
+
+def withdrawn_check(revision: Revision) -> None:
+    """Refuse to send a withdrawn item's version on: members would never read it."""
+    if revision.parent.withdrawn_at is not None:
+        raise ValidationError(withdrawn_warning(revision.parent))
+
+
 def revision_submit(*, revision: Revision, by, at: datetime | None = None) -> Revision:
     at = at or timezone.now()
     if revision.status not in (Status.DRAFT, Status.REJECTED):
@@ -65,6 +82,7 @@ def revision_submit(*, revision: Revision, by, at: datetime | None = None) -> Re
             f"Only a draft or a rejected revision can be submitted, not one "
             f"that is {revision.get_status_display().lower()}."
         )
+    withdrawn_check(revision)
     if isinstance(revision, EntryRevision | NoticeRevision):
         # A number may have been withdrawn since this draft was written.
         keys = ContactNumber.objects.current(at).values_list("key", flat=True)
@@ -104,6 +122,7 @@ def revision_approve(
         )
     if by is not None and by.pk == revision.created_by_id:
         raise ValidationError("You wrote this revision, so someone else must approve it.")
+    withdrawn_check(revision)
     source = getattr(revision, "source_revision", None)
     if source and source.status != Status.APPROVED and historic_go_live_at is None:
         raise ValidationError(

@@ -373,3 +373,21 @@ def test_superseded_at_is_the_databases_to_write_and_approved_revisions_still_ca
     assert first.superseded_at == second.go_live_at  # computed again
     with pytest.raises(IntegrityError), transaction.atomic():
         EntryRevision.objects.filter(pk=first.pk).update(answer="Changed words.")
+
+
+def test_a_withdrawn_items_versions_are_neither_submitted_nor_approved():
+    # The admin hides the buttons; the workflow itself refuses, whoever calls it.
+    entry = make_entry()
+    draft = add_revision(entry, answer="Words nobody will read.")
+    submitted = add_revision(entry, answer="Words sent before the withdrawal.")
+    revision_submit(revision=submitted, by=None)
+    item_withdraw(item=entry, by=None)
+    with pytest.raises(ValidationError, match="is withdrawn"):
+        revision_submit(revision=draft, by=None)
+    with pytest.raises(ValidationError, match="is withdrawn"):
+        revision_approve(revision=submitted, by=None, approval=make_approval())
+    assert [r.status for r in entry.revisions.order_by("pk")] == [
+        "approved",
+        "draft",
+        "submitted",
+    ]
