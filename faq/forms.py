@@ -329,11 +329,12 @@ class NoticeAdminForm(RevisedContentForm):
     def lock_presentation(self) -> None:
         """Kind, language and direction decide where and how members read the approved
         words, and are not part of a revision: once one is approved, they stay as reviewed."""
-        if self.instance.pk is None:
+        shown = [name for name in ("kind", "language", "direction") if name in self.fields]
+        if self.instance.pk is None or not shown:  # reviewers' forms have no fields to lock
             return
         if not self.instance.revisions.filter(status=Status.APPROVED).exists():
             return
-        for name in ("kind", "language", "direction"):
+        for name in shown:
             field = self.fields[name]
             field.disabled = True
             field.help_text = NOTICE_LOCKED_HELP
@@ -363,7 +364,7 @@ class ContactNumberAdminForm(RevisedContentForm):
         """Answers and notices name the number by its key: a new key would take the number
         off every page that uses it, with no review."""
         contact = self.instance
-        if contact.pk is None:
+        if contact.pk is None or "key" not in self.fields:  # reviewers' forms have no fields
             return
         if not (
             contact.revisions.filter(status=Status.APPROVED).exists()

@@ -117,3 +117,13 @@ def test_a_notice_not_yet_approved_can_still_be_corrected(client, editor):
     client.post(url, notice_form(notice, direction="rtl"))
     notice.refresh_from_db()
     assert notice.direction == "rtl"
+
+
+def test_reviewers_read_an_approved_number_and_notice(client):
+    # Reviewers may only view: their forms have no fields, and so nothing to lock.
+    contact = make_contact(key="hhs-ocr-tdd")
+    notice = make_notice()
+    client.force_login(make_user(role="reviewer"))
+    for obj in (contact, notice):
+        url = reverse(f"admin:faq_{obj._meta.model_name}_change", args=[obj.pk])
+        assert client.get(url).status_code == 200, url
