@@ -445,9 +445,11 @@ class ContactNumberAdmin(RevisedContentAdmin):
         token = Concat(Value("[[phone:"), OuterRef("key"), Value("]]"))
 
         def live_count(model, text_field):
+            live = model.objects.live()
+            if model is EntryRevision:  # as faq.tokens.answers_using counts them
+                live = live.with_live_original()
             return Subquery(
-                model.objects.live()
-                .filter(**{f"{text_field}__contains": token})
+                live.filter(**{f"{text_field}__contains": token})
                 .order_by()
                 .annotate(count=Func("pk", function="COUNT"))
                 .values("count")

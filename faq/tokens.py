@@ -158,7 +158,10 @@ def _on_their_way(model, text_field: str, key: str, at) -> QuerySet:
     """Revisions of `model` whose `text_field` names the number and that members see now or
     are about to: live, submitted for review, or approved and waiting for their go-live."""
     parent = model.PARENT_FIELD
-    live = model.objects.live(at).values("pk")
+    live = model.objects.live(at)
+    if model is EntryRevision:  # a translation members no longer read does not count
+        live = live.with_live_original(at)
+    live = live.values("pk")
     scheduled = Q(status=Status.APPROVED, go_live_at__gt=at) & (
         Q(expires_at__isnull=True) | Q(expires_at__gt=at)
     )

@@ -17,10 +17,11 @@ from faq.forms import EntryAdminForm
 from faq.models import Category, ContactNumber, ContactPurpose, Entry, EntryRevision, Status
 from faq.search import search_entries, search_terms
 from faq.sitemaps import sitemaps
-from faq.tokens import answer_text, expand_phone_tokens, html_to_text
+from faq.tokens import answer_text, answers_using, expand_phone_tokens, html_to_text, use_state
 from faq.views import live_entries
 from tests.factories import (
     add_revision,
+    add_translation,
     make_approval,
     make_category,
     make_contact,
@@ -263,6 +264,20 @@ def test_a_number_no_answer_uses_any_more_can_be_withdrawn(nurse_line):
     entry = make_entry(answer="Call [[phone:nurse-line]].")
     publish(add_revision(entry, answer="Call us."))
     make_entry(answer="A draft: [[phone:nurse-line]].", live=False)
+    item_withdraw(item=nurse_line, by=None)
+    nurse_line.refresh_from_db()
+    assert nurse_line.withdrawn_at is not None
+
+
+def test_a_translation_members_no_longer_read_does_not_hold_a_number(nurse_line, monkeypatch):
+    entry = make_entry(answer="Call the nurse.")
+    add_translation(entry, answer="Llame a la enfermera: [[phone:nurse-line]].")
+    soon = timezone.now() + datetime.timedelta(minutes=1)
+    publish(add_revision(entry, expires_at=soon))  # the English expires, and the Spanish with it
+    assert [use_state(r) for r in answers_using("nurse-line")] == ["live"]
+    later = soon + datetime.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert list(answers_using("nurse-line")) == []
     item_withdraw(item=nurse_line, by=None)
     nurse_line.refresh_from_db()
     assert nurse_line.withdrawn_at is not None
