@@ -399,7 +399,19 @@ class EntryAdmin(RevisedContentAdmin):
 
     def save_translations(self, request, obj, form):
         newest = {code: revision for code, revision in form.translations.items() if revision}
-        for language, words in form.changed_translations().items():
+        changed = form.changed_translations()
+        # A translation's draft of an original draft replaced since (never to be approved)
+        # translates the newest original from now on, with its words as they are.
+        for language, draft in newest.items():
+            source = draft.source_revision
+            if (
+                language not in changed
+                and draft.status in (Status.DRAFT, Status.REJECTED)
+                and source.status != Status.APPROVED
+                and source != form.latest
+            ):
+                changed[language] = draft.content()
+        for language, words in changed.items():
             newest[language] = revision_create(
                 model=EntryRevision,
                 parent=obj,

@@ -75,6 +75,39 @@ def withdrawn_check(revision: Revision) -> None:
         raise ValidationError(withdrawn_warning(revision.parent))
 
 
+def replaced_source_check(revision: Revision) -> None:
+    """Refuse a translation of an original draft that a newer draft replaced before anyone
+    approved it: those words will never be live, so nor can a translation of them."""
+    source = getattr(revision, "source_revision", None)
+    if source is None or source.status == Status.APPROVED:
+        return
+    newest = source.parent.revisions.originals().order_by("-created_at", "-pk").first()
+    if newest != source:
+        raise ValidationError(
+            f"It translates version #{source.pk} of the original, which was replaced by "
+            f"#{newest.pk} before it was approved. Save the question again: the "
+            "translation then translates the newest original, and can be submitted with it."
+        )
+
+
+def newer_approved_check(revision: Revision) -> None:
+    """Refuse to approve words older than an approved version of the same material: they
+    would replace the newer words members read, or are about to."""
+    same = {field: getattr(revision, field) for field in type(revision).LIVE_PER}
+    newer = (
+        type(revision)
+        .objects.filter(**same, status=Status.APPROVED, created_at__gt=revision.created_at)
+        .order_by("-created_at")
+        .first()
+    )
+    if newer is not None:
+        raise ValidationError(
+            f"Version #{newer.pk}, written after this one, is already approved: approving "
+            "this one would put older words in its place. Reject this one, or restore it as "
+            "a new draft if its words are wanted."
+        )
+
+
 def revision_submit(*, revision: Revision, by, at: datetime | None = None) -> Revision:
     at = at or timezone.now()
     if revision.status not in (Status.DRAFT, Status.REJECTED):
@@ -83,6 +116,7 @@ def revision_submit(*, revision: Revision, by, at: datetime | None = None) -> Re
             f"that is {revision.get_status_display().lower()}."
         )
     withdrawn_check(revision)
+    replaced_source_check(revision)
     if isinstance(revision, EntryRevision | NoticeRevision):
         # A number may have been withdrawn since this draft was written.
         keys = ContactNumber.objects.current(at).values_list("key", flat=True)
@@ -123,6 +157,9 @@ def revision_approve(
     if by is not None and by.pk == revision.created_by_id:
         raise ValidationError("You wrote this revision, so someone else must approve it.")
     withdrawn_check(revision)
+    if historic_go_live_at is None:
+        newer_approved_check(revision)
+        replaced_source_check(revision)
     source = getattr(revision, "source_revision", None)
     if source and source.status != Status.APPROVED and historic_go_live_at is None:
         raise ValidationError(

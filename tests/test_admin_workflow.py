@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -158,3 +159,40 @@ def test_a_new_draft_of_a_live_question_says_members_keep_the_approved_version(c
     assert said(response)[0] == (
         "Saved as a new draft. Members keep seeing the approved version until this one is approved."
     )
+
+
+def test_a_spanish_draft_follows_the_english_draft_that_replaced_its_original(client, editor):
+    form = new_question_form(make_category())
+    client.post(reverse("admin:faq_entry_add"), {**form, "_continue": "1"}, follow=True)
+    entry = Entry.objects.get(slug="rides")
+    first = entry.revisions.originals().get()
+    # Only the English changes: a new English draft replaces the first before any approval.
+    response = client.post(
+        reverse("admin:faq_entry_change", args=[entry.pk]),
+        {**form, "answer": "Call us first.", "base_revision": first.pk, "_submit": "1"},
+    )
+    assert response.status_code == 302
+    newest = entry.revisions.originals().order_by("-pk").first()
+    spanish = entry.revisions.filter(language="es").order_by("-pk").first()
+    assert spanish.source_revision == newest and spanish.answer == "Llámenos."
+    assert {newest.status, spanish.status} == {Status.SUBMITTED}
+    # One review approves both.
+    reviewer = make_user(role="reviewer")
+    client.force_login(reviewer)
+    ids = f"{newest.pk},{spanish.pk}"
+    data = {"decision": "approve", "comment": "", "material_id": "MOC26009",
+            "approving_body": "MO HealthNet Division", "approved_on": "2026-03-02"}  # fmt: skip
+    client.post(reverse("admin:faq_entryrevision_review") + f"?ids={ids}", data)
+    assert set(entry.revisions.live().values_list("pk", flat=True)) == {newest.pk, spanish.pk}
+
+
+def test_older_words_are_never_approved_over_newer_approved_ones():
+    from faq.approvals import revision_approve, revision_submit
+    from tests.factories import add_revision, make_approval, make_entry, publish
+
+    entry = make_entry(answer="First words.")
+    older = revision_submit(revision=add_revision(entry, answer="Older draft."), by=None)
+    newer = publish(add_revision(entry, answer="Newer words."))
+    with pytest.raises(ValidationError, match=f"Version #{newer.pk}, written after this one"):
+        revision_approve(revision=older, by=None, approval=make_approval())
+    assert entry.revisions.live().get() == newer
