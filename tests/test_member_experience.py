@@ -602,11 +602,20 @@ def test_every_page_has_a_unique_title_and_description(demo_content, client):
     )
 
 
-def test_a_topics_description_keeps_its_name_as_written(client):
-    entry = make_entry(category=make_category(name="MO HealthNet and QA Benefits"))
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("MO HealthNet and QA Benefits", "MO HealthNet and QA Benefits"),
+        ("Your membership", "your membership"),
+        ("HealthNet rides", "HealthNet rides"),
+        ("Vision", "vision"),
+    ],
+)
+def test_a_topics_description_reads_its_name_as_a_sentence_does(client, name, read):
+    entry = make_entry(category=make_category(name=name))
     body = client.get(entry.category.get_absolute_url()).content.decode()
     description = head_value(body, r'<meta name="description" content="([^"]*)">')
-    assert "about MO HealthNet and QA Benefits for" in description
+    assert f"about {read} for" in description
 
 
 def test_every_page_says_members_can_have_it_on_paper_for_free(demo_content, client):

@@ -53,6 +53,16 @@ def answer_text(revision, contacts):
     return _answer_text(revision, contacts or {})
 
 
+@register.filter
+def mid_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: "about your membership", but "about MO
+    HealthNet" and "about QA topics": only a first word capitalised as a sentence starts."""
+    first, _, rest = str(name).partition(" ")
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        first = first[0].lower() + first[1:]
+    return f"{first} {rest}" if rest else first
+
+
 @register.simple_tag(takes_context=True)
 def faq_page_json_ld(context, revisions):
     """schema.org FAQPage data for the questions shown, with the same words as the page."""
