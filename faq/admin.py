@@ -83,8 +83,14 @@ class CategoryTranslationInline(admin.TabularInline):
     extra = 1
     max_num = len(translation_languages())
     fields = ["language", "name", "description"]
-    verbose_name = "name in another language"
-    verbose_name_plural = "names in other languages (members reading them see these)"
+    verbose_name = (
+        "name in another language (members reading it see it as soon as you save, without "
+        "review: it is a name, not member material)"
+    )
+    verbose_name_plural = (
+        "names in other languages (members reading them see these as soon as you save, "
+        "without review: they are names, not member material)"
+    )
 
 
 class ContactNumberTranslationInline(admin.TabularInline):
@@ -92,10 +98,13 @@ class ContactNumberTranslationInline(admin.TabularInline):
     extra = 1
     max_num = len(translation_languages())
     fields = ["language", "label"]
-    verbose_name = "label in another language"
+    verbose_name = (
+        "label in another language (members reading it see it as soon as you save, without "
+        "review; the number and hours stay those of the approved version)"
+    )
     verbose_name_plural = (
-        "labels in other languages (members reading them see these; the number and hours "
-        "stay those of the approved version)"
+        "labels in other languages (members reading them see these as soon as you save, "
+        "without review; the number and hours stay those of the approved version)"
     )
 
 

@@ -127,3 +127,12 @@ def test_reviewers_read_an_approved_number_and_notice(client):
     for obj in (contact, notice):
         url = reverse(f"admin:faq_{obj._meta.model_name}_change", args=[obj.pk])
         assert client.get(url).status_code == 200, url
+
+
+def test_the_forms_say_translated_names_show_without_review(client, editor):
+    # Topic names and number labels in other languages have no approval of their own.
+    contact = make_contact(key="pharmacy")
+    category = make_entry().category
+    for obj in (contact, category):
+        url = reverse(f"admin:faq_{obj._meta.model_name}_change", args=[obj.pk])
+        assertContains(client.get(url), "see it as soon as you save, without review")
