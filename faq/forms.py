@@ -109,10 +109,14 @@ class RevisedContentForm(forms.ModelForm):
         if self.latest is None:
             return True
         proposed = self.revision_model(**self.revision_content())
-        return proposed.compute_hash() != self.latest.content_hash or (
-            self.latest.status != "approved"
-            and any(getattr(self.latest, k) != v for k, v in self.schedule().items())
-        )
+        if proposed.compute_hash() != self.latest.content_hash:
+            return True
+        schedule = self.schedule().items()
+        if self.latest.status == "approved":
+            # The form's schedule is the next version's (it starts empty): one given is a
+            # new version of the same words, "expire this at ...", for review.
+            return any(value is not None for _, value in schedule)
+        return any(getattr(self.latest, name) != value for name, value in schedule)
 
 
 # A short code such as 911 or 711 is only a number to call after a word that says so:

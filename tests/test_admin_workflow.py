@@ -196,3 +196,25 @@ def test_older_words_are_never_approved_over_newer_approved_ones():
     with pytest.raises(ValidationError, match=f"Version #{newer.pk}, written after this one"):
         revision_approve(revision=older, by=None, approval=make_approval())
     assert entry.revisions.live().get() == newer
+
+
+def test_an_expiry_alone_is_a_new_version_for_review(client, editor):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import make_entry
+
+    entry = make_entry(answer="Flu shots until March.")
+    approved = entry.revisions.get()
+    # The same words with no schedule make no new version.
+    client.post(reverse("admin:faq_entry_change", args=[entry.pk]), entry_form(entry))
+    assert entry.revisions.count() == 1
+    expiry = timezone.localtime() + datetime.timedelta(days=30)
+    form = entry_form(entry, expires_at=expiry.strftime("%Y-%m-%dT%H:%M"), _submit="1")
+    response = client.post(reverse("admin:faq_entry_change", args=[entry.pk]), form)
+    assert response.status_code == 302
+    newest = entry.revisions.order_by("-pk").first()
+    assert newest != approved and newest.status == Status.SUBMITTED
+    assert newest.answer == approved.answer
+    assert timezone.localtime(newest.expires_at).strftime("%Y-%m-%dT%H:%M") == form["expires_at"]
