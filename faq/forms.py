@@ -123,7 +123,7 @@ class RevisedContentForm(forms.ModelForm):
 # elsewhere three digits are a room, an amount or a form's number.
 _SHORT_CODE_TO_CALL = re.compile(
     r"\b(?:call|dial|text|tty|tdd|llame|llamar|marque|marcar)\b"
-    r"(?:\s+(?:at|to|al|a))?\s*:?\s*(\d{3})\b",
+    r"(?:\s+(?:at|to|al|a|el))?\s*:?\s*(\d{3})\b",
     re.IGNORECASE,
 )
 
@@ -178,12 +178,14 @@ def phone_tokens_check(text: str) -> str:
 def _tokens_for(typed: list[str]) -> str:
     """ ", e.g. “1-800-322-6027” is [[phone:member-services]]" for the typed numbers that
     are a live contact's number or TTY number."""
-    tokens = {}
-    for contact in live_contacts().values():
-        token = phone_token(contact.contact.key)
-        tokens.setdefault(contact.number, token)
+    contacts = live_contacts().values()
+    # A number's own token first: "711" is [[phone:relay]], not the TTY of Member Services.
+    tokens = {contact.number: phone_token(contact.contact.key) for contact in contacts}
+    for contact in contacts:
         if contact.tty_number:
-            tokens.setdefault(contact.tty_number, f"the TTY number of {token}")
+            tokens.setdefault(
+                contact.tty_number, f"the TTY number of {phone_token(contact.contact.key)}"
+            )
     matches = []
     for number in typed:
         try:

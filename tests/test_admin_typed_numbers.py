@@ -6,7 +6,7 @@ from pytest_django.asserts import assertContains
 
 from faq.forms import typed_phone_numbers
 from faq.models import EntryRevision, Notice, NoticeRevision
-from tests.factories import make_contact, make_entry, make_user
+from tests.factories import make_contact, make_contact_number, make_entry, make_user
 from tests.test_admin import entry_form
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
         ("In a true emergency, call 911.", ["911"]),
         ("TTY: 711", ["711"]),
         ("Deaf members can dial 711, then ask for us.", ["711"]),
+        ("En una emergencia, marque el 911.", ["911"]),
     ],
 )
 def test_typed_numbers_are_found(text, typed):
@@ -95,3 +96,14 @@ def test_a_notice_body_with_a_typed_number_is_refused(client, editor):
     assertContains(response, "Do not type phone numbers: “711”")
     assertContains(response, "“711” is [[phone:relay]]")
     assert not Notice.objects.exists()
+
+
+def test_a_typed_tty_is_named_by_the_token_of_its_own_number(client, editor):
+    # 711 is the relay's number, though Member Services gives it as its TTY too.
+    make_contact_number(key="member-services", number="+18003226027", tty_number="711")
+    make_contact_number(key="relay", label="Relay Missouri", number="711")
+    entry = make_entry(answer="Call us.")
+    response = client.post(
+        reverse("admin:faq_entry_change", args=[entry.pk]), entry_form(entry, answer="TTY: 711")
+    )
+    assertContains(response, "“711” is [[phone:relay]]")
