@@ -626,11 +626,8 @@ class RevisionAdmin(admin.ModelAdmin):
                     "revision": revision,
                     "live": live,
                     "source": source,
-                    "is_outdated": source is not None
-                    and not revision.parent.revisions.live()
-                    .originals()
-                    .filter(content_hash=source.content_hash)
-                    .exists(),
+                    "source_pending": source is not None and source.status != Status.APPROVED,
+                    "is_outdated": getattr(revision, "is_outdated", False),
                     "diff": revision_diff(live, revision),
                     "events": revision.events.select_related("actor").order_by("at", "pk"),
                     "is_author": revision.created_by_id == request.user.pk,
@@ -744,7 +741,7 @@ class EntryRevisionAdmin(RevisionAdmin):
         "submitted_at", "approval",
     ]  # fmt: skip
     list_filter = ["status", "language", ("approval", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["created_by", "approval"]
+    list_select_related = ["created_by", "approval", "source_revision"]
     search_fields = ["question", "answer", "entry__slug"]
 
     def get_queryset(self, request):
@@ -754,8 +751,13 @@ class EntryRevisionAdmin(RevisionAdmin):
     def outdated(self, obj):
         if not obj.is_translation:
             return "—"
+        source = obj.source_revision
+        if source.status != Status.APPROVED:
+            return f"translates #{source.pk} of the original, not approved yet"
         if obj.is_outdated:
             return "outdated: the original changed"
+        if not obj.original_is_live:
+            return "no original is live"
         return "translates the live original"
 
 

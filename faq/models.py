@@ -327,7 +327,7 @@ class EntryQuerySet(ItemQuerySet):
         annotations = {}
         for code, _name in translation_languages():
             in_language = EntryRevision.objects.filter(entry=OuterRef("pk"), language=code)
-            live = in_language.live()
+            live = in_language.live().with_live_original()
             annotations[f"{code}_live"] = Exists(live)
             annotations[f"{code}_outdated"] = Exists(
                 live.with_translation_state().filter(is_outdated=True)
@@ -437,21 +437,22 @@ class EntryRevisionQuerySet(RevisionQuerySet):
         )
 
     def with_translation_state(self, at=None):
-        """Translations annotated is_outdated: the original members see now is no longer the
-        words they were translated from (compared by content hash, so restoring the same
-        words again does not count as a change). With no original live there is nothing to
-        be behind: a new question's translation is not outdated."""
+        """Translations annotated is_outdated: the original members see now (original_is_live)
+        is no longer the words they were translated from (compared by content hash, so
+        restoring the same words again does not count as a change). With no original live
+        there is nothing to be behind: a new question's translation is not outdated."""
         original_live = self.model._default_manager.live(at).filter(
             language=settings.LANGUAGE_CODE, entry=OuterRef("entry")
         )
         source_live = original_live.filter(content_hash=OuterRef("source_revision__content_hash"))
         return self.annotate(
+            original_is_live=Exists(original_live),
             is_outdated=Case(
                 When(language=settings.LANGUAGE_CODE, then=Value(False)),
                 When(Exists(original_live) & ~Exists(source_live), then=Value(True)),
                 default=Value(False),
                 output_field=models.BooleanField(),
-            )
+            ),
         )
 
     def outdated(self, at=None):

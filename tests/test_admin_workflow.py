@@ -218,3 +218,39 @@ def test_an_expiry_alone_is_a_new_version_for_review(client, editor):
     assert newest != approved and newest.status == Status.SUBMITTED
     assert newest.answer == approved.answer
     assert timezone.localtime(newest.expires_at).strftime("%Y-%m-%dT%H:%M") == form["expires_at"]
+
+
+def test_a_translations_state_reads_true_from_draft_to_expiry(client, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from faq.approvals import revision_approve, revision_submit
+    from tests.factories import add_revision, add_translation, make_approval, make_entry, publish
+
+    entry = make_entry(answer="Rides.", live=False)
+    english = entry.revisions.get()
+    spanish = add_translation(entry, source=english, live=False, answer="Transporte.")
+    client.force_login(make_user(role="reviewer"))
+
+    def listed() -> str:
+        listing = client.get(reverse("admin:faq_entryrevision_changelist")).content.decode()
+        change = reverse("admin:faq_entryrevision_change", args=[spanish.pk])
+        row = listing.split(f'href="{change}"', 1)[1].split("</tr>", 1)[0]
+        return row.split('class="field-outdated">', 1)[1].split("<", 1)[0]
+
+    assert listed() == f"translates #{english.pk} of the original, not approved yet"
+    for revision in (english, spanish):
+        revision_submit(revision=revision, by=None)
+    review = client.get(reverse("admin:faq_entryrevision_review") + f"?ids={spanish.pk}")
+    assertContains(review, "which is submitted for review, not approved yet")
+    assertNotContains(review, "Outdated:")
+    approval = make_approval()
+    for revision in (english, spanish):
+        revision_approve(revision=revision, by=None, approval=approval)
+    assert listed() == "translates the live original"
+    soon = timezone.now() + datetime.timedelta(minutes=1)
+    publish(add_revision(entry, expires_at=soon))
+    later = soon + datetime.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert listed() == "no original is live"
