@@ -7,6 +7,7 @@ faq.views.live_entries()). Each search is counted per day and query, never per p
 """
 
 import csv
+import dataclasses
 import datetime
 import functools
 import html
@@ -651,6 +652,17 @@ def search_contacts(
     if known and len(known) < len(terms.groups):
         matched |= Q(Matches(names, search_query(terms, match_all=True, groups=known)))
     return numbers.filter(matched).order_by()
+
+
+def terms_for_answers(terms: SearchTerms, elsewhere: "Elsewhere") -> SearchTerms:
+    """The terms answers must match: all of them, but in a sentence that names a number to
+    call (search_elsewhere found one) only the words with synonyms or corrections, as the
+    numbers were found. "i want to kill myself" then finds the emergency and behavioral
+    health answers "kill myself" finds, not only the one answer that says "want"."""
+    known = tuple(group for group in terms.groups if len(group) > 1)
+    if not elsewhere.contact_keys or not known or len(known) == len(terms.groups):
+        return terms
+    return dataclasses.replace(terms, groups=known)
 
 
 @dataclass(frozen=True)

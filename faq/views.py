@@ -34,6 +34,7 @@ from faq.search import (
     search_log_record,
     search_results,
     search_terms,
+    terms_for_answers,
 )
 
 
@@ -279,11 +280,13 @@ def search_elsewhere_kept_as(terms) -> tuple[str, tuple]:
     return "search-elsewhere", (terms,)
 
 
-def _search_hits(at, terms) -> tuple[list[int], bool]:
+def _search_hits(at, terms, elsewhere) -> tuple[list[int], bool]:
     return kept_until_content_changes(
         at,
         *search_hits_kept_as(terms),
-        lambda: search_hits(EntryRevision.objects.shown_in(terms.language, at), terms),
+        lambda: search_hits(
+            EntryRevision.objects.shown_in(terms.language, at), terms_for_answers(terms, elsewhere)
+        ),
     )
 
 
@@ -305,8 +308,12 @@ def search_found(at, terms, raw_page) -> dict:
     results with their topics in the page's language, and the numbers to call and language
     assistance page that answer too. Kept per content generation, as members ask the same
     things again and again. The search page shows it; the admin's search preview too."""
+    numbers = live_contacts(at, terms.language)
+    elsewhere = kept_until_content_changes(
+        at, *search_elsewhere_kept_as(terms), lambda: search_elsewhere(terms, numbers, at)
+    )
     # When no answer has every word, those with some of them, best first.
-    hits, match_all = _search_hits(at, terms)
+    hits, match_all = _search_hits(at, terms, elsewhere)
     page = Paginator(hits[:MAX_RESULTS], SEARCH_RESULTS_PER_PAGE).get_page(page_number(raw_page))
     # Members search for the same few things: the page's rows and snippets are kept with
     # the hits, and only the count is written each time.
@@ -314,10 +321,6 @@ def search_found(at, terms, raw_page) -> dict:
         at,
         *search_page_kept_as(terms, match_all=match_all, number=page.number),
         lambda: search_results(page.object_list, terms, match_all=match_all),
-    )
-    numbers = live_contacts(at, terms.language)
-    elsewhere = kept_until_content_changes(
-        at, *search_elsewhere_kept_as(terms), lambda: search_elsewhere(terms, numbers, at)
     )
     return {
         "hits": hits,

@@ -641,6 +641,28 @@ def test_words_of_a_crisis_in_a_sentence_still_offer_the_emergency_number(demo_c
     assert number_matches(client.get("/es/search/", {"q": "ya no quiero morir"})) == ["Emergencias"]
 
 
+@pytest.mark.parametrize(
+    ("prefix", "sentence", "words"),
+    [
+        ("", "i want to kill myself", "kill myself"),
+        ("", "i just want to die", "want to die"),
+        ("/es", "quiero matarme", "matarme"),
+    ],
+)
+def test_a_crisis_in_a_sentence_finds_the_answers_its_words_find_alone(
+    demo_content, client, prefix, sentence, words
+):
+    # The number to call was found by the words with synonyms; so are the answers.
+    alone = found_in(client, prefix, words)
+    assert {"emergency-room-when-pcp-unavailable", "keep-behavioral-health-provider"} <= alone
+    assert found_in(client, prefix, sentence) >= alone
+
+
+def found_in(client, prefix: str, q: str) -> set[str]:
+    body = client.get(f"{prefix}/search/", {"q": q}).content.decode()
+    return set(re.findall(rf'<h2><a href="{prefix}/questions/([^/]+)/"', body))
+
+
 def test_a_lost_or_replaced_card_finds_the_card_question_with_every_word(demo_content, client):
     searches = [
         ("", "replace card", "No answer has all of your words"),
