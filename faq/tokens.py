@@ -158,10 +158,9 @@ def _on_their_way(model, text_field: str, key: str, at) -> QuerySet:
     """Revisions of `model` whose `text_field` names the number and that members see now or
     are about to: live, submitted for review, or approved and waiting for their go-live."""
     parent = model.PARENT_FIELD
-    live = model.objects.live(at)
-    if model is EntryRevision:  # a translation members no longer read does not count
-        live = live.with_live_original(at)
-    live = live.values("pk")
+    # A translation whose English is not live counts too: it shows again, number and all,
+    # when a new English version is approved (use_state says so).
+    live = model.objects.live(at).values("pk")
     scheduled = Q(status=Status.APPROVED, go_live_at__gt=at) & (
         Q(expires_at__isnull=True) | Q(expires_at__gt=at)
     )
@@ -194,4 +193,8 @@ def use_state(revision: EntryRevision | NoticeRevision, *, at=None) -> str:
         return "submitted for review"
     if revision.go_live_at > at:
         return f"goes live {timezone.localtime(revision.go_live_at):%m/%d/%Y}"
+    if isinstance(revision, EntryRevision) and not (
+        EntryRevision.objects.filter(pk=revision.pk).with_live_original(at).exists()
+    ):
+        return "not shown while no English version is live; shown again when one is"
     return "live"

@@ -269,7 +269,10 @@ def test_a_number_no_answer_uses_any_more_can_be_withdrawn(nurse_line):
     assert nurse_line.withdrawn_at is not None
 
 
-def test_a_translation_members_no_longer_read_does_not_hold_a_number(nurse_line, monkeypatch):
+def test_a_translation_hidden_while_its_english_expired_still_holds_its_number(
+    nurse_line, monkeypatch
+):
+    # It shows again, number and all, once a new English version is approved.
     entry = make_entry(answer="Call the nurse.")
     add_translation(entry, answer="Llame a la enfermera: [[phone:nurse-line]].")
     soon = timezone.now() + datetime.timedelta(minutes=1)
@@ -277,10 +280,13 @@ def test_a_translation_members_no_longer_read_does_not_hold_a_number(nurse_line,
     assert [use_state(r) for r in answers_using("nurse-line")] == ["live"]
     later = soon + datetime.timedelta(minutes=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    assert list(answers_using("nurse-line")) == []
-    item_withdraw(item=nurse_line, by=None)
-    nurse_line.refresh_from_db()
-    assert nurse_line.withdrawn_at is not None
+    assert [use_state(r) for r in answers_using("nurse-line")] == [
+        "not shown while no English version is live; shown again when one is"
+    ]
+    with pytest.raises(ValidationError, match="not shown while no English version is live"):
+        item_withdraw(item=nurse_line, by=None)
+    publish(add_revision(entry, answer="Call the nurse again."))
+    assert [use_state(r) for r in answers_using("nurse-line")] == ["live"]
 
 
 def test_a_draft_naming_a_number_withdrawn_since_cannot_be_submitted(nurse_line):
