@@ -24,7 +24,6 @@ from faq.approvals import (
     revision_reject,
     revision_restore,
     revision_submit,
-    withdrawn_check,
     withdrawn_warning,
 )
 from faq.cache import public_content_changed
@@ -258,7 +257,6 @@ class RevisedContentAdmin(admin.ModelAdmin):
                 else "This version"
             )
             try:
-                withdrawn_check(draft)
                 revision_submit(revision=draft, by=request.user)
             except ValidationError as error:  # the draft is saved; say why it was not sent
                 messages.error(request, f"{which} was not submitted: {' '.join(error.messages)}")
@@ -688,8 +686,6 @@ class RevisionAdmin(admin.ModelAdmin):
                 )
             messages.info(request, f"Rejected {len(revisions)}; the authors see your comment.")
             return
-        for revision in revisions:
-            withdrawn_check(revision)
         approval = form.cleaned_data["existing_approval"] or Approval.objects.create(
             **form.approval_fields(), recorded_by=request.user, recorded_at=now
         )
@@ -711,7 +707,6 @@ class RevisionAdmin(admin.ModelAdmin):
         if not self.has_edit_parent_permission(request):
             raise PermissionDenied
         try:
-            withdrawn_check(revision)
             revision_submit(revision=revision, by=request.user)
             messages.success(request, "Submitted for review.")
         except ValidationError as error:

@@ -57,7 +57,6 @@ def revision_create(
     return revision
 
 
-@transaction.atomic
 def withdrawn_warning(item) -> str:
     """What editors and reviewers must know about a withdrawn item's versions."""
     kind = item._meta.verbose_name
@@ -108,14 +107,15 @@ def newer_approved_check(revision: Revision) -> None:
         )
 
 
+@transaction.atomic
 def revision_submit(*, revision: Revision, by, at: datetime | None = None) -> Revision:
     at = at or timezone.now()
+    withdrawn_check(revision)
     if revision.status not in (Status.DRAFT, Status.REJECTED):
         raise ValidationError(
             f"Only a draft or a rejected revision can be submitted, not one "
             f"that is {revision.get_status_display().lower()}."
         )
-    withdrawn_check(revision)
     replaced_source_check(revision)
     if isinstance(revision, EntryRevision | NoticeRevision):
         # A number may have been withdrawn since this draft was written.

@@ -65,10 +65,6 @@ def _missing(key: str) -> SafeString:
     return format_html('<span class="phone-missing">{}</span>', key.replace("-", " ").title())
 
 
-# How far after a number its text may give the TTY itself: "(TTY: ", "（TTY：", "(телетайп: ".
-_TTY_GIVEN_WITHIN = 24
-
-
 def _expand(text: str, contacts: Mapping[str, ContactNumberRevision], *, linkable: bool) -> str:
     def replace(match):
         contact = contacts.get(match.group(1))
