@@ -119,20 +119,30 @@ class RevisedContentForm(forms.ModelForm):
         return any(getattr(self.latest, name) != value for name, value in schedule)
 
 
-# A short code such as 911 or 711 is only a number to call after a word that says so:
-# elsewhere three digits are a room, an amount or a form's number.
-_SHORT_CODE_TO_CALL = re.compile(
-    r"\b(?:call|dial|text|tty|tdd|llame|llamar|marque|marcar)\b"
-    r"(?:\s+(?:at|to|al|a|el))?\s*:?\s*(\d{3})\b",
-    re.IGNORECASE,
+# A short code such as 911 or 711, or seven digits without their area code, is only a
+# number to call after a word that says so: elsewhere three digits are a room, an amount or
+# a form's number, and seven a reference.
+_TO_CALL = (
+    r"\b(?:call|dial|text|phone|tty|tdd|llame|llamar|marque|marcar)\b"
+    r"(?:\s+(?:us|me|them|nos))?(?:\s+(?:at|on|to|al|a|el))?\s*:?\s*"
 )
+_SHORT_CODE_TO_CALL = re.compile(_TO_CALL + r"(\d{3})\b", re.IGNORECASE)
+_LOCAL_NUMBER_TO_CALL = re.compile(_TO_CALL + r"([2-9]\d{2}[-. ]\d{4})(?![-\w])", re.IGNORECASE)
+# A number spelled in capitals, as plans advertise them: 1-800-FLOWERS, (888) GO-DOCTOR.
+_VANITY_NUMBER = re.compile(
+    r"(?<![\w-])(?:\+?1[-. ])?\(?[2-9]\d{2}\)?[-. ][A-Z0-9](?:[A-Z0-9]|[-.](?=[A-Z0-9])){5,12}"
+    r"(?![\w-])"
+)
+# Inline code (`2024-555-0142`) is how an editor says "this is no number to call".
+_INLINE_CODE = re.compile(r"`[^`\n]+`")
 
 
 def typed_phone_numbers(text: str) -> list[str]:
     """Phone numbers written out in an editor's text, as typed. Digits grouped as a phone
     number groups them (libphonenumber's strict grouping), so dates, ZIP codes, years,
-    amounts and reference numbers such as 2024-0042-17 are not taken for one."""
-    text = PHONE_TOKEN.sub(" ", text or "")
+    amounts and reference numbers such as 2024-0042-17 are not taken for one; nor is
+    anything written as inline code."""
+    text = _INLINE_CODE.sub(" ", PHONE_TOKEN.sub(" ", text or ""))
     found = [
         match.raw_string
         for match in phonenumbers.PhoneNumberMatcher(
@@ -143,7 +153,28 @@ def typed_phone_numbers(text: str) -> list[str]:
         code = phonenumbers.parse(match.group(1), REGION)
         if shortnumberinfo.is_valid_short_number_for_region(code, REGION):
             found.append(match.group(1))
+    found.extend(match.group(1) for match in _LOCAL_NUMBER_TO_CALL.finditer(text))
+    found.extend(
+        match.group(0)
+        for match in _VANITY_NUMBER.finditer(text)
+        if _is_vanity_number(match.group(0))
+    )
     return list(dict.fromkeys(found))
+
+
+def _is_vanity_number(typed: str) -> bool:
+    """Whether letters in place of digits make a valid number: three letters at least (so
+    that a form's number such as 314-555-01A is not one), and only the first seven after
+    the area code count, as a phone dials them (1-800-MEDICARE is 1-800-633-4227)."""
+    if sum(character.isalpha() for character in typed) < 3:
+        return False
+    digits = re.sub(r"\D", "", phonenumbers.convert_alpha_characters_in_number(typed))
+    digits = digits[1:] if len(digits) > 10 and digits.startswith("1") else digits
+    try:
+        number = phonenumbers.parse(digits[:10], REGION)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)
 
 
 def phone_tokens_check(text: str) -> str:
@@ -164,7 +195,8 @@ def phone_tokens_check(text: str) -> str:
         raise ValidationError(
             "Do not type phone numbers: %(typed)s would stay as typed when the approved number "
             "changes. Write the number's token instead%(matches)s. Tokens: %(valid)s (add "
-            "numbers under Contact numbers).",
+            "numbers under Contact numbers). If it is no number to call, such as a case "
+            "number, write it as code between backticks: `2024-555-0142`.",
             code="typed_phone_number",
             params={
                 "typed": ", ".join(f"“{number}”" for number in typed),

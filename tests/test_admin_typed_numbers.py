@@ -23,6 +23,10 @@ pytestmark = pytest.mark.django_db
         ("TTY: 711", ["711"]),
         ("Deaf members can dial 711, then ask for us.", ["711"]),
         ("En una emergencia, marque el 911.", ["911"]),
+        ("In St. Louis, call us at 322-6027.", ["322-6027"]),
+        ("Call 1-800-FLOWERS or (888) GO-DOCTOR.", ["1-800-FLOWERS", "(888) GO-DOCTOR"]),
+        ("Call 1-800-MEDICARE.", ["1-800-MEDICARE"]),
+        ("Code `911` aside, call 911.", ["911"]),
     ],
 )
 def test_typed_numbers_are_found(text, typed):
@@ -39,6 +43,10 @@ def test_typed_numbers_are_found(text, typed):
         "The 911 operator sends help. Form 711 is not a phone number.",
         "Call [[phone:member-services]] (TTY: [[phone:relay]]) from 8 a.m. to 5 p.m.",
         "Call [[phone:line-2024]] today.",
+        "Your claim number, such as `314-555-0199`, is on the letter.",
+        "See form HCA-314-7, section 438-10, or plan 800-ABC.",
+        "Order part 200-XYZ123 from the catalog.",  # nine digits: no number
+        "Box 322-6027 of the archive, 555 1234 copies.",
     ],
 )
 def test_what_is_not_a_number_to_call_is_not_refused(text):
@@ -69,6 +77,7 @@ def test_an_answer_with_a_typed_number_is_refused_with_the_token_to_use(client, 
     assertContains(response, "Do not type phone numbers: “1-800-555-1234”, “1-800-322-6027”")
     assertContains(response, "“1-800-322-6027” is [[phone:member-services]]")
     assertContains(response, "Tokens: [[phone:member-services]]")
+    assertContains(response, "write it as code between backticks: `2024-555-0142`")
     assertContains(response, typed)  # the editor's words are still in the form
     assert entry.revisions.count() == 1
 
@@ -107,3 +116,15 @@ def test_a_typed_tty_is_named_by_the_token_of_its_own_number(client, editor):
         reverse("admin:faq_entry_change", args=[entry.pk]), entry_form(entry, answer="TTY: 711")
     )
     assertContains(response, "“711” is [[phone:relay]]")
+
+
+def test_a_reference_number_written_as_code_is_accepted(client, editor):
+    make_contact(key="member-services")
+    entry = make_entry(answer="Call [[phone:member-services]].")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    answer = "Your case number looks like `314-555-0199`. Call [[phone:member-services]]."
+    response = client.post(url, entry_form(entry, answer=answer, _submit="1"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    latest = entry.revisions.order_by("-created_at", "-pk").first()
+    assert latest.answer == answer
+    assert "<code>314-555-0199</code>" in latest.answer_html
