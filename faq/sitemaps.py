@@ -7,7 +7,8 @@ section's page reads only what it lists (docs/benchmarks.md).
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.core.paginator import Paginator
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 
 from faq.models import Category, EntryRevision
@@ -23,6 +24,33 @@ class MembersSitemap(Sitemap):
     x_default = True
     # Counted as addresses: each page in each language is one.
     limit = SITEMAP_PAGE_URLS
+
+    @property
+    def paginator(self):
+        # Django's i18n sitemap lists every item in every language to cut out one page;
+        # every item here has every language, so a page's items are a slice of them.
+        return Paginator(_InEveryLanguage(self.items(), self._languages()), self.limit)
+
+
+class _InEveryLanguage:
+    """(item, language) for each of `items` in each of `languages`, as Sitemap._items lists
+    them, counted and sliced without reading more of `items` than a slice needs."""
+
+    def __init__(self, items, languages):
+        self.items, self.languages = items, list(languages)
+
+    def count(self) -> int:
+        total = self.items.count() if isinstance(self.items, QuerySet) else len(self.items)
+        return total * len(self.languages)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, where: slice) -> list:
+        width = len(self.languages)
+        first, last = where.start // width, -(-where.stop // width)
+        pairs = [(item, language) for item in self.items[first:last] for language in self.languages]
+        return pairs[where.start - first * width : where.stop - first * width]
 
 
 class StaticPageSitemap(MembersSitemap):

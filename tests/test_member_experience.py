@@ -532,20 +532,30 @@ def test_sitemap_lists_exactly_the_public_pages(demo_content, client, monkeypatc
     assert sitemap_paths(client) == public
 
 
+@pytest.mark.parametrize("limit", [3, 4])  # 3: a page can end between two languages
 def test_sitemap_is_read_in_pages_of_a_bounded_size(
-    demo_content, client, monkeypatch, django_assert_max_num_queries
+    demo_content, client, monkeypatch, django_assert_max_num_queries, limit
 ):
     everything = sitemap_paths(client)
     for sitemap in sitemaps.values():
-        monkeypatch.setattr(sitemap, "limit", 4)
+        monkeypatch.setattr(sitemap, "limit", limit)
     cache.clear()  # the pages kept for this generation were cut at the full size
     pages = sitemap_pages(client)
-    assert len(pages) > len(sitemaps) and all(len(page) <= 4 for page in pages)
+    assert len(pages) > len(sitemaps) and all(len(page) <= limit for page in pages)
+    assert sum(len(page) for page in pages) == len(everything)
     assert sitemap_paths(client) == everything
-    # However many questions there are, a page reads them in a fixed number of queries.
+    # However many questions there are, a page reads them in a fixed number of queries,
+    # and only the questions it lists.
     cache.clear()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(4) as queries:
         assert client.get("/sitemap-questions.xml", {"p": "2"}).status_code == 200
+    first, last = limit // 2, -(-2 * limit // 2)
+    (rows,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "faq_entryrevision"')
+    ]
+    assert rows.endswith(f"LIMIT {last - first} OFFSET {first}"), rows
 
 
 def test_sitemap_names_each_pages_other_language_as_the_page_does(demo_content, client):
