@@ -31,7 +31,10 @@ from faq.contacts import live_contacts
 from faq.diffs import revision_diff
 from faq.forms import (
     AsOfForm,
+    CategoryAdminForm,
+    CategoryTranslationForm,
     ContactNumberAdminForm,
+    ContactNumberTranslationForm,
     EntryAdminForm,
     NoticeAdminForm,
     ReviewForm,
@@ -79,6 +82,7 @@ def staff_name(user) -> str:
 
 class CategoryTranslationInline(admin.TabularInline):
     model = CategoryTranslation
+    form = CategoryTranslationForm
     extra = 1
     max_num = len(translation_languages())
     fields = ["language", "name", "description"]
@@ -94,6 +98,7 @@ class CategoryTranslationInline(admin.TabularInline):
 
 class ContactNumberTranslationInline(admin.TabularInline):
     model = ContactNumberTranslation
+    form = ContactNumberTranslationForm
     extra = 1
     max_num = len(translation_languages())
     fields = ["language", "label"]
@@ -109,6 +114,7 @@ class ContactNumberTranslationInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryAdminForm
     inlines = [CategoryTranslationInline]
     list_display = ["name", "slug", "position", "description"]
     list_editable = ["position"]

@@ -11,8 +11,11 @@ from phonenumbers import shortnumberinfo
 from faq.contacts import live_contacts
 from faq.models import (
     Approval,
+    Category,
+    CategoryTranslation,
     ContactNumber,
     ContactNumberRevision,
+    ContactNumberTranslation,
     Entry,
     EntryRevision,
     Notice,
@@ -207,6 +210,62 @@ def phone_tokens_check(text: str) -> str:
     return text
 
 
+def typed_numbers_check(text: str) -> str:
+    """Refuse a phone number typed into words that cannot name one by token: a question, a
+    topic's name or description, a number's label or hours. There it would stay as typed
+    when the approved number changes, and in a name it would reach members unreviewed."""
+    typed = typed_phone_numbers(text)
+    if typed:
+        raise ValidationError(
+            "Do not type phone numbers here: %(typed)s would stay as typed when the approved "
+            "number changes. Name the number in an answer instead, where its token, such as "
+            "[[phone:member-services]], shows the live number.",
+            code="typed_phone_number",
+            params={"typed": ", ".join(f"“{number}”" for number in typed)},
+        )
+    return text
+
+
+class TypedNumbersRefused:
+    """A form whose fields named in `refuse_typed_numbers` may hold no typed phone number."""
+
+    refuse_typed_numbers: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.refuse_typed_numbers:
+            if cleaned.get(name):
+                try:
+                    typed_numbers_check(cleaned[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+
+class CategoryAdminForm(TypedNumbersRefused, forms.ModelForm):
+    refuse_typed_numbers = ("name", "description")
+
+    class Meta:
+        model = Category
+        fields = ["name", "slug", "description", "position"]
+
+
+class CategoryTranslationForm(TypedNumbersRefused, forms.ModelForm):
+    refuse_typed_numbers = ("name", "description")
+
+    class Meta:
+        model = CategoryTranslation
+        fields = ["language", "name", "description"]
+
+
+class ContactNumberTranslationForm(TypedNumbersRefused, forms.ModelForm):
+    refuse_typed_numbers = ("label",)
+
+    class Meta:
+        model = ContactNumberTranslation
+        fields = ["language", "label"]
+
+
 def _tokens_for(typed: list[str]) -> str:
     """ ", e.g. “1-800-322-6027” is [[phone:member-services]]" for the typed numbers that
     are a live contact's number or TTY number."""
@@ -235,7 +294,7 @@ ANSWER_HELP = (
 )
 
 
-class EntryAdminForm(RevisedContentForm):
+class EntryAdminForm(TypedNumbersRefused, RevisedContentForm):
     """The question in its original language, and its translations (fields question_<code>
     and answer_<code>, added by with_translation_fields). A changed translation becomes a
     draft revision in that language, translating the original as it stands in this form."""
@@ -246,6 +305,7 @@ class EntryAdminForm(RevisedContentForm):
     )
 
     revision_model = EntryRevision
+    refuse_typed_numbers = ("question",)
 
     class Meta:
         model = Entry
@@ -280,10 +340,14 @@ class EntryAdminForm(RevisedContentForm):
                 missing = f"answer_{code}" if question else f"question_{code}"
                 self.add_error(missing, f"Give both the question and the answer in {name}.")
             elif answer:
-                try:
-                    phone_tokens_check(answer)
-                except ValidationError as error:
-                    self.add_error(f"answer_{code}", error)
+                for name, check in (
+                    ("question", typed_numbers_check),
+                    ("answer", phone_tokens_check),
+                ):
+                    try:
+                        check(cleaned[f"{name}_{code}"])
+                    except ValidationError as error:
+                        self.add_error(f"{name}_{code}", error)
         return cleaned
 
     def changed_translations(self) -> dict[str, dict[str, str]]:
@@ -378,7 +442,7 @@ class NoticeAdminForm(RevisedContentForm):
             field.help_text = NOTICE_LOCKED_HELP
 
 
-class ContactNumberAdminForm(RevisedContentForm):
+class ContactNumberAdminForm(TypedNumbersRefused, RevisedContentForm):
     label = forms.CharField(max_length=120, help_text="e.g. Member Services")
     number = forms.CharField(
         max_length=40, help_text="e.g. 1-800-322-6027. Short codes such as 911 are allowed."
@@ -389,6 +453,7 @@ class ContactNumberAdminForm(RevisedContentForm):
     hours = forms.CharField(max_length=200, required=False, help_text="e.g. 24 hours a day")
 
     revision_model = ContactNumberRevision
+    refuse_typed_numbers = ("label", "hours")
 
     class Meta:
         model = ContactNumber

@@ -128,3 +128,104 @@ def test_a_reference_number_written_as_code_is_accepted(client, editor):
     latest = entry.revisions.order_by("-created_at", "-pk").first()
     assert latest.answer == answer
     assert "<code>314-555-0199</code>" in latest.answer_html
+
+
+def test_demo_names_questions_labels_and_hours_have_no_typed_numbers(demo_content):
+    from faq.models import Category, CategoryTranslation, ContactNumberRevision
+
+    words = [*EntryRevision.objects.values_list("question", flat=True)]
+    for revision in ContactNumberRevision.objects.all():
+        words += [revision.label, revision.hours]
+    for category in [*Category.objects.all(), *CategoryTranslation.objects.all()]:
+        words += [category.name, category.description]
+    assert [text for text in words if typed_phone_numbers(text)] == []
+
+
+def contact_form(contact, **changes):
+    revision = contact.revisions.get()
+    data = {
+        "label": revision.label,
+        "number": revision.number,
+        "tty_number": revision.tty_number,
+        "hours": revision.hours,
+        "key": contact.key,
+        "purpose": contact.purpose,
+        "position": contact.position,
+        "base_revision": revision.pk,
+        "translations-TOTAL_FORMS": 0,
+        "translations-INITIAL_FORMS": 0,
+    }
+    return {**data, **changes}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"hours": "8 a.m. to 5 p.m.; after hours call 1-800-555-1234"}, "hours"),
+        ({"label": "Member Services 1-800-322-6027"}, "label"),
+        (
+            {
+                "translations-TOTAL_FORMS": 1,
+                "translations-0-language": "es",
+                "translations-0-label": "Servicios, llame al 1-800-322-6027",
+            },
+            "translations-0-label",
+        ),
+    ],
+)
+def test_a_number_with_a_typed_number_in_its_words_is_refused(client, editor, changes, field):
+    from faq.models import ContactNumberTranslation
+
+    contact = make_contact(key="member-services")
+    url = reverse("admin:faq_contactnumber_change", args=[contact.pk])
+    response = client.post(url, contact_form(contact, **changes))
+    assert response.status_code == 200
+    assertContains(response, "Do not type phone numbers here: “")
+    (translations,) = response.context["inline_admin_formsets"]
+    errors = {
+        **response.context["adminform"].form.errors,
+        **{f"translations-{n}-{name}": e for n, f in enumerate(translations.formset.forms)
+           for name, e in f.errors.items()},
+    }  # fmt: skip
+    assert list(errors) == [field]
+    assert contact.revisions.count() == 1
+    assert not ContactNumberTranslation.objects.exists()
+
+
+def test_a_question_with_a_typed_number_is_refused_in_every_language(client, editor):
+    make_contact(key="member-services")
+    entry = make_entry(answer="Call [[phone:member-services]].")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    for changes in (
+        {"question": "Is 1-800-322-6027 the right number?"},
+        {"question_es": "¿Es el 1-800-322-6027?", "answer_es": "Sí."},
+    ):
+        response = client.post(url, entry_form(entry, **changes))
+        assertContains(response, "Do not type phone numbers here: “1-800-322-6027”")
+        assert entry.revisions.count() == 1
+
+
+def test_a_topic_with_a_typed_number_in_its_name_or_description_is_refused(client, editor):
+    from faq.models import Category, CategoryTranslation
+
+    form = {
+        "name": "Pharmacy",
+        "slug": "pharmacy",
+        "description": "Prescriptions and refills.",
+        "position": 1,
+        "translations-TOTAL_FORMS": 1,
+        "translations-INITIAL_FORMS": 0,
+        "translations-0-language": "es",
+        "translations-0-name": "Farmacia",
+        "translations-0-description": "Recetas.",
+    }
+    url = reverse("admin:faq_category_add")
+    for changes in (
+        {"description": "Questions? Call 1-800-555-1234."},
+        {"translations-0-description": "¿Preguntas? Llame al 1-800-555-1234."},
+    ):
+        response = client.post(url, {**form, **changes})
+        assertContains(response, "Do not type phone numbers here: “1-800-555-1234”")
+        assert not Category.objects.exists() and not CategoryTranslation.objects.exists()
+    assert client.post(url, form).status_code == 302
+    assert CategoryTranslation.objects.get().name == "Farmacia"
