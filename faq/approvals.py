@@ -166,19 +166,26 @@ def revision_approve(
             f"This translates a version that is {source.get_status_display().lower()}, not "
             "approved: approve that version first, or select both and review them together."
         )
+    own_go_live_at = historic_go_live_at or max(revision.go_live_at or at, at)
+    go_live_at = own_go_live_at
+    # A translation goes live with the words it translates, not before: until then members
+    # keep reading the translation it replaces.
+    if source and historic_go_live_at is None:
+        go_live_at = max(go_live_at, source.go_live_at)
+    if revision.expires_at and revision.expires_at <= go_live_at:
+        expires = timezone.localtime(revision.expires_at)
+        raise ValidationError(
+            f"This version expires at {expires:%m/%d/%Y %H:%M}, before it could go live"
+            f"{' with the version it translates' if go_live_at > own_go_live_at else ''}, "
+            "so members would never see it. Ask its editor to change or remove the expiry "
+            "and submit it again, or reject it."
+        )
     revision.status = Status.APPROVED
     revision.approval = approval
     revision.reviewed_by = by
     revision.reviewed_at = at
     revision.review_comment = comment
-    if historic_go_live_at is not None:
-        revision.go_live_at = historic_go_live_at
-    elif revision.go_live_at is None or revision.go_live_at < at:
-        revision.go_live_at = at
-    # A translation goes live with the words it translates, not before: until then members
-    # keep reading the translation it replaces.
-    if source and historic_go_live_at is None:
-        revision.go_live_at = max(revision.go_live_at, source.go_live_at)
+    revision.go_live_at = go_live_at
     revision.save(
         update_fields=[
             "status", "approval", "reviewed_by", "reviewed_at", "review_comment", "go_live_at"

@@ -460,3 +460,50 @@ def test_create_staff_user_gives_the_role(monkeypatch):
     assert rita.is_staff and not rita.is_superuser
     assert rita.has_perm("faq.review_entryrevision")
     assert not rita.has_perm("faq.change_entry")
+
+
+def test_approving_a_version_whose_expiry_passed_in_the_queue_is_a_clear_error(
+    client, editor, reviewer, monkeypatch
+):
+    entry = make_entry()
+    soon = timezone.now() + datetime.timedelta(minutes=1)
+    draft = add_revision(entry, answer="For a minute.", by=editor, expires_at=soon)
+    from faq.approvals import revision_submit
+
+    revision_submit(revision=draft, by=editor)
+    signed_in(client, reviewer)
+    later = soon + datetime.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = client.post(review_url(draft), approve_data())
+    assert response.status_code == 400
+    expires = timezone.localtime(soon)
+    assertContains(
+        response,
+        f"This version expires at {expires:%m/%d/%Y %H:%M}, before it could go live, so "
+        "members would never see it.",
+        status_code=400,
+    )
+    assertContains(response, 'value="MOC26001"', status_code=400)  # nothing typed is lost
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    assert not Approval.objects.filter(material_id="MOC26001").exists()
+
+
+def test_a_translation_that_would_expire_before_its_original_goes_live_is_refused(reviewer):
+    from django.core.exceptions import ValidationError
+
+    from faq.approvals import revision_approve, revision_submit
+    from tests.factories import publish
+
+    entry = make_entry()
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    original = add_revision(entry, answer="From tomorrow.", go_live_at=tomorrow)
+    publish(original)
+    translation = add_translation(
+        entry, source=original, live=False, expires_at=tomorrow - datetime.timedelta(hours=1)
+    )
+    revision_submit(revision=translation, by=None)
+    with pytest.raises(ValidationError, match="before it could go live with the version it"):
+        revision_approve(revision=translation, by=reviewer, approval=make_approval())
+    translation.refresh_from_db()
+    assert translation.status == Status.SUBMITTED
