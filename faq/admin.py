@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from faq.approvals import (
@@ -889,7 +890,10 @@ class ApprovalAdmin(admin.ModelAdmin):
             at = timezone.localtime(form.cleaned_data["at"]).isoformat()
             page = urlsplit(form.cleaned_data["path"])
             query = [(k, v) for k, v in parse_qsl(page.query) if k != "as_of"] + [("as_of", at)]
-            return HttpResponseRedirect(page._replace(query=urlencode(query)).geturl())
+            address = page._replace(query=urlencode(query)).geturl()
+            if url_has_allowed_host_and_scheme(address, allowed_hosts=None):
+                return HttpResponseRedirect(address)
+            form.add_error("path", "Enter a public page address starting with /, e.g. /contact/.")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -1,5 +1,6 @@
 import datetime
 import re
+from urllib.parse import urlsplit
 
 import phonenumbers
 from django import forms
@@ -570,8 +571,17 @@ class AsOfForm(forms.Form):
     path = forms.CharField(initial="/", max_length=300, label="Page address")
 
     def clean_path(self):
+        """The address as the redirect will write it: urlsplit drops tabs and line breaks,
+        so "/", a tab and "/evil.example" would become "//evil.example", another site."""
         path = self.cleaned_data["path"].strip()
-        if not path.startswith("/") or path.startswith("//") or path.startswith("/admin"):
+        page = urlsplit(path)
+        if (
+            any(ord(character) < 32 or character == "\\" for character in path)
+            or page.scheme
+            or page.netloc
+            or not page.path.startswith("/")
+            or page.path.startswith(("//", "/admin"))
+        ):
             raise ValidationError("Enter a public page address starting with /, e.g. /contact/.")
         return path
 

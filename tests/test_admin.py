@@ -432,6 +432,12 @@ def test_a_past_moment_keeps_the_pages_own_query(client, reviewer):
         ({"at": "yesterday", "path": "/"}, "Enter a valid date/time"),
         ({"at": "2024-01-01T00:00", "path": "https://evil.example/"}, "public page address"),
         ({"at": "2024-01-01T00:00", "path": "//evil.example/"}, "public page address"),
+        # urlsplit drops tabs and line breaks: these would redirect to //evil.example.
+        ({"at": "2024-01-01T00:00", "path": "/\t/evil.example"}, "public page address"),
+        ({"at": "2024-01-01T00:00", "path": "/\n/evil.example"}, "public page address"),
+        ({"at": "2024-01-01T00:00", "path": "/\r/evil.example"}, "public page address"),
+        ({"at": "2024-01-01T00:00", "path": "/\\evil.example"}, "public page address"),
+        ({"at": "2024-01-01T00:00", "path": "/admin/"}, "public page address"),
     ],
 )
 def test_point_in_time_form_rejects_bad_input(client, reviewer, form, message):
