@@ -1,6 +1,6 @@
 import datetime
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import phonenumbers
 from django import forms
@@ -137,6 +137,8 @@ _VANITY_NUMBER = re.compile(
     r"(?<![\w-])(?:\+?1[-. ])?\(?[2-9]\d{2}\)?[-. ][A-Z0-9](?:[A-Z0-9]|[-.](?=[A-Z0-9])){5,12}"
     r"(?![\w-])"
 )
+# A link that calls or texts: members would dial what no approval covers, however written.
+_PHONE_LINK = re.compile(r"\b(?:tel|sms|callto|facetime(?:-audio)?):[^\s)\]>\"']+", re.IGNORECASE)
 # Inline code (`2024-555-0142`) is how an editor says "this is no number to call".
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 
@@ -146,7 +148,8 @@ def typed_phone_numbers(text: str) -> list[str]:
     number groups them (libphonenumber's strict grouping), so dates, ZIP codes, years,
     amounts and reference numbers such as 2024-0042-17 are not taken for one; nor is
     anything written as inline code."""
-    text = _INLINE_CODE.sub(" ", PHONE_TOKEN.sub(" ", text or ""))
+    # Decoded as a phone decodes a link: tel:%2B18005550199 dials +1 800 555 0199.
+    text = _INLINE_CODE.sub(" ", PHONE_TOKEN.sub(" ", unquote(text or "")))
     found = [
         match.raw_string
         for match in phonenumbers.PhoneNumberMatcher(
@@ -193,6 +196,17 @@ def phone_tokens_check(text: str) -> str:
             "numbers under Contact numbers).",
             code="unknown_phone_token",
             params={"unknown": ", ".join(dict.fromkeys(unknown)), "valid": valid},
+        )
+    if links := _PHONE_LINK.findall(text or ""):
+        raise ValidationError(
+            "Do not link to phone numbers: %(links)s would call a number no approval covers. "
+            "Write the number's token instead, e.g. [[phone:member-services]]: members see "
+            "the live number there, as a link to call it. Tokens: %(valid)s.",
+            code="phone_link",
+            params={
+                "links": ", ".join(f"“{link}”" for link in dict.fromkeys(links)),
+                "valid": valid,
+            },
         )
     typed = typed_phone_numbers(text)
     if typed:

@@ -229,3 +229,26 @@ def test_a_topic_with_a_typed_number_in_its_name_or_description_is_refused(clien
         assert not Category.objects.exists() and not CategoryTranslation.objects.exists()
     assert client.post(url, form).status_code == 302
     assert CategoryTranslation.objects.get().name == "Farmacia"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "[Call Member Services](tel:%2B18005550199)",
+        "[Call Member Services](tel:+1%20800%20555%200199)",
+        "[Call](tel:911) or [text us](SMS:+18005550199).",
+        "[Call][us]\n\n[us]: tel:988",
+    ],
+)
+def test_an_answer_linking_to_a_phone_number_is_refused(client, editor, answer):
+    make_contact(key="member-services")
+    entry = make_entry(answer="Call [[phone:member-services]].")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    response = client.post(url, entry_form(entry, answer=answer, _submit="1"))
+    assertContains(response, "Do not link to phone numbers: “")
+    assertContains(response, "Tokens: [[phone:member-services]]")
+    assert entry.revisions.count() == 1
+
+
+def test_percent_encoded_digits_are_a_typed_number():
+    assert typed_phone_numbers("See https://wa.me/%2B18005550199 now") == ["+18005550199"]
