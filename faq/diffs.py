@@ -24,12 +24,19 @@ def inline_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
+def _shown(revision, name: str) -> str:
+    """A field's value as reviewers read it: a choice (a notice's direction) by its label."""
+    if revision._meta.get_field(name).choices:
+        return str(getattr(revision, f"get_{name}_display")())
+    return str(getattr(revision, name))
+
+
 def revision_diff(live, revision) -> list[tuple[str, SafeString, bool]]:
     """(field label, diff HTML, changed?) for each member-visible field."""
     rows = []
     for name in revision.CONTENT_FIELDS:
         label = revision._meta.get_field(name).verbose_name.capitalize()
-        old = str(getattr(live, name)) if live is not None else ""
-        new = str(getattr(revision, name))
+        old = _shown(live, name) if live is not None else ""
+        new = _shown(revision, name)
         rows.append((label, inline_diff(old, new), old != new))
     return rows
