@@ -3,11 +3,13 @@ and script, and the notice of nondiscrimination, approved like any member materi
 
 import datetime
 import hashlib
+import io
 import json
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -275,6 +277,9 @@ def test_a_version_saved_before_directions_were_versioned_keeps_its_hash(client)
     words = json.dumps({"title": old.title, "body": old.body}, sort_keys=True, ensure_ascii=False)
     assert old.content_hash == hashlib.sha256(words.encode()).hexdigest()
     assert verify_content_hashes() == []
+    out = io.StringIO()
+    call_command("verify_content_hashes", stdout=out)
+    assert "All 2 revision hashes verified." in out.getvalue()  # the number's and the notice's
     # Saving its form unchanged is no new version, though a new one would hash differently.
     signed_in(client, make_user(role="editor"))
     url = reverse("admin:faq_notice_change", args=[notice.pk])
