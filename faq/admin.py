@@ -50,6 +50,7 @@ from faq.models import (
     ContactNumber,
     ContactNumberRevision,
     ContactNumberTranslation,
+    Direction,
     Entry,
     EntryRevision,
     Notice,
@@ -526,6 +527,21 @@ class ContactNumberAdmin(RevisedContentAdmin):
         )
 
 
+class LiveDirectionFilter(admin.SimpleListFilter):
+    """Notices by the script direction members read them in now (their live version's)."""
+
+    title = "direction members read"
+    parameter_name = "direction"
+
+    def lookups(self, request, model_admin):
+        return Direction.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Direction.values:
+            return queryset.filter(live_direction=self.value())
+        return queryset
+
+
 @admin.register(Notice)
 class NoticeAdmin(RevisedContentAdmin):
     """The language assistance page: the notice of nondiscrimination per language and one
@@ -534,27 +550,50 @@ class NoticeAdmin(RevisedContentAdmin):
     form = NoticeAdminForm
     revision_model = NoticeRevision
     title_field = "title"
-    list_display = ["title", "kind", "language", "direction", "live_state", "latest_status"]
-    list_filter = ["kind", "direction", ("withdrawn_at", admin.EmptyFieldListFilter)]
+    list_display = ["title", "kind", "language", "script_direction", "live_state", "latest_status"]
+    list_filter = ["kind", LiveDirectionFilter, ("withdrawn_at", admin.EmptyFieldListFilter)]
     search_fields = ["language", "revisions__title", "revisions__body"]
     ordering = ["kind", "position", "language"]
     fieldsets = [
-        (None, {"fields": ["title", "body", "kind", "language", "direction", "position"]}),
+        (None, {"fields": ["title", "body", "direction", "kind", "language", "position"]}),
         ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
         (None, {"fields": ["base_revision", "members_see", "revision_history"]}),
     ]
+
+    def get_queryset(self, request):
+        of_notice = {"notice": OuterRef("pk")}
+        newest = NoticeRevision.objects.filter(**of_notice).order_by("-created_at", "-pk")
+        live = NoticeRevision.objects.live().filter(**of_notice)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                newest_direction=Subquery(newest.values("direction")[:1]),
+                live_direction=Subquery(live.values("direction")[:1]),
+            )
+        )
 
     @admin.display(description="Title", ordering="newest_title")
     def title(self, obj):
         return obj.newest_title or obj.language
 
+    @admin.display(description="Script direction", ordering="live_direction")
+    def script_direction(self, obj):
+        """The direction members read now, and the latest version's where that differs."""
+        live = Direction(obj.live_direction).label if obj.live_direction else None
+        newest = Direction(obj.newest_direction).label if obj.newest_direction else None
+        if live is None:
+            return f"{newest} (not live yet)" if newest else "—"
+        if newest != live:
+            return f"{live} (latest version: {newest})"
+        return live
+
     def preview(self, revision):
         body = expand_phone_tokens(revision.body_html, live_contacts())
-        notice = revision.notice
         return format_html(
             '<div lang="{}" dir="{}"><strong>{}</strong>{}</div>',
-            notice.language,
-            notice.direction,
+            revision.notice.language,
+            revision.direction,
             revision.title,
             body,
         )

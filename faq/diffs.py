@@ -3,7 +3,7 @@
 import difflib
 import re
 
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 _TOKENS = re.compile(r"\s+|\S+\s*")
@@ -24,11 +24,27 @@ def inline_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
+def choice_diff(old: str, new: str) -> SafeString:
+    """One choice replaced by another, each whole: "Left to right" is no edit of words."""
+    if old == new:
+        return escape(new)
+    if not old:
+        return format_html("<ins>{}</ins>", new)
+    return format_html("<del>{}</del> <ins>{}</ins>", old, new)
+
+
 def revision_diff(live, revision) -> list[tuple[str, SafeString, bool]]:
-    """(field label, diff HTML, changed?) for each member-visible field."""
+    """(field label, diff HTML, changed?) for each member-visible field; a choice (a notice's
+    direction) by its label."""
     rows = []
     for name in revision.CONTENT_FIELDS:
-        label = revision._meta.get_field(name).verbose_name.capitalize()
+        field = revision._meta.get_field(name)
+        label = field.verbose_name.capitalize()
+        if field.choices:
+            old = getattr(live, f"get_{name}_display")() if live is not None else ""
+            new = getattr(revision, f"get_{name}_display")()
+            rows.append((label, choice_diff(str(old), str(new)), old != new))
+            continue
         old = str(getattr(live, name)) if live is not None else ""
         new = str(getattr(revision, name))
         rows.append((label, inline_diff(old, new), old != new))

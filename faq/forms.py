@@ -17,6 +17,7 @@ from faq.models import (
     ContactNumber,
     ContactNumberRevision,
     ContactNumberTranslation,
+    Direction,
     Entry,
     EntryRevision,
     Notice,
@@ -112,8 +113,9 @@ class RevisedContentForm(forms.ModelForm):
     def content_changed(self) -> bool:
         if self.latest is None:
             return True
-        proposed = self.revision_model(**self.revision_content())
-        if proposed.compute_hash() != self.latest.content_hash:
+        # Compared as content, not by hash: a notice version saved before its direction was
+        # part of one has a hash over its words alone (NoticeRevision.is_direction_hashed).
+        if self.revision_content() != self.latest.content():
             return True
         schedule = self.schedule().items()
         if self.latest.status == "approved":
@@ -406,10 +408,10 @@ EntryAdminForm = with_translation_fields(EntryAdminForm)
 
 
 NOTICE_LOCKED_HELP = (
-    "Locked: a version of this notice has been approved, and members read it with this kind, "
-    "language and direction, so a change here would reach them without review. For another "
-    "kind or language, add a new notice, have it approved, then withdraw this one. A wrong "
-    "direction cannot be corrected here: tell the compliance reviewers."
+    "Locked: a version of this notice has been approved, and members read it with this kind "
+    "and language, so a change here would reach them without review. For another kind or "
+    "language, add a new notice, have it approved, then withdraw this one. (The script "
+    "direction is part of each version: change it above, and it is reviewed like the words.)"
 )
 
 
@@ -423,30 +425,46 @@ class NoticeAdminForm(RevisedContentForm):
         widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
         help_text="Written in the notice's language. " + ANSWER_HELP,
     )
+    direction = forms.ChoiceField(
+        label="Script direction",
+        choices=Direction,
+        initial=Direction.LTR,
+        help_text="How members read this version's title and text. Part of the version: a "
+        "change is reviewed and approved like a change of words, and members keep the "
+        "approved direction until then.",
+    )
 
     revision_model = NoticeRevision
 
     class Meta:
         model = Notice
-        fields = ["kind", "language", "direction", "position"]
+        fields = ["kind", "language", "position"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The text box shows the notice's own language and direction to the editor too.
+        # The text boxes show the version being edited in its own language and direction.
+        attrs = {"dir": self.text_direction()}
         if self.instance.pk:
-            for name in ("title", "body"):
-                self.fields[name].widget.attrs.update(
-                    {"dir": self.instance.direction, "lang": self.instance.language}
-                )
+            attrs["lang"] = self.instance.language
+        for name in ("title", "body"):
+            self.fields[name].widget.attrs.update(attrs)
         self.lock_presentation()
+
+    def text_direction(self) -> str:
+        """The direction of the version in the form: as submitted, else the latest one's."""
+        if self.is_bound:
+            submitted = self.data.get(self.add_prefix("direction"))
+            if submitted in Direction.values:
+                return submitted
+        return self.latest.direction if self.latest is not None else Direction.LTR
 
     def clean_body(self):
         return phone_tokens_check(self.cleaned_data["body"])
 
     def lock_presentation(self) -> None:
-        """Kind, language and direction decide where and how members read the approved
-        words, and are not part of a revision: once one is approved, they stay as reviewed."""
-        shown = [name for name in ("kind", "language", "direction") if name in self.fields]
+        """Kind and language decide where members read the approved words, and are not part
+        of a revision: once one is approved, they stay as reviewed."""
+        shown = [name for name in ("kind", "language") if name in self.fields]
         if self.instance.pk is None or not shown:  # reviewers' forms have no fields to lock
             return
         if not self.instance.revisions.filter(status=Status.APPROVED).exists():

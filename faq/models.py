@@ -314,8 +314,12 @@ class Revision(models.Model):
     def content(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
 
+    def hashed_content(self) -> dict[str, str]:
+        """What the content hash covers: the content, unless the revision predates a field."""
+        return self.content()
+
     def compute_hash(self) -> str:
-        canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
+        canonical = json.dumps(self.hashed_content(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -719,14 +723,12 @@ class Direction(models.TextChoices):
 class Notice(models.Model):
     """The language assistance page's material: the notice of nondiscrimination in each
     language, and one tagline per language the plan lists (Section 1557, 42 CFR 438.10).
-    Each is written in its own language; its words live in approved revisions."""
+    Each is written in its own language; its words and their script's direction live in
+    approved revisions."""
 
     kind = models.CharField(max_length=20, choices=NoticeKind)
     language = models.CharField(
         max_length=15, help_text="Its language as a BCP 47 code, e.g. es, zh-Hant, ar."
-    )
-    direction = models.CharField(
-        "script direction", max_length=3, choices=Direction, default=Direction.LTR
     )
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -743,9 +745,6 @@ class Notice(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=NoticeKind.values), name="faq_notice_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(direction__in=Direction.values), name="faq_notice_direction_valid"
             ),
             models.CheckConstraint(
                 condition=Q(language__regex=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
@@ -772,9 +771,15 @@ class NoticeRevision(Revision):
         help_text="Markdown. Name numbers as [[phone:member-services]], never their digits."
     )
     body_html = models.TextField(editable=False)
+    direction = models.CharField(
+        "script direction", max_length=3, choices=Direction, default=Direction.LTR
+    )
+    # False only on versions saved before the direction was part of a version (migration
+    # 0018): their stored hash covers their title and body, as it did when they were reviewed.
+    is_direction_hashed = models.BooleanField(default=True, editable=False)
 
     PARENT_FIELD = "notice"
-    CONTENT_FIELDS = ("title", "body")
+    CONTENT_FIELDS = ("title", "body", "direction")
     LIVE_PER = ("notice",)
 
     class Meta(Revision.Meta):
@@ -787,6 +792,10 @@ class NoticeRevision(Revision):
                 condition=~Q(title=""), name="faq_noticerevision_title_not_blank"
             ),
             models.CheckConstraint(condition=~Q(body=""), name="faq_noticerevision_body_not_blank"),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values),
+                name="faq_noticerevision_direction_valid",
+            ),
         ]
 
     def __str__(self):
@@ -804,6 +813,12 @@ class NoticeRevision(Revision):
     def answer_html(self) -> str:
         """Named as faq.tokens expects: the body's numbers are written in as in answers."""
         return self.body_html
+
+    def hashed_content(self) -> dict[str, str]:
+        content = super().hashed_content()
+        if not self.is_direction_hashed:
+            del content["direction"]
+        return content
 
     @property
     def language(self) -> str:

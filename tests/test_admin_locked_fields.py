@@ -30,15 +30,19 @@ def contact_form(contact, **changes):
     return data
 
 
-def make_notice(*, live=True, **kwargs):
+def make_notice(*, live=True, direction="rtl", **kwargs):
     kwargs.setdefault("kind", NoticeKind.TAGLINE)
     kwargs.setdefault("language", "ar")
-    kwargs.setdefault("direction", "rtl")
     notice = Notice.objects.create(**kwargs)
     from faq.approvals import revision_create
 
     revision = revision_create(
-        model=NoticeRevision, parent=notice, by=None, title="العربية", body="نص."
+        model=NoticeRevision,
+        parent=notice,
+        by=None,
+        title="العربية",
+        body="نص.",
+        direction=direction,
     )
     if live:
         publish(revision)
@@ -52,7 +56,7 @@ def notice_form(notice, **changes):
         "body": latest.body,
         "kind": notice.kind,
         "language": notice.language,
-        "direction": notice.direction,
+        "direction": latest.direction,
         "position": notice.position,
         "go_live_at": "",
         "expires_at": "",
@@ -99,24 +103,36 @@ def test_a_new_numbers_key_can_still_be_corrected(client, editor):
     assert ContactNumber.objects.get(pk=contact.pk).key == "nurse-line"
 
 
-def test_an_approved_notices_direction_kind_and_language_cannot_be_changed(client, editor):
+def test_an_approved_notices_kind_and_language_cannot_be_changed(client, editor):
     notice = make_notice()
     url = reverse("admin:faq_notice_change", args=[notice.pk])
-    assertContains(client.get(url), "Locked: a version of this notice has been approved", count=3)
-    changed = notice_form(notice, direction="ltr", kind=NoticeKind.NONDISCRIMINATION, language="fa")
+    assertContains(client.get(url), "Locked: a version of this notice has been approved", count=2)
+    changed = notice_form(notice, kind=NoticeKind.NONDISCRIMINATION, language="fa")
     assert client.post(url, changed).status_code == 302
     notice.refresh_from_db()
-    assert (notice.direction, notice.kind, notice.language) == ("rtl", "tagline", "ar")
+    assert (notice.kind, notice.language) == ("tagline", "ar")
+    assert notice.revisions.count() == 1  # the words and their direction are unchanged
+    client.logout()
+    assertContains(client.get("/language-assistance/"), 'lang="ar" dir="rtl"')
+
+
+def test_an_approved_notices_direction_changes_only_by_a_new_version(client, editor):
+    notice = make_notice()
+    url = reverse("admin:faq_notice_change", args=[notice.pk])
+    assert client.post(url, notice_form(notice, direction="ltr")).status_code == 302
+    approved, draft = notice.revisions.order_by("created_at", "pk")
+    assert (approved.direction, approved.status) == ("rtl", "approved")
+    assert (draft.direction, draft.status, draft.title) == ("ltr", "draft", approved.title)
     client.logout()
     assertContains(client.get("/language-assistance/"), 'lang="ar" dir="rtl"')
 
 
 def test_a_notice_not_yet_approved_can_still_be_corrected(client, editor):
-    notice = make_notice(live=False, direction="ltr")
+    notice = make_notice(live=False, language="fa")
     url = reverse("admin:faq_notice_change", args=[notice.pk])
-    client.post(url, notice_form(notice, direction="rtl"))
+    client.post(url, notice_form(notice, language="ar"))
     notice.refresh_from_db()
-    assert notice.direction == "rtl"
+    assert notice.language == "ar"
 
 
 def test_reviewers_read_an_approved_number_and_notice(client):

@@ -1,16 +1,23 @@
 """The language assistance page: taglines in the plan's languages, each in its own language
 and script, and the notice of nondiscrimination, approved like any member material."""
 
+import datetime
+import hashlib
+import io
+import json
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from faq.approvals import item_withdraw, revision_create
+from faq.approvals import item_withdraw, revision_create, revision_restore
 from faq.contacts import live_contacts
 from faq.models import ContactNumber, Notice, NoticeKind, NoticeRevision
+from faq.reports import verify_content_hashes
 from faq.tokens import answer_text, expand_phone_tokens
 from tests.factories import add_revision, make_contact, make_entry, make_user, publish
 from tests.test_admin import signed_in
@@ -26,8 +33,11 @@ TAGLINE = re.compile(
 
 def make_notice(*, kind=NoticeKind.TAGLINE, language="so", title="Soomaali", live=True, **kw):
     body = kw.pop("body", "FIIRO GAAR AH: Wac [[phone:member-services]].")
+    version = {k: kw.pop(k) for k in ("direction", "is_direction_hashed") if k in kw}
     notice = Notice.objects.create(kind=kind, language=language, **kw)
-    revision = revision_create(model=NoticeRevision, parent=notice, by=None, title=title, body=body)
+    revision = revision_create(
+        model=NoticeRevision, parent=notice, by=None, title=title, body=body, **version
+    )
     if live:
         publish(revision)
     return notice
@@ -172,3 +182,110 @@ def test_a_tty_added_to_a_number_is_not_said_twice_where_the_text_gives_it(demo_
     entry = make_entry(answer="Call [[phone:member-services]] (TTY: [[phone:relay]]).")
     text = answer_text(entry.revisions.get(), live_contacts(None, "en"))
     assert text == "Call 1-800-322-6027 (TTY: 711)."
+
+
+ARABIC = {"kind": NoticeKind.TAGLINE, "language": "ar", "title": "العربية"}
+ARABIC_BODY = "تنبيه: اتصل على الرقم [[phone:member-services]]."
+
+
+def notice_form(notice, **changes):
+    latest = notice.revisions.order_by("-created_at", "-pk").first()
+    return {
+        "title": latest.title,
+        "body": latest.body,
+        "direction": latest.direction,
+        "kind": notice.kind,
+        "language": notice.language,
+        "position": notice.position,
+        "go_live_at": "",
+        "expires_at": "",
+        "base_revision": latest.pk,
+        **changes,
+    }
+
+
+def test_a_right_to_left_correction_reaches_members_only_once_approved(client):
+    make_contact(key="member-services")
+    notice = make_notice(**ARABIC, body=ARABIC_BODY, direction="ltr")  # approved by mistake
+    editor, reviewer = make_user(role="editor"), make_user(role="reviewer")
+    url = reverse("admin:faq_notice_change", args=[notice.pk])
+    form = notice_form(notice, direction="rtl", _submit="1")
+    assert signed_in(client, editor).post(url, form).status_code == 302
+    approved, correction = notice.revisions.order_by("created_at", "pk")
+    assert (correction.status, correction.direction, correction.body) == (
+        "submitted", "rtl", approved.body
+    )  # fmt: skip
+    assert approved.direction == "ltr"
+    client.logout()
+    assertContains(client.get("/language-assistance/"), '<li id="tagline-ar" lang="ar" dir="ltr">')
+
+    review = reverse("admin:faq_noticerevision_review") + f"?ids={correction.pk}"
+    page = signed_in(client, reviewer).get(review)
+    assertContains(page, "Script direction</th>")
+    assertContains(
+        page, "<del>Left to right</del> <ins>Right to left (Arabic, Persian, Urdu, Hebrew …)</ins>"
+    )
+    decision = {
+        "decision": "approve",
+        "material_id": "MOC-AR-2",
+        "approving_body": "MO HealthNet Division",
+        "approved_on": "2026-11-01",
+    }
+    assert client.post(review, decision).status_code == 302
+    client.logout()
+    response = client.get("/language-assistance/")
+    assertContains(response, '<li id="tagline-ar" lang="ar" dir="rtl">')
+    assertContains(response, "MOC-AR-2")
+
+
+def test_a_past_moment_shows_the_direction_members_read_then(client):
+    make_contact(key="member-services")
+    notice = make_notice(**ARABIC, body=ARABIC_BODY, direction="ltr")
+    before = timezone.localtime() + datetime.timedelta(microseconds=1)
+    publish(add_revision(notice, direction="rtl"))
+    client.force_login(make_user(role="reviewer"))
+    then = client.get("/language-assistance/", {"as_of": before.isoformat()})
+    assertContains(then, "Archived view for compliance review")
+    assertContains(then, '<li id="tagline-ar" lang="ar" dir="ltr">')
+    now = client.get("/language-assistance/")
+    assertContains(now, '<li id="tagline-ar" lang="ar" dir="rtl">')
+
+
+def test_the_notice_form_writes_the_text_in_the_direction_of_the_version_edited(client):
+    make_contact(key="member-services")
+    notice = make_notice(**ARABIC, body=ARABIC_BODY, direction="ltr")
+    add_revision(notice, direction="rtl")  # a correction waiting for review
+    signed_in(client, make_user(role="editor"))
+    url = reverse("admin:faq_notice_change", args=[notice.pk])
+    form = client.get(url)
+    assertContains(form, '<textarea name="body" cols="90" rows="14" dir="rtl" lang="ar"')
+    refused = client.post(url, notice_form(notice, direction="ltr", body="Call 1-800-322-6027."))
+    assertContains(refused, '<textarea name="body" cols="90" rows="14" dir="ltr" lang="ar"')
+    listed = client.get(reverse("admin:faq_notice_changelist"))
+    assertContains(listed, "Left to right (latest version: Right to left")
+    # Members read it left to right until the correction is approved.
+    changelist = reverse("admin:faq_notice_changelist")
+    assertContains(client.get(changelist, {"direction": "ltr"}), "العربية")
+    assertNotContains(client.get(changelist, {"direction": "rtl"}), "العربية")
+
+
+def test_a_version_saved_before_directions_were_versioned_keeps_its_hash(client):
+    # Hashed over its title and body alone, as when it was reviewed (migration 0018).
+    make_contact(key="member-services")
+    notice = make_notice(**ARABIC, body=ARABIC_BODY, direction="rtl", is_direction_hashed=False)
+    old = notice.revisions.get()
+    words = json.dumps({"title": old.title, "body": old.body}, sort_keys=True, ensure_ascii=False)
+    assert old.content_hash == hashlib.sha256(words.encode()).hexdigest()
+    assert verify_content_hashes() == []
+    out = io.StringIO()
+    call_command("verify_content_hashes", stdout=out)
+    assert "All 2 revision hashes verified." in out.getvalue()  # the number's and the notice's
+    # Saving its form unchanged is no new version, though a new one would hash differently.
+    signed_in(client, make_user(role="editor"))
+    url = reverse("admin:faq_notice_change", args=[notice.pk])
+    assert client.post(url, notice_form(notice)).status_code == 302
+    assert notice.revisions.count() == 1
+    restored = revision_restore(revision=old, by=None)
+    assert restored.is_direction_hashed and restored.direction == "rtl"
+    assert restored.content_hash == restored.compute_hash() != old.content_hash
+    assert verify_content_hashes() == []

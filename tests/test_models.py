@@ -2,7 +2,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from faq.models import Category, ContactNumberRevision, Entry, EntryRevision, Status
+from faq.models import (
+    Category,
+    ContactNumberRevision,
+    Entry,
+    EntryRevision,
+    Notice,
+    NoticeRevision,
+    Status,
+)
 from faq.phones import display_phone, normalize_phone
 from tests.factories import make_category, make_contact, make_entry, make_user
 
@@ -95,6 +103,18 @@ def test_content_hash_covers_the_member_visible_words():
     different = EntryRevision(question="What is a PCP?", answer="Your main provider!")
     assert revision.content_hash == same.compute_hash() != different.compute_hash()
     assert len(revision.content_hash) == 64
+
+
+def test_a_notices_content_hash_covers_its_direction():
+    words = {"title": "العربية", "body": "نص."}
+    rtl, ltr = NoticeRevision(**words, direction="rtl"), NoticeRevision(**words, direction="ltr")
+    assert rtl.compute_hash() != ltr.compute_hash()
+
+
+def test_a_direction_that_is_none_is_refused_by_the_database():
+    notice = Notice.objects.create(kind="tagline", language="ar")
+    with pytest.raises(IntegrityError, match="faq_noticerevision_direction_valid"):
+        NoticeRevision.objects.create(notice=notice, title="العربية", body="نص.", direction="up")
 
 
 def test_a_revision_is_named_with_the_local_time_it_was_written():

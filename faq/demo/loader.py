@@ -237,11 +237,7 @@ def language_assistance_load(demo: _DemoFile) -> None:
         notice, created = Notice.objects.get_or_create(
             kind=kind,
             language=item["language"],
-            defaults={
-                "direction": item.get("direction", Direction.LTR),
-                "position": position,
-                "created_at": demo.last_updated,
-            },
+            defaults={"position": position, "created_at": demo.last_updated},
         )
         if not created:
             continue
@@ -251,5 +247,6 @@ def language_assistance_load(demo: _DemoFile) -> None:
             notice,
             title=item["title"] if kind == NoticeKind.NONDISCRIMINATION else item["name"],
             body=(item["body"] if kind == NoticeKind.NONDISCRIMINATION else item["text"]).strip(),
+            direction=item.get("direction", Direction.LTR),
         )
         demo.report.notices += 1

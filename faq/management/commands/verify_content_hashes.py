@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from faq.models import ContactNumberRevision, EntryRevision
+from faq.models import ContactNumberRevision, EntryRevision, NoticeRevision
 from faq.reports import verify_content_hashes
 
 
@@ -8,7 +8,10 @@ class Command(BaseCommand):
     help = "Check that every revision's stored content hash matches its stored words."
 
     def handle(self, *args, **options):
-        total = EntryRevision.objects.count() + ContactNumberRevision.objects.count()
+        total = sum(
+            model.objects.count()
+            for model in (EntryRevision, ContactNumberRevision, NoticeRevision)
+        )
         mismatched = verify_content_hashes()
         for revision in mismatched:
             self.stderr.write(
