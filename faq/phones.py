@@ -1,6 +1,7 @@
 """Phone numbers: parsed, validated and formatted by Google's libphonenumber rules."""
 
 import functools
+import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -26,6 +27,20 @@ def normalize_phone(text: str, *, allow_short: bool = False) -> str:
             code="invalid_phone",
             params={"value": text[:40], "example": example},
         ) from None
+    # A phone dials a link's digits only: an extension or a letter would be dropped unseen.
+    if parsed.extension or re.search(r"[^\W\d_]", text):
+        raise ValidationError(
+            "“%(value)s” is not digits alone: a tap to call would drop its extension or "
+            "letters. %(example)s.",
+            code="invalid_phone",
+            params={"value": text[:40], "example": example},
+        )
+    if phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.PREMIUM_RATE:
+        raise ValidationError(
+            "“%(value)s” is a premium-rate number: members who call it are charged.",
+            code="invalid_phone",
+            params={"value": text[:40]},
+        )
     if phonenumbers.is_valid_number(parsed):
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if allow_short and shortnumberinfo.is_valid_short_number_for_region(parsed, REGION):

@@ -64,6 +64,21 @@ def test_bad_phone_numbers_are_rejected_with_a_clear_message(typed):
     assert "not" in error.value.messages[0] and "1-800-555-0123" in error.value.messages[0]
 
 
+@pytest.mark.parametrize(
+    "typed", ["1-800-322-6027 ext 5", "1-800-322-6027 x12", "711x", "1-800-FLOWERS"]
+)
+def test_a_number_a_phone_would_dial_otherwise_is_refused(typed):
+    # libphonenumber keeps the extension apart and drops the letters: both would go unseen.
+    with pytest.raises(ValidationError, match="is not digits alone: a tap to call would drop"):
+        normalize_phone(typed, allow_short=True)
+
+
+def test_a_premium_rate_number_is_refused():
+    with pytest.raises(ValidationError, match="premium-rate number: members who call it are"):
+        normalize_phone("1-900-555-0199")
+    assert normalize_phone("１-800-322-6027") == "+18003226027"  # fullwidth digits are digits
+
+
 def test_us_numbers_display_as_members_read_them():
     assert display_phone("+18003226027") == "1-800-322-6027"
     assert display_phone("911") == "911"
