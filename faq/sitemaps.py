@@ -55,7 +55,7 @@ class _InEveryLanguage:
 
 class StaticPageSitemap(MembersSitemap):
     def items(self):
-        return ["faq:index", "faq:contact"]
+        return ["faq:index", "faq:contact", "faq:language_assistance"]
 
     def location(self, item):
         return reverse(item)

@@ -519,7 +519,7 @@ def test_sitemap_lists_exactly_the_public_pages(demo_content, client, monkeypatc
     item_withdraw(item=make_entry(slug="withdrawn-question"), by=None)
     expiring = make_entry(slug="expiring-question", live=False)
     publish(add_revision(expiring, expires_at=timezone.now() + datetime.timedelta(minutes=1)))
-    public = {"/", "/contact/"}
+    public = {"/", "/contact/", "/language-assistance/"}
     public |= {f"/topics/{slug}/" for slug in DEMO_TOPICS}
     public |= {f"/questions/{slug}/" for slug in DEMO_QUESTIONS}
     public |= {f"/es{path}" for path in public}
