@@ -31,6 +31,7 @@ from faq.cache import public_content_changed
 from faq.contacts import live_contacts
 from faq.diffs import revision_diff
 from faq.forms import (
+    ApprovalAdminForm,
     AsOfForm,
     CategoryAdminForm,
     CategoryTranslationForm,
@@ -818,6 +819,7 @@ class NoticeRevisionAdmin(RevisionAdmin):
 
 @admin.register(Approval)
 class ApprovalAdmin(admin.ModelAdmin):
+    form = ApprovalAdminForm
     list_display = [
         "material_id",
         "approved_on",

@@ -157,6 +157,11 @@ def revision_approve(
     if by is not None and by.pk == revision.created_by_id:
         raise ValidationError("You wrote this revision, so someone else must approve it.")
     withdrawn_check(revision)
+    if approval.approved_on > timezone.localdate():
+        raise ValidationError(
+            f"The approval {approval} is dated in the future: a version can be approved only "
+            "by an approval the state has given."
+        )
     if historic_go_live_at is None:
         newer_approved_check(revision)
         replaced_source_check(revision)

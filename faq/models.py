@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import json
 import re
@@ -159,6 +160,13 @@ def category_text(language: str, path: str) -> dict:
     }
 
 
+class ApprovalQuerySet(models.QuerySet):
+    def given_by(self, day: datetime.date | None = None):
+        """The approvals dated on or before `day` (today): none can approve anything before
+        the state gave it."""
+        return self.filter(approved_on__lte=day or timezone.localdate())
+
+
 class Approval(models.Model):
     """A state approval of member material: one record covers many revisions and pages."""
 
@@ -176,6 +184,8 @@ class Approval(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ApprovalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-approved_on", "material_id"]

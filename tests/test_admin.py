@@ -158,7 +158,7 @@ def test_contact_number_form_rejects_a_bad_number(client, editor):
          "position": 0, "tty_number": "", "hours": ""},
     )  # fmt: skip
     assert response.status_code == 200
-    assertContains(response, "is not a valid phone number")
+    assertContains(response, "is not digits alone")
     assert contact.revisions.count() == 0
 
 
@@ -513,3 +513,33 @@ def test_a_translation_that_would_expire_before_its_original_goes_live_is_refuse
         revision_approve(revision=translation, by=reviewer, approval=make_approval())
     translation.refresh_from_db()
     assert translation.status == Status.SUBMITTED
+
+
+def test_an_approval_dated_in_the_future_cannot_be_recorded_or_chosen(client, editor, reviewer):
+    future = timezone.localdate() + datetime.timedelta(days=1)
+    form = {"material_id": "QA-2099", "approving_body": "MO HealthNet Division",
+            "approved_on": future.isoformat(), "state_tracking_number": "", "notes": ""}  # fmt: skip
+    response = signed_in(client, reviewer).post(reverse("admin:faq_approval_add"), form)
+    assertContains(response, "The approval date cannot be in the future.")
+    assert not Approval.objects.filter(material_id="QA-2099").exists()
+
+    # One recorded otherwise (an import, the shell) is not offered, nor accepted.
+    dated_later = make_approval(material_id="QA-LATER", approved_on=future)
+    draft = add_revision(make_entry(), answer="New.", by=editor)
+    from faq.approvals import revision_submit
+
+    revision_submit(revision=draft, by=editor)
+    page = client.get(review_url(draft))
+    assertNotContains(page, "QA-LATER")
+    response = client.post(
+        review_url(draft), {"decision": "approve", "existing_approval": dated_later.pk}
+    )
+    assertContains(response, "Select a valid choice", status_code=400)
+    from django.core.exceptions import ValidationError
+
+    from faq.approvals import revision_approve
+
+    with pytest.raises(ValidationError, match="is dated in the future"):
+        revision_approve(revision=draft, by=reviewer, approval=dated_later)
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
