@@ -34,6 +34,18 @@ from faq.tokens import (
     unknown_phone_tokens,
 )
 
+# Characters that reverse the order of what follows them: a question could read backwards,
+# or a number's digits show in another order than a phone dials them. A right-to-left
+# language needs none of them: its letters carry their direction.
+_BIDI_OVERRIDE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_OVERRIDE_ERROR = (
+    "Remove the invisible direction marks (such as RIGHT-TO-LEFT OVERRIDE, often pasted with "
+    "text): they can show words or digits in another order than they are written."
+)
+# A page of answers must stay light on a cheap phone; the longest demo answer has 1,100
+# characters, the notice of nondiscrimination 2,400.
+TEXT_MAX_LENGTH = 20_000
+
 
 class RevisedContentForm(forms.ModelForm):
     """An item's own fields plus the words of its next revision.
@@ -83,6 +95,9 @@ class RevisedContentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and name in self.fields and _BIDI_OVERRIDE.search(value):
+                self.add_error(name, BIDI_OVERRIDE_ERROR)
         go_live_at, expires_at = cleaned.get("go_live_at"), cleaned.get("expires_at")
         if expires_at and expires_at <= timezone.now():
             self.add_error("expires_at", "The expiry time must be in the future.")
@@ -251,11 +266,15 @@ class TypedNumbersRefused:
     def clean(self):
         cleaned = super().clean()
         for name in self.refuse_typed_numbers:
-            if cleaned.get(name):
-                try:
-                    typed_numbers_check(cleaned[name])
-                except ValidationError as error:
-                    self.add_error(name, error)
+            if name in self.errors or not cleaned.get(name):
+                continue
+            if _BIDI_OVERRIDE.search(cleaned[name]):
+                self.add_error(name, BIDI_OVERRIDE_ERROR)
+                continue
+            try:
+                typed_numbers_check(cleaned[name])
+            except ValidationError as error:
+                self.add_error(name, error)
         return cleaned
 
 
@@ -318,7 +337,9 @@ class EntryAdminForm(TypedNumbersRefused, RevisedContentForm):
 
     question = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"size": 90}))
     answer = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 14, "cols": 90}), help_text=ANSWER_HELP
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
+        help_text=ANSWER_HELP,
     )
 
     revision_model = EntryRevision
@@ -396,6 +417,7 @@ def with_translation_fields(form_class):
         )
         fields[f"answer_{code}"] = forms.CharField(
             label=f"Answer ({name})",
+            max_length=TEXT_MAX_LENGTH,
             required=False,
             widget=forms.Textarea(attrs={"rows": 10, "cols": 90, "lang": code}),
             help_text=f"Leave both blank while there is no {name} version: members reading "
@@ -415,13 +437,14 @@ NOTICE_LOCKED_HELP = (
 )
 
 
-class NoticeAdminForm(RevisedContentForm):
+class NoticeAdminForm(TypedNumbersRefused, RevisedContentForm):
     title = forms.CharField(
         max_length=200,
         help_text="For a tagline, the language's own name for itself, e.g. Español, 中文. "
         "For the notice, its heading.",
     )
     body = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
         help_text="Written in the notice's language. " + ANSWER_HELP,
     )
@@ -435,6 +458,7 @@ class NoticeAdminForm(RevisedContentForm):
     )
 
     revision_model = NoticeRevision
+    refuse_typed_numbers = ("title",)
 
     class Meta:
         model = Notice
@@ -542,7 +566,7 @@ class ReviewForm(forms.Form):
         help_text="Required to reject: the author reads it.",
     )
     existing_approval = forms.ModelChoiceField(
-        queryset=Approval.objects.all(),
+        queryset=Approval.objects.none(),  # those given by today, set for each form
         required=False,
         label="Existing approval",
         help_text="Choose a state approval already on record, or record a new one below.",
@@ -559,6 +583,10 @@ class ReviewForm(forms.Form):
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     letter = forms.FileField(required=False, label="Approval letter")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["existing_approval"].queryset = Approval.objects.given_by()
 
     def clean(self):
         cleaned = super().clean()
@@ -593,6 +621,24 @@ class ReviewForm(forms.Form):
             )
             if self.cleaned_data.get(name) is not None
         }
+
+
+class ApprovalAdminForm(forms.ModelForm):
+    """An approval recorded on its own, to choose later in a review: dated as the state
+    dated it, never in the future, as in the review form."""
+
+    class Meta:
+        model = Approval
+        fields = [
+            "material_id", "state_tracking_number", "approving_body", "approved_on", "notes",
+            "letter",
+        ]  # fmt: skip
+
+    def clean_approved_on(self):
+        approved_on = self.cleaned_data["approved_on"]
+        if approved_on and approved_on > timezone.localdate():
+            raise ValidationError("The approval date cannot be in the future.")
+        return approved_on
 
 
 class AsOfForm(forms.Form):

@@ -252,3 +252,60 @@ def test_an_answer_linking_to_a_phone_number_is_refused(client, editor, answer):
 
 def test_percent_encoded_digits_are_a_typed_number():
     assert typed_phone_numbers("See https://wa.me/%2B18005550199 now") == ["+18005550199"]
+
+
+def test_a_notice_title_with_a_typed_number_is_refused(client, editor):
+    make_contact(key="member-services")
+    form = {
+        "title": "Appelez 1-800-555-0199",
+        "body": "Appelez [[phone:member-services]].",
+        "kind": "tagline",
+        "language": "fr",
+        "direction": "ltr",
+        "position": 1,
+    }
+    response = client.post(reverse("admin:faq_notice_add"), form)
+    assertContains(response, "Do not type phone numbers here: “1-800-555-0199”")
+    assert not Notice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"question": "\u202eWho is my doctor?"}, "question"),
+        ({"answer": "Call [[phone:member-services]] \u2066now\u2069."}, "answer"),
+        ({"question_es": "¿Quién es\u202d mi médico?", "answer_es": "Llame."}, "question_es"),
+    ],
+)
+def test_direction_overrides_are_refused_in_questions_and_answers(client, editor, changes, field):
+    make_contact(key="member-services")
+    entry = make_entry(answer="Call [[phone:member-services]].")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    response = client.post(url, entry_form(entry, **changes))
+    assert response.status_code == 200
+    assert "Remove the invisible direction marks" in str(
+        response.context["adminform"].form.errors[field]
+    )
+    assert entry.revisions.count() == 1
+
+
+def test_a_topic_name_with_a_direction_override_is_refused(client, editor):
+    from faq.models import Category
+
+    form = {"name": "Pharmacy\u202e", "slug": "pharmacy", "description": "", "position": 1,
+            "translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0}  # fmt: skip
+    response = client.post(reverse("admin:faq_category_add"), form)
+    assertContains(response, "Remove the invisible direction marks")
+    assert not Category.objects.exists()
+
+
+def test_an_answer_longer_than_a_page_should_be_is_refused(client, editor):
+    from faq.forms import TEXT_MAX_LENGTH
+
+    entry = make_entry()
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    answer = "word " * (TEXT_MAX_LENGTH // 5 + 1)
+    for changes in ({"answer": answer}, {"question_es": "¿Larga?", "answer_es": answer}):
+        response = client.post(url, entry_form(entry, **changes))
+        assertContains(response, f"Ensure this value has at most {TEXT_MAX_LENGTH} characters")
+        assert entry.revisions.count() == 1
