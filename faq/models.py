@@ -948,12 +948,13 @@ class SearchSynonym(models.Model):
 
 
 class SearchWord(models.Model):
-    """A word that questions, answers or editors' synonyms use: members' misspellings are
-    matched against these.
+    """A word that approved questions and answers or editors' synonyms use: members'
+    misspellings are matched against these, and a correction is shown to them ("Also
+    searched for"), so no draft's word may be here.
 
-    Database triggers add the words of every new revision (migration 0005_search) and of
-    every synonym saved (0016), whatever saved them. A word here never makes anything
-    findable: results only come from live content.
+    Database triggers add the words of every revision saved or made approved (migrations
+    0005_search, 0019) and of every synonym saved (0016), whatever saved them. A word here
+    never makes anything findable: results only come from live content.
     """
 
     language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)

@@ -1233,3 +1233,25 @@ def test_a_match_its_topic_lifts_into_the_best_is_found(client, monkeypatch):
         slug="which-animals",
     )
     assert found(client, "otter")[0] == lifted.slug
+
+
+def test_no_correction_offers_a_word_only_unapproved_text_uses(client):
+    from faq.approvals import revision_reject, revision_submit
+
+    make_entry(question="How do I get a billing statement?", answer="Ask for one.")
+    draft = add_revision(
+        make_entry(question="Dental visits?", answer="Twice a year."),
+        answer="Our unannounced Glorbenfax program pays members cash.",
+    )
+    rejected = add_revision(make_entry(), answer="The Quarnelix pilot is over.")
+    revision_submit(revision=rejected, by=None)
+    revision_reject(revision=rejected, by=make_user(role="reviewer"), comment="Not yet.")
+    for word in ("glorbenfax", "quarnelix"):
+        assert not SearchWord.objects.filter(word=word).exists()
+    body = client.get(SEARCH, {"q": "glorbenfaks billing"}).content.decode()
+    assert "glorbenfax" not in body.lower()
+
+    publish(draft)
+    assert SearchWord.objects.filter(word="glorbenfax").exists()
+    body = client.get(SEARCH, {"q": "glorbenfaks billing"}).content.decode()
+    assert "Also searched for: <strong>glorbenfax</strong>" in body
