@@ -4,6 +4,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -287,8 +288,23 @@ class RevisedContentAdmin(admin.ModelAdmin):
         description="Withdraw selected (members stop seeing them)", permissions=["change"]
     )
     def withdraw_selected(self, request, queryset):
+        current = list(queryset.filter(withdrawn_at__isnull=True))
+        if not current:
+            self.message_user(request, "Those were withdrawn already.", messages.WARNING)
+            return None
+        # As Django's delete action: members lose these at once, so the editor sees first
+        # what they read now.
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"Withdraw {len(current)} from members?",
+                "opts": self.model._meta,
+                "items": [(item, self.live_state(item)) for item in current],
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/faq/withdraw_confirmation.html", context)
         withdrawn = 0
-        for item in queryset.filter(withdrawn_at__isnull=True):
+        for item in current:
             try:
                 item_withdraw(item=item, by=request.user, comment="Withdrawn from the admin.")
             except ValidationError as error:

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,8 @@ from faq.models import (
     ContactNumber,
     ContactNumberRevision,
     EntryRevision,
+    Notice,
+    NoticeKind,
     NoticeRevision,
     Revision,
     Status,
@@ -263,6 +266,8 @@ def item_withdraw(*, item, by, comment: str = "", at: datetime | None = None) ->
         raise ValidationError(f"“{item}” was already withdrawn.")
     if isinstance(item, ContactNumber):
         contact_withdraw_check(contact=item, at=at)
+    if isinstance(item, Notice):
+        notice_withdraw_check(notice=item)
     revisions = item.revisions.originals()
     live = revisions.live(at).first() or revisions.order_by("-created_at").first()
     item.withdrawn_at = at
@@ -306,6 +311,17 @@ def stamp_for(revisions: Iterable[Revision]) -> Stamp:
         approvals=tuple(ordered),
         last_updated=timezone.localtime(last_live).date() if last_live else None,
     )
+
+
+def notice_withdraw_check(*, notice: Notice) -> None:
+    """Refuse to retire the notice of nondiscrimination in the original language: Section 1557
+    requires it on the page, and every language without its own shows it."""
+    if notice.kind == NoticeKind.NONDISCRIMINATION and notice.language == settings.LANGUAGE_CODE:
+        raise ValidationError(
+            f"“{notice}” cannot be withdrawn: members must always be able to read the notice "
+            "of nondiscrimination (Section 1557), and pages in every language without their "
+            "own show this one. To change its words, edit it and have the new version approved."
+        )
 
 
 def contact_withdraw_check(*, contact: ContactNumber, at: datetime | None = None) -> None:

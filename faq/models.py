@@ -371,9 +371,22 @@ class Entry(models.Model):
             # A topic's questions in order: the related questions beside one are read
             # without sorting the whole topic (docs/benchmarks.md).
             models.Index(fields=["category", "position", "id"], name="faq_entry_topic_order_idx"),
+            # A question's page finds it by address, withdrawn or not (the unique index
+            # below holds only those not withdrawn).
+            models.Index(fields=["slug"], name="faq_entry_slug_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["slug"], name="faq_entry_slug_unique"),
+            # Among questions not withdrawn: a withdrawal cannot be undone, and the address
+            # printed on member materials must be able to serve a new question.
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="faq_entry_slug_unique_among_current",
+                violation_error_message=(
+                    "A question with this slug is already on the site. "
+                    "Choose another, or withdraw that question first."
+                ),
+            ),
             models.CheckConstraint(condition=~Q(slug=""), name="faq_entry_slug_not_blank"),
         ]
 
@@ -617,7 +630,15 @@ class ContactNumber(models.Model):
     class Meta:
         ordering = ["position", "key"]
         constraints = [
-            models.UniqueConstraint(fields=["key"], name="faq_contactnumber_key_unique"),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="faq_contactnumber_key_unique_among_current",
+                violation_error_message=(
+                    "A contact number with this key is already on the site. "
+                    "Choose another, or withdraw that number first."
+                ),
+            ),
             models.CheckConstraint(condition=~Q(key=""), name="faq_contactnumber_key_not_blank"),
             models.CheckConstraint(
                 condition=Q(purpose__in=ContactPurpose.values),
@@ -751,7 +772,13 @@ class Notice(models.Model):
         ordering = ["kind", "position", "language"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "language"], name="faq_notice_one_per_kind_and_language"
+                fields=["kind", "language"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="faq_notice_one_current_per_kind_and_language",
+                violation_error_message=(
+                    "A notice of this kind in this language already exists. "
+                    "Edit it, or withdraw it first."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=NoticeKind.values), name="faq_notice_kind_valid"

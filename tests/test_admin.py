@@ -327,11 +327,16 @@ def test_nobody_can_delete_compliance_records_in_the_admin(client, model):
 
 
 def test_withdrawing_keeps_records_and_hides_the_page(client, editor):
-    entry = make_entry()
-    signed_in(client, editor).post(
-        reverse("admin:faq_entry_changelist"),
-        {"action": "withdraw_selected", "_selected_action": [entry.pk]},
-    )
+    entry = make_entry(question="Is dental covered?")
+    chosen = {"action": "withdraw_selected", "_selected_action": [entry.pk]}
+    url = reverse("admin:faq_entry_changelist")
+    confirm = signed_in(client, editor).post(url, chosen)
+    assertContains(confirm, "Members stop seeing these questions at once")
+    assertContains(confirm, "<strong>Is dental covered?</strong>: Live since")
+    assertContains(confirm, 'name="post" value="yes"')
+    entry.refresh_from_db()
+    assert entry.withdrawn_at is None  # nothing happens before the editor confirms
+    client.post(url, {**chosen, "post": "yes"})
     entry.refresh_from_db()
     assert entry.withdrawn_at is not None
     client.logout()
@@ -543,3 +548,17 @@ def test_an_approval_dated_in_the_future_cannot_be_recorded_or_chosen(client, ed
         revision_approve(revision=draft, by=reviewer, approval=dated_later)
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED
+
+
+def test_a_withdrawn_questions_address_can_serve_a_new_question(client, editor):
+    from faq.approvals import item_withdraw
+
+    old = make_entry(slug="dental", answer="The old answer.")
+    before = timezone.now()
+    item_withdraw(item=old, by=editor)
+    new = make_entry(slug="dental", answer="The new answer.")
+    assertContains(client.get("/questions/dental/"), "The new answer.")
+    signed_in(client, reviewer_user := make_user(role="reviewer"))
+    past = client.get("/questions/dental/", {"as_of": before.isoformat()})
+    assertContains(past, "The old answer.")
+    assert reviewer_user and new.slug == old.slug

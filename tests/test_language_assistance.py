@@ -289,3 +289,36 @@ def test_a_version_saved_before_directions_were_versioned_keeps_its_hash(client)
     assert restored.is_direction_hashed and restored.direction == "rtl"
     assert restored.content_hash == restored.compute_hash() != old.content_hash
     assert verify_content_hashes() == []
+
+
+def test_the_original_notice_of_nondiscrimination_cannot_be_withdrawn(client):
+    make_contact(key="member-services")
+    english = make_notice(kind=NoticeKind.NONDISCRIMINATION, language="en", title="Notice")
+    spanish = make_notice(kind=NoticeKind.NONDISCRIMINATION, language="es", title="Aviso")
+    with pytest.raises(ValidationError, match="members must always be able to read the notice"):
+        item_withdraw(item=english, by=None)
+    signed_in(client, make_user(role="editor"))
+    response = client.post(
+        reverse("admin:faq_notice_changelist"),
+        {"action": "withdraw_selected", "_selected_action": [english.pk], "post": "yes"},
+        follow=True,
+    )
+    assertContains(response, "cannot be withdrawn: members must always be able to read")
+    english.refresh_from_db()
+    assert english.withdrawn_at is None
+    item_withdraw(item=spanish, by=None)  # Spanish pages then show the English notice
+    assertContains(client.get("/es/language-assistance/"), "Notice")
+
+
+def test_a_withdrawn_tagline_can_be_replaced_by_a_new_one(client):
+    make_contact(key="member-services")
+    old = make_notice(language="so", title="Soomaali")
+    item_withdraw(item=old, by=None)
+    signed_in(client, make_user(role="editor"))
+    form = {"title": "Af-Soomaali", "body": "Wac [[phone:member-services]].", "kind": "tagline",
+            "language": "so", "direction": "ltr", "position": 1}  # fmt: skip
+    response = client.post(reverse("admin:faq_notice_add"), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Notice.objects.filter(language="so").count() == 2
+    with pytest.raises(ValidationError, match="already exists"):
+        Notice(kind=NoticeKind.TAGLINE, language="so").validate_constraints()

@@ -303,7 +303,7 @@ def test_the_admin_withdraw_action_says_where_a_number_is_used(client, nurse_lin
     client.force_login(make_user(role="editor"))
     response = client.post(
         reverse("admin:faq_contactnumber_changelist"),
-        {"action": "withdraw_selected", "_selected_action": [nurse_line.pk]},
+        {"action": "withdraw_selected", "_selected_action": [nurse_line.pk], "post": "yes"},
         follow=True,
     )
     assertContains(response, "cannot be withdrawn")

@@ -25,7 +25,7 @@ def test_duplicate_category_slug_is_rejected_by_the_database():
 
 def test_duplicate_entry_slug_is_rejected_by_the_database():
     entry = make_entry(slug="lost-card")
-    with pytest.raises(IntegrityError, match="faq_entry_slug_unique"):
+    with pytest.raises(IntegrityError, match="faq_entry_slug_unique_among_current"):
         Entry.objects.create(category=entry.category, slug="lost-card")
 
 
