@@ -200,7 +200,7 @@ def translation_load(demo: _DemoFile) -> None:
         )
         demo.report.translations += created
     for item in demo.data.get("contacts", []):
-        contact = ContactNumber.objects.filter(key=item["key"]).first()
+        contact = ContactNumber.objects.current().filter(key=item["key"]).first()
         if contact is None:
             continue
         _, created = ContactNumberTranslation.objects.get_or_create(
@@ -208,7 +208,7 @@ def translation_load(demo: _DemoFile) -> None:
         )
         demo.report.translations += created
     for item in demo.data["entries"]:
-        entry = Entry.objects.filter(slug=item["slug"]).first()
+        entry = Entry.objects.current().filter(slug=item["slug"]).first()
         if entry is None or entry.revisions.filter(language=language).exists():
             continue
         source = entry.revisions.originals().live().first()
