@@ -159,6 +159,87 @@ def category_text(language: str, path: str) -> dict:
     }
 
 
+class WordsRecordQuerySet(models.QuerySet):
+    def said_at(self, at, *, or_earliest: bool = False):
+        """The records in effect at `at`, the newest first: one shown from `at` or before,
+        or one from before history was kept (shown_at empty, the oldest). With
+        `or_earliest`, the records shown only later follow, the earliest first: for a moment
+        before anything was recorded, the first words known are the best knowledge there is."""
+        in_effect = Q(shown_at__isnull=True) | Q(shown_at__lte=at)
+        newest_in_effect = Case(When(in_effect, then=F("shown_at"))).desc(nulls_last=True)
+        if not or_earliest:
+            return self.filter(in_effect).order_by(newest_in_effect, "-pk")
+        first_in_effect = Case(When(in_effect, then=Value(0)), default=Value(1))
+        return self.order_by(first_in_effect, newest_in_effect, "shown_at", "-pk")
+
+
+class WordsRecord(models.Model):
+    """Words members read that change in place, without review (a topic's name, a number's
+    label in another language): one row per change, from a moment on, never changed or
+    deleted (database triggers, migration name_history), so that archived views show the
+    words of their moment. An empty name or label in a translation language: no translation from
+    then on."""
+
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    shown_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When members began to read these words. Empty: already in place when this "
+        "history began (the words of that day, the earliest known).",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = WordsRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        since = f"from {self.shown_at:%Y-%m-%d %H:%M}" if self.shown_at else "before records"
+        return f"{self.words or '(no translation)'} ({self.language}, {since})"
+
+
+class CategoryTextRecord(WordsRecord):
+    """What a topic's name and description said in one language, from a moment on."""
+
+    category = models.ForeignKey(Category, models.PROTECT, related_name="text_records")
+    name = models.CharField(max_length=120, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["category", "language", F("shown_at").asc(nulls_first=True), "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "language", "shown_at"],
+                name="faq_categorytextrecord_one_per_moment",
+            ),
+            models.UniqueConstraint(
+                fields=["category", "language"],
+                condition=Q(shown_at__isnull=True),
+                name="faq_categorytextrecord_one_undated",
+            ),
+            models.CheckConstraint(
+                condition=configured_language(), name="faq_categorytextrecord_language_valid"
+            ),
+            # A topic always has a name; only a translation can be taken away.
+            models.CheckConstraint(
+                condition=~Q(name="") | ~Q(language=settings.LANGUAGE_CODE),
+                name="faq_categorytextrecord_original_has_name",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name="") | Q(description=""),
+                name="faq_categorytextrecord_removal_has_no_description",
+            ),
+        ]
+
+    @property
+    def words(self) -> str:
+        return self.name
+
+
 class Approval(models.Model):
     """A state approval of member material: one record covers many revisions and pages."""
 
@@ -644,6 +725,36 @@ class ContactNumberTranslation(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.language})"
+
+
+class ContactNumberLabelRecord(WordsRecord):
+    """What a number's label said in one other language, from a moment on. (The label in
+    the original is part of the number's approved revisions.)"""
+
+    contact = models.ForeignKey(ContactNumber, models.PROTECT, related_name="label_records")
+    label = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["contact", "language", F("shown_at").asc(nulls_first=True), "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "language", "shown_at"],
+                name="faq_contactnumberlabelrecord_one_per_moment",
+            ),
+            models.UniqueConstraint(
+                fields=["contact", "language"],
+                condition=Q(shown_at__isnull=True),
+                name="faq_contactnumberlabelrecord_one_undated",
+            ),
+            models.CheckConstraint(
+                condition=configured_language() & ~Q(language=settings.LANGUAGE_CODE),
+                name="faq_contactnumberlabelrecord_language_valid",
+            ),
+        ]
+
+    @property
+    def words(self) -> str:
+        return self.label
 
 
 class ContactNumberRevision(Revision):

@@ -1,0 +1,207 @@
+"""Topics' names and numbers' labels change in place, without review: archived views show the
+words recorded as shown at their moment, not today's."""
+
+import tomllib
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from django.utils import translation
+from pytest_django.asserts import assertContains
+
+from faq.models import (
+    Category,
+    CategoryTextRecord,
+    CategoryTranslation,
+    ContactNumberLabelRecord,
+    ContactNumberTranslation,
+)
+from faq.names import category_text_record
+from tests.factories import (
+    add_translation,
+    make_category,
+    make_contact,
+    make_entry,
+    make_user,
+)
+from tests.test_admin_typed_numbers import contact_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return make_user(role="editor")
+
+
+@pytest.fixture
+def reviewer():
+    return make_user(role="reviewer")
+
+
+def pharmacy(*, spanish=True):
+    """A topic with one live question (in Spanish too), its words recorded as the admin does."""
+    category = make_category(name="Pharmacy", description="Medicine you pick up.")
+    if spanish:
+        CategoryTranslation.objects.create(
+            category=category, language="es", name="Farmacia", description="Medicina que recoge."
+        )
+        category_text_record(category=category, by=None)
+    entry = make_entry(category=category, question="How do I get my medicine?")
+    add_translation(entry, question="¿Cómo consigo mi medicina?")
+    return category, entry
+
+
+def category_form(category, **changes):
+    """The topic's admin form as it stands, with its translations, and `changes`."""
+    translations = list(category.translations.all())
+    data = {
+        "name": category.name,
+        "slug": category.slug,
+        "description": category.description,
+        "position": category.position,
+        "translations-TOTAL_FORMS": len(translations),
+        "translations-INITIAL_FORMS": len(translations),
+    }
+    for n, named in enumerate(translations):
+        data |= {
+            f"translations-{n}-id": named.pk,
+            f"translations-{n}-category": category.pk,
+            f"translations-{n}-language": named.language,
+            f"translations-{n}-name": named.name,
+            f"translations-{n}-description": named.description,
+        }
+    return {**data, **changes}
+
+
+def save_in_admin(client, user, category, **changes):
+    client.force_login(user)
+    url = reverse("admin:faq_category_change", args=[category.pk])
+    response = client.post(url, category_form(category, **changes))
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def pages(category, entry, language):
+    prefix = "" if language == "en" else f"/{language}"
+    word = "medicine" if language == "en" else "medicina"
+    with translation.override("en"):
+        return [
+            (prefix + reverse("faq:index"), {}),
+            (prefix + category.get_absolute_url(), {}),
+            (prefix + entry.get_absolute_url(), {}),
+            (prefix + reverse("faq:search"), {"q": word}),
+            (prefix + reverse("faq:search"), {"q": "zzxqv"}),  # no results: the topics instead
+        ]
+
+
+def as_of(client, reviewer, url, query, moment):
+    client.force_login(reviewer)
+    response = client.get(url, {**query, "as_of": moment.isoformat()})
+    assertContains(response, 'class="archive-note"')
+    return response
+
+
+def test_the_admin_records_the_words_only_when_they_change(client, editor):
+    category, _entry = pharmacy()
+    recorded = category.text_records.count()
+    save_in_admin(client, editor, category)  # saved unchanged
+    save_in_admin(client, editor, category, position=99)  # an order is not words
+    changelist = reverse("admin:faq_category_changelist")
+    response = client.post(
+        changelist,
+        {
+            "form-TOTAL_FORMS": 1,
+            "form-INITIAL_FORMS": 1,
+            "form-0-id": category.pk,
+            "form-0-position": 7,
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    category.refresh_from_db()
+    assert category.position == 7
+    assert category.text_records.count() == recorded
+    save_in_admin(client, editor, category, **{"translations-0-name": "Recetas"})
+    (spanish,) = category.text_records.filter(recorded_by=editor)
+    assert (spanish.language, spanish.name) == ("es", "Recetas")
+    assert spanish.description == "Medicina que recoge."
+    save_in_admin(client, editor, category, description="Refills.")
+    (english,) = category.text_records.filter(recorded_by=editor, language="en")
+    assert (english.name, english.description) == ("Pharmacy", "Refills.")
+    assert category.text_records.count() == recorded + 2
+
+
+def test_a_numbers_form_saved_without_a_new_label_records_nothing(client, editor):
+    contact = make_contact(key="member-services")
+    client.force_login(editor)
+    url = reverse("admin:faq_contactnumber_change", args=[contact.pk])
+    assert client.post(url, contact_form(contact)).status_code == 302
+    assert not ContactNumberLabelRecord.objects.exists()
+    added = {
+        "translations-TOTAL_FORMS": 1,
+        "translations-0-language": "es",
+        "translations-0-label": "Línea del Afiliado",
+    }
+    assert client.post(url, contact_form(contact, **added)).status_code == 302
+    (record,) = ContactNumberLabelRecord.objects.all()
+    assert (record.language, record.label, record.recorded_by) == (
+        "es",
+        "Línea del Afiliado",
+        editor,
+    )
+
+
+def test_a_new_topic_in_the_admin_is_recorded_with_its_translation(client, editor):
+    client.force_login(editor)
+    form = {
+        "name": "Dental care",
+        "slug": "dental",
+        "description": "",
+        "position": 1,
+        "translations-TOTAL_FORMS": 1,
+        "translations-INITIAL_FORMS": 0,
+        "translations-0-language": "es",
+        "translations-0-name": "Atención dental",
+        "translations-0-description": "",
+    }
+    assert client.post(reverse("admin:faq_category_add"), form).status_code == 302
+    records = CategoryTextRecord.objects.order_by("language")
+    assert [(r.language, r.name, r.recorded_by) for r in records] == [
+        ("en", "Dental care", editor),
+        ("es", "Atención dental", editor),
+    ]
+
+
+def test_recorded_words_cannot_be_changed_or_deleted():
+    category = make_category(name="Pharmacy")
+    for sql in (
+        "UPDATE faq_categorytextrecord SET name = 'Forged'",
+        "DELETE FROM faq_categorytextrecord",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert category.text_records.get().name == "Pharmacy"
+
+
+def test_a_topic_with_recorded_words_cannot_be_deleted():
+    from django.db.models import ProtectedError
+
+    category = make_category(name="Pharmacy")
+    with pytest.raises(ProtectedError):
+        category.delete()
+
+
+def test_the_demo_records_its_topics_and_labels_as_shown_since_its_last_update(demo_content):
+    from faq.demo.loader import DEMO_FILE, _local_midnight
+
+    last_updated = _local_midnight(
+        tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))["published"]["last_updated_on"]
+    )
+    for category in Category.objects.all():
+        words = {r.language: (r.name, r.shown_at) for r in category.text_records.all()}
+        assert words == {
+            "en": (category.name, last_updated),
+            "es": (category.translations.get().name, last_updated),
+        }
+    assert ContactNumberLabelRecord.objects.count() == ContactNumberTranslation.objects.count()
+    assert not ContactNumberLabelRecord.objects.exclude(shown_at=last_updated).exists()
