@@ -17,6 +17,7 @@ from django.db.models import (
     Func,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -49,10 +50,10 @@ class Action(models.TextChoices):
 
 
 class CategoryQuerySet(models.QuerySet):
-    def shown_in(self, language: str):
+    def shown_in(self, language: str, at=None):
         """Each category annotated with its name and description as members reading
-        `language` see them (see category_text)."""
-        return self.annotate(**category_text(language, ""))
+        `language` see them, now or at a past moment (see category_text)."""
+        return self.annotate(**category_text(language, "", at))
 
     def with_questions_shown_in(self, language: str, at=None):
         """The categories with at least one question members reading `language` see. Each
@@ -131,10 +132,13 @@ class CategoryTranslation(models.Model):
         return f"{self.name} ({self.language})"
 
 
-def category_text(language: str, path: str) -> dict:
+def category_text(language: str, path: str, at=None) -> dict:
     """Annotations shown_name, shown_description and shown_language: a category's words in
-    `language` where they are translated, else the original. `path` leads from the queried
-    model to the category ("" for categories themselves, "entry__category__")."""
+    `language` where they are translated, else the original; at a past moment `at`, the
+    words recorded then (category_text_at). `path` leads from the queried model to the
+    category ("" for categories themselves, "entry__category__")."""
+    if at is not None:
+        return category_text_at(language, path, at)
     original = settings.LANGUAGE_CODE
     name, description = F(f"{path}name"), F(f"{path}description")
     if language == original:
@@ -238,6 +242,50 @@ class CategoryTextRecord(WordsRecord):
     @property
     def words(self) -> str:
         return self.name
+
+
+def category_text_at(language: str, path: str, at) -> dict:
+    """category_text's annotations at a past moment: the words recorded as shown then
+    (CategoryTextRecord), in `language` where a translation was recorded, else the original.
+    A topic with no record at all in the original shows its words of now."""
+    original = settings.LANGUAGE_CODE
+
+    def recorded(code: str, **said_at) -> FilteredRelation:
+        # One join to the record in effect, not a subquery for each word.
+        said = CategoryTextRecord.objects.filter(category=OuterRef(f"{path}pk"), language=code)
+        return FilteredRelation(
+            f"{path}text_records",
+            condition=Q(
+                **{
+                    f"{path}text_records__pk": Subquery(
+                        said.said_at(at, **said_at).values("pk")[:1]
+                    )
+                }
+            ),
+        )
+
+    annotations = {"category_text_then": recorded(original, or_earliest=True)}
+    name = Coalesce(F("category_text_then__name"), F(f"{path}name"))
+    description = Coalesce(F("category_text_then__description"), F(f"{path}description"))
+    if language == original:
+        return annotations | {
+            "shown_name": name,
+            "shown_description": description,
+            "shown_language": Value(original),
+        }
+    # A translation recorded as removed has an empty name: the original shows again.
+    translated = Q(category_translation_then__name__gt="")
+    return annotations | {
+        "category_translation_then": recorded(language),
+        "shown_name": Case(
+            When(translated, then=F("category_translation_then__name")), default=name
+        ),
+        "shown_description": Case(
+            When(translated, then=F("category_translation_then__description")),
+            default=description,
+        ),
+        "shown_language": Case(When(translated, then=Value(language)), default=Value(original)),
+    }
 
 
 class Approval(models.Model):
