@@ -62,6 +62,7 @@ from faq.models import (
     Status,
     translation_languages,
 )
+from faq.names import category_text_record, contact_labels_record
 from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
 from faq.search import (
     MAX_RESULTS,
@@ -132,6 +133,9 @@ class CategoryAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # The name, description and translations as saved (list_editable saves come here
+        # too): archived views read them from this history.
+        category_text_record(category=form.instance, by=request.user)
         public_content_changed()  # a translated name shows on public pages at once
 
 
@@ -506,6 +510,10 @@ class ContactNumberAdmin(RevisedContentAdmin):
                 live_uses=live_count(EntryRevision, "answer") + live_count(NoticeRevision, "body")
             )
         )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        contact_labels_record(contact=form.instance, by=request.user)
 
     @admin.display(description="Label", ordering="newest_title")
     def title(self, obj):

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
 from faq.cache import kept_until_content_changes
-from faq.models import ContactNumberRevision, ContactNumberTranslation
+from faq.models import ContactNumberLabelRecord, ContactNumberRevision, ContactNumberTranslation
 
 PRIMARY_KEY = "member-services"
 EMERGENCY_KEY = "emergency"
@@ -42,10 +42,15 @@ def _contacts(at, language: str) -> dict[str, ContactNumberRevision]:
         .order_by("contact__position", "contact__key")
     )
     if language != original:
-        translated = ContactNumberTranslation.objects.filter(
-            contact=OuterRef("contact"), language=language
-        ).values("label")[:1]
-        revisions = revisions.annotate(translated_label=Subquery(translated))
+        if at is None:
+            translated = ContactNumberTranslation.objects.filter(
+                contact=OuterRef("contact"), language=language
+            )
+        else:  # the label recorded as shown then; an empty one: no translation then
+            translated = ContactNumberLabelRecord.objects.filter(
+                contact=OuterRef("contact"), language=language
+            ).said_at(at)
+        revisions = revisions.annotate(translated_label=Subquery(translated.values("label")[:1]))
     contacts = {}
     for revision in revisions:
         revision.language = original

@@ -18,6 +18,7 @@ from django.db.models import (
     Func,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -50,10 +51,10 @@ class Action(models.TextChoices):
 
 
 class CategoryQuerySet(models.QuerySet):
-    def shown_in(self, language: str):
+    def shown_in(self, language: str, at=None):
         """Each category annotated with its name and description as members reading
-        `language` see them (see category_text)."""
-        return self.annotate(**category_text(language, ""))
+        `language` see them, now or at a past moment (see category_text)."""
+        return self.annotate(**category_text(language, "", at))
 
     def with_questions_shown_in(self, language: str, at=None):
         """The categories with at least one question members reading `language` see. Each
@@ -132,10 +133,13 @@ class CategoryTranslation(models.Model):
         return f"{self.name} ({self.language})"
 
 
-def category_text(language: str, path: str) -> dict:
+def category_text(language: str, path: str, at=None) -> dict:
     """Annotations shown_name, shown_description and shown_language: a category's words in
-    `language` where they are translated, else the original. `path` leads from the queried
-    model to the category ("" for categories themselves, "entry__category__")."""
+    `language` where they are translated, else the original; at a past moment `at`, the
+    words recorded then (category_text_at). `path` leads from the queried model to the
+    category ("" for categories themselves, "entry__category__")."""
+    if at is not None:
+        return category_text_at(language, path, at)
     original = settings.LANGUAGE_CODE
     name, description = F(f"{path}name"), F(f"{path}description")
     if language == original:
@@ -157,6 +161,131 @@ def category_text(language: str, path: str) -> dict:
             When(category_translation__isnull=False, then=Value(language)),
             default=Value(original),
         ),
+    }
+
+
+class WordsRecordQuerySet(models.QuerySet):
+    def said_at(self, at, *, or_earliest: bool = False):
+        """The records in effect at `at`, the newest first: one shown from `at` or before,
+        or one from before history was kept (shown_at empty, the oldest). With
+        `or_earliest`, the records shown only later follow, the earliest first: for a moment
+        before anything was recorded, the first words known are the best knowledge there is."""
+        in_effect = Q(shown_at__isnull=True) | Q(shown_at__lte=at)
+        newest_in_effect = Case(When(in_effect, then=F("shown_at"))).desc(nulls_last=True)
+        if not or_earliest:
+            return self.filter(in_effect).order_by(newest_in_effect, "-pk")
+        first_in_effect = Case(When(in_effect, then=Value(0)), default=Value(1))
+        return self.order_by(first_in_effect, newest_in_effect, "shown_at", "-pk")
+
+
+class WordsRecord(models.Model):
+    """Words members read that change in place, without review (a topic's name, a number's
+    label in another language): one row per change, from a moment on, never changed or
+    deleted (database triggers, migration name_history), so that archived views show the
+    words of their moment. An empty name or label in a translation language: no translation from
+    then on."""
+
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    shown_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When members began to read these words. Empty: already in place when this "
+        "history began (the words of that day, the earliest known).",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = WordsRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        since = f"from {self.shown_at:%Y-%m-%d %H:%M}" if self.shown_at else "before records"
+        return f"{self.words or '(no translation)'} ({self.language}, {since})"
+
+
+class CategoryTextRecord(WordsRecord):
+    """What a topic's name and description said in one language, from a moment on."""
+
+    category = models.ForeignKey(Category, models.PROTECT, related_name="text_records")
+    name = models.CharField(max_length=120, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["category", "language", F("shown_at").asc(nulls_first=True), "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "language", "shown_at"],
+                name="faq_categorytextrecord_one_per_moment",
+            ),
+            models.UniqueConstraint(
+                fields=["category", "language"],
+                condition=Q(shown_at__isnull=True),
+                name="faq_categorytextrecord_one_undated",
+            ),
+            models.CheckConstraint(
+                condition=configured_language(), name="faq_categorytextrecord_language_valid"
+            ),
+            # A topic always has a name; only a translation can be taken away.
+            models.CheckConstraint(
+                condition=~Q(name="") | ~Q(language=settings.LANGUAGE_CODE),
+                name="faq_categorytextrecord_original_has_name",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name="") | Q(description=""),
+                name="faq_categorytextrecord_removal_has_no_description",
+            ),
+        ]
+
+    @property
+    def words(self) -> str:
+        return self.name
+
+
+def category_text_at(language: str, path: str, at) -> dict:
+    """category_text's annotations at a past moment: the words recorded as shown then
+    (CategoryTextRecord), in `language` where a translation was recorded, else the original.
+    A topic with no record at all in the original shows its words of now."""
+    original = settings.LANGUAGE_CODE
+
+    def recorded(code: str, **said_at) -> FilteredRelation:
+        # One join to the record in effect, not a subquery for each word.
+        said = CategoryTextRecord.objects.filter(category=OuterRef(f"{path}pk"), language=code)
+        return FilteredRelation(
+            f"{path}text_records",
+            condition=Q(
+                **{
+                    f"{path}text_records__pk": Subquery(
+                        said.said_at(at, **said_at).values("pk")[:1]
+                    )
+                }
+            ),
+        )
+
+    annotations = {"category_text_then": recorded(original, or_earliest=True)}
+    name = Coalesce(F("category_text_then__name"), F(f"{path}name"))
+    description = Coalesce(F("category_text_then__description"), F(f"{path}description"))
+    if language == original:
+        return annotations | {
+            "shown_name": name,
+            "shown_description": description,
+            "shown_language": Value(original),
+        }
+    # A translation recorded as removed has an empty name: the original shows again.
+    translated = Q(category_translation_then__name__gt="")
+    return annotations | {
+        "category_translation_then": recorded(language),
+        "shown_name": Case(
+            When(translated, then=F("category_translation_then__name")), default=name
+        ),
+        "shown_description": Case(
+            When(translated, then=F("category_translation_then__description")),
+            default=description,
+        ),
+        "shown_language": Case(When(translated, then=Value(language)), default=Value(original)),
     }
 
 
@@ -679,6 +808,36 @@ class ContactNumberTranslation(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.language})"
+
+
+class ContactNumberLabelRecord(WordsRecord):
+    """What a number's label said in one other language, from a moment on. (The label in
+    the original is part of the number's approved revisions.)"""
+
+    contact = models.ForeignKey(ContactNumber, models.PROTECT, related_name="label_records")
+    label = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["contact", "language", F("shown_at").asc(nulls_first=True), "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "language", "shown_at"],
+                name="faq_contactnumberlabelrecord_one_per_moment",
+            ),
+            models.UniqueConstraint(
+                fields=["contact", "language"],
+                condition=Q(shown_at__isnull=True),
+                name="faq_contactnumberlabelrecord_one_undated",
+            ),
+            models.CheckConstraint(
+                condition=configured_language() & ~Q(language=settings.LANGUAGE_CODE),
+                name="faq_contactnumberlabelrecord_language_valid",
+            ),
+        ]
+
+    @property
+    def words(self) -> str:
+        return self.label
 
 
 class ContactNumberRevision(Revision):

@@ -462,7 +462,7 @@ def _matching(
     ).annotate(base_rank=SearchRank(F("search_vector"), query))
 
 
-def _categories_named(terms: SearchTerms, query: RawSQL) -> QuerySet:
+def _categories_named(terms: SearchTerms, query: RawSQL, at=None) -> QuerySet:
     """The ids of the categories whose name has the query's words.
 
     A generated column cannot read another table, so the category name is weighed at query
@@ -470,7 +470,9 @@ def _categories_named(terms: SearchTerms, query: RawSQL) -> QuerySet:
     take an OR across two tables that the full-text index cannot answer (about 10 ms became
     33 ms per search over 10,000 questions), and a question in a category named by the query
     almost always uses its words too. The name as written and, on a page in another
-    language, as members there read it."""
+    language, as members there read it (at a past moment `at`, as then)."""
+    if at is not None:
+        return _categories_named_then(terms, query, at)
     names = [SearchVector("name", config=search_config(settings.LANGUAGE_CODE))]
     if terms.language != settings.LANGUAGE_CODE:
         names.append(SearchVector("shown_name", config=search_config(terms.language)))
@@ -479,6 +481,19 @@ def _categories_named(terms: SearchTerms, query: RawSQL) -> QuerySet:
         .filter(reduce(operator.or_, (Q(Matches(name, query)) for name in names)))
         .values("pk")
     )
+
+
+def _categories_named_then(terms: SearchTerms, query: RawSQL, at) -> QuerySet:
+    """_categories_named at a past moment: by the names recorded as shown then."""
+
+    def named(language: str) -> QuerySet:
+        name = SearchVector("shown_name", config=search_config(language))
+        return Category.objects.shown_in(language, at).filter(Matches(name, query)).values("pk")
+
+    found = Q(pk__in=named(settings.LANGUAGE_CODE))
+    if terms.language != settings.LANGUAGE_CODE:
+        found |= Q(pk__in=named(terms.language))
+    return Category.objects.filter(found).values("pk")
 
 
 # search_entries' order for at most %s rows: every match is ranked, and only those that can
@@ -514,14 +529,17 @@ ORDER BY 3 DESC, 4, 5, 6
 """
 
 
-def search_hits(entries: QuerySet[EntryRevision], terms: SearchTerms) -> tuple[list[int], bool]:
+def search_hits(
+    entries: QuerySet[EntryRevision], terms: SearchTerms, *, at=None
+) -> tuple[list[int], bool]:
     """The matching revisions' ids in search_entries' order, at most MAX_RESULTS + 1 so that
     a page can say there are more, and whether they have every group of the query's words.
     When none has, those with some of them ("how do i get a new id card"), in the same
     statement: Postgres reads that part only when the first found nothing. Narrow rows; the
     page's own rows are read by search_results.
 
-    `entries` decides what may be found: EntryRevision.objects.shown_in(), what members see."""
+    `entries` decides what may be found: EntryRevision.objects.shown_in(), what members see;
+    topics are weighed by their names at `at` (now), as those entries are."""
 
     def ranked(match_all: bool) -> tuple[str, tuple]:
         query = search_query(terms, match_all=match_all)
@@ -529,7 +547,7 @@ def search_hits(entries: QuerySet[EntryRevision], terms: SearchTerms) -> tuple[l
             "pk", "entry_id", "base_rank"
         )
         matches_sql, matches_params = matches.query.get_compiler(entries.db).as_sql()
-        categories = _categories_named(terms, query)
+        categories = _categories_named(terms, query, at)
         categories_sql, categories_params = categories.query.get_compiler(entries.db).as_sql()
         sql = _RANKED.format(matches=matches_sql, categories=categories_sql)
         params = (
@@ -558,15 +576,16 @@ def search_hits(entries: QuerySet[EntryRevision], terms: SearchTerms) -> tuple[l
 
 
 def search_results(
-    pks: Sequence[int], terms: SearchTerms, *, match_all: bool = True
+    pks: Sequence[int], terms: SearchTerms, *, match_all: bool = True, at=None
 ) -> list["SearchResult"]:
-    """One page of hits, in their order, with snippets. The ids come from search_hits over
-    what members may see, so they are read here by id alone."""
+    """One page of hits, in their order, with snippets and their topics' words (at `at`,
+    now by default). The ids come from search_hits over what members may see, so they are
+    read here by id alone."""
     query = search_query(terms, match_all=match_all)
     revisions = (
         EntryRevision.objects.filter(pk__in=list(pks))
         .select_related("entry__category", "approval")
-        .annotate(**category_text(terms.language, "entry__category__"))
+        .annotate(**category_text(terms.language, "entry__category__", at))
     )
     source = _snippet_source()
     headlines = revisions.annotate(

@@ -65,7 +65,7 @@ def live_entries(at=None, language=None):
     return (
         EntryRevision.objects.shown_in(language, at)
         .select_related("entry__category", "approval")
-        .annotate(**category_text(language, "entry__category__"))
+        .annotate(**category_text(language, "entry__category__", at))
         .order_by(
             "entry__category__position", "entry__category__name", "entry__position", "entry_id"
         )
@@ -285,7 +285,9 @@ def _search_hits(at, terms, elsewhere) -> tuple[list[int], bool]:
         at,
         *search_hits_kept_as(terms),
         lambda: search_hits(
-            EntryRevision.objects.shown_in(terms.language, at), terms_for_answers(terms, elsewhere)
+            EntryRevision.objects.shown_in(terms.language, at),
+            terms_for_answers(terms, elsewhere),
+            at=at,
         ),
     )
 
@@ -294,7 +296,7 @@ def _categories_with_questions(at) -> list[Category]:
     language = get_language()
 
     def categories():
-        found = Category.objects.with_questions_shown_in(language, at).shown_in(language)
+        found = Category.objects.with_questions_shown_in(language, at).shown_in(language, at)
         for category in found:
             category.show_as(category)
         return list(found)
@@ -320,7 +322,7 @@ def search_found(at, terms, raw_page) -> dict:
     results = kept_until_content_changes(
         at,
         *search_page_kept_as(terms, match_all=match_all, number=page.number),
-        lambda: search_results(page.object_list, terms, match_all=match_all),
+        lambda: search_results(page.object_list, terms, match_all=match_all, at=at),
     )
     return {
         "hits": hits,

@@ -15,6 +15,7 @@ from faq.models import (
     Entry,
     EntryRevision,
 )
+from faq.names import category_text_record
 from faq.roles import EDITORS, REVIEWERS, roles_sync
 
 _seq = itertools.count(1)
@@ -39,7 +40,9 @@ def make_category(**kwargs):
     kwargs.setdefault("name", f"Topic {n}")
     kwargs.setdefault("slug", f"topic-{n}")
     kwargs.setdefault("position", n)
-    return Category.objects.create(**kwargs)
+    category = Category.objects.create(**kwargs)
+    category_text_record(category=category, by=None)  # as the admin records it
+    return category
 
 
 def make_approval(**kwargs):

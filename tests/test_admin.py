@@ -522,8 +522,13 @@ def test_a_translation_that_would_expire_before_its_original_goes_live_is_refuse
 
 def test_an_approval_dated_in_the_future_cannot_be_recorded_or_chosen(client, editor, reviewer):
     future = timezone.localdate() + datetime.timedelta(days=1)
-    form = {"material_id": "QA-2099", "approving_body": "MO HealthNet Division",
-            "approved_on": future.isoformat(), "state_tracking_number": "", "notes": ""}  # fmt: skip
+    form = {
+        "material_id": "QA-2099",
+        "approving_body": "MO HealthNet Division",
+        "approved_on": future.isoformat(),
+        "state_tracking_number": "",
+        "notes": "",
+    }
     response = signed_in(client, reviewer).post(reverse("admin:faq_approval_add"), form)
     assertContains(response, "The approval date cannot be in the future.")
     assert not Approval.objects.filter(material_id="QA-2099").exists()

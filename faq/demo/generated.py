@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from faq.markup import render_markdown
 from faq.models import Approval, Category, Entry, EntryRevision, Status
+from faq.names import category_text_record
 
 TOPICS = {
     "Pharmacy and prescriptions": [
@@ -131,6 +132,8 @@ def generated_content_publish(count: int, *, seed: int = 20260301) -> int:
     categories = Category.objects.bulk_create(
         Category(name=name, slug=f"bench-{n}", position=100 + n) for n, name in enumerate(TOPICS)
     )
+    for category in categories:
+        category_text_record(category=category, by=None, at=live_since)
     subjects = [(c, s) for c, name in zip(categories, TOPICS, strict=True) for s in TOPICS[name]]
     picks = [rng.choice(subjects) for _ in range(count)]
     entries = Entry.objects.bulk_create(

@@ -27,6 +27,7 @@ from faq.models import (
     NoticeRevision,
     SearchSynonym,
 )
+from faq.names import category_text_record, contact_labels_record
 from faq.phones import normalize_phone
 
 DEMO_FILE = Path(__file__).with_name("missouri_care.toml")
@@ -158,7 +159,9 @@ def demo_content_load(
                 "position": position,
             },
         )
-        report.categories += created
+        if created:  # its words shown since the page's "Last Updated On", as its questions
+            report.categories += 1
+            category_text_record(category=category, by=None, at=demo.last_updated)
         for entry_position, entry_data in enumerate(item["entries"]):
             entry, created = Entry.objects.get_or_create(
                 slug=entry_data["slug"],
@@ -198,7 +201,9 @@ def translation_load(demo: _DemoFile) -> None:
             language=language,
             defaults={"name": item["name"], "description": item["description"]},
         )
-        demo.report.translations += created
+        if created:
+            demo.report.translations += 1
+            category_text_record(category=category, by=None, at=demo.last_updated)
     for item in demo.data.get("contacts", []):
         contact = ContactNumber.objects.current().filter(key=item["key"]).first()
         if contact is None:
@@ -206,7 +211,9 @@ def translation_load(demo: _DemoFile) -> None:
         _, created = ContactNumberTranslation.objects.get_or_create(
             contact=contact, language=language, defaults={"label": item["label"]}
         )
-        demo.report.translations += created
+        if created:
+            demo.report.translations += 1
+            contact_labels_record(contact=contact, by=None, at=demo.last_updated)
     for item in demo.data["entries"]:
         entry = Entry.objects.current().filter(slug=item["slug"]).first()
         if entry is None or entry.revisions.filter(language=language).exists():

@@ -1,0 +1,108 @@
+"""The history of topics' names and descriptions and of numbers' labels in other languages.
+
+These words change in place, without review, and show at once; archived views (?as_of=)
+read what was recorded here as shown at their moment (faq.models.category_text_at,
+faq.contacts). Whatever changes them records them here: the admin, the demo loader.
+"""
+
+from datetime import datetime
+
+from django.apps import apps as global_apps
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from faq.models import (
+    Category,
+    CategoryTextRecord,
+    ContactNumber,
+    ContactNumberLabelRecord,
+    translation_languages,
+)
+
+
+@transaction.atomic
+def category_text_record(*, category: Category, by, at: datetime | None = None) -> list:
+    """Record what `category` says now in each language (its name and description, and
+    each translation's, or that it has none), shown from `at` (now) on, where that is not
+    what was recorded as shown then. Returns the records added."""
+    at = at or timezone.now()
+    words = {settings.LANGUAGE_CODE: (category.name, category.description)}
+    words |= {code: ("", "") for code, _name in translation_languages()}
+    words |= {t.language: (t.name, t.description) for t in category.translations.all()}
+    added = []
+    for language, (name, description) in words.items():
+        said = category.text_records.filter(language=language).said_at(at).first()
+        if said is None and not name:
+            continue  # no translation, and none recorded: nothing to take away
+        if said is not None and (said.name, said.description) == (name, description):
+            continue
+        added.append(
+            CategoryTextRecord.objects.create(
+                category=category,
+                language=language,
+                name=name,
+                description=description,
+                shown_at=at,
+                recorded_by=by,
+            )
+        )
+    return added
+
+
+@transaction.atomic
+def contact_labels_record(*, contact: ContactNumber, by, at: datetime | None = None) -> list:
+    """Record what `contact`'s label says now in each other language (or that it has none
+    there), shown from `at` (now) on, where that is not what was recorded as shown then.
+    Its label in the original is its approved revisions'. Returns the records added."""
+    at = at or timezone.now()
+    labels = {code: "" for code, _name in translation_languages()}
+    labels |= {t.language: t.label for t in contact.translations.all()}
+    added = []
+    for language, label in labels.items():
+        said = contact.label_records.filter(language=language).said_at(at).first()
+        if (said.label if said else "") == label:
+            continue
+        added.append(
+            ContactNumberLabelRecord.objects.create(
+                contact=contact, language=language, label=label, shown_at=at, recorded_by=by
+            )
+        )
+    return added
+
+
+def name_history_begin(apps=global_apps) -> int:
+    """Record the words every topic, topic translation and number label translation has
+    now, as in place before this history began (shown_at empty), where nothing is recorded
+    for them yet; returns how many. When they were first shown is not known: for any
+    earlier moment these are the best knowledge there is, and archived views show them.
+    The migration name_history_begin runs it with its historical models."""
+    Category = apps.get_model("faq", "Category")
+    CategoryTranslation = apps.get_model("faq", "CategoryTranslation")
+    CategoryTextRecord = apps.get_model("faq", "CategoryTextRecord")
+    ContactNumberTranslation = apps.get_model("faq", "ContactNumberTranslation")
+    ContactNumberLabelRecord = apps.get_model("faq", "ContactNumberLabelRecord")
+    original = settings.LANGUAGE_CODE
+    recorded = set(CategoryTextRecord.objects.values_list("category_id", "language"))
+    topics = [
+        CategoryTextRecord(
+            category_id=c.pk, language=original, name=c.name, description=c.description
+        )
+        for c in Category.objects.all()
+        if (c.pk, original) not in recorded
+    ] + [
+        CategoryTextRecord(
+            category_id=t.category_id, language=t.language, name=t.name, description=t.description
+        )
+        for t in CategoryTranslation.objects.all()
+        if (t.category_id, t.language) not in recorded
+    ]
+    recorded = set(ContactNumberLabelRecord.objects.values_list("contact_id", "language"))
+    labels = [
+        ContactNumberLabelRecord(contact_id=t.contact_id, language=t.language, label=t.label)
+        for t in ContactNumberTranslation.objects.all()
+        if (t.contact_id, t.language) not in recorded
+    ]
+    CategoryTextRecord.objects.bulk_create(topics)
+    ContactNumberLabelRecord.objects.bulk_create(labels)
+    return len(topics) + len(labels)
