@@ -10,6 +10,7 @@ from django.utils import timezone
 from phonenumbers import shortnumberinfo
 
 from faq.contacts import live_contacts
+from faq.markup import markup_unshown
 from faq.models import (
     Approval,
     Category,
@@ -201,6 +202,20 @@ def _is_vanity_number(typed: str) -> bool:
     return phonenumbers.is_valid_number(number)
 
 
+def answer_text_check(text: str) -> str:
+    """An answer's or notice's Markdown as members will read it: refused where they would not
+    see what the editor wrote (faq.markup.markup_unshown), or where it names numbers other
+    than by a current number's token (phone_tokens_check)."""
+    if unshown := markup_unshown(text):
+        raise ValidationError(
+            "Members would not see this as you wrote it: %(unshown)s. Answers can have "
+            "paragraphs, lists, links, **bold**, *italics* and headings from ## to ####.",
+            code="unshown_markup",
+            params={"unshown": "; ".join(unshown)},
+        )
+    return phone_tokens_check(text)
+
+
 def phone_tokens_check(text: str) -> str:
     """Refuse a text naming a number no current contact has: members would see no number.
     Refuse a typed-out number too: it would not follow an approved change of the number."""
@@ -367,7 +382,7 @@ class EntryAdminForm(TypedNumbersRefused, RevisedContentForm):
         )
 
     def clean_answer(self):
-        return phone_tokens_check(self.cleaned_data["answer"])
+        return answer_text_check(self.cleaned_data["answer"])
 
     def clean(self):
         cleaned = super().clean()
@@ -380,7 +395,7 @@ class EntryAdminForm(TypedNumbersRefused, RevisedContentForm):
             elif answer:
                 for name, check in (
                     ("question", typed_numbers_check),
-                    ("answer", phone_tokens_check),
+                    ("answer", answer_text_check),
                 ):
                     try:
                         check(cleaned[f"{name}_{code}"])
@@ -483,7 +498,7 @@ class NoticeAdminForm(TypedNumbersRefused, RevisedContentForm):
         return self.latest.direction if self.latest is not None else Direction.LTR
 
     def clean_body(self):
-        return phone_tokens_check(self.cleaned_data["body"])
+        return answer_text_check(self.cleaned_data["body"])
 
     def lock_presentation(self) -> None:
         """Kind and language decide where members read the approved words, and are not part

@@ -1,5 +1,7 @@
 """Editor Markdown to member HTML: CommonMark, then an allow-list sanitiser."""
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -22,3 +24,35 @@ def render_markdown(source: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+
+
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.MULTILINE)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
+
+
+def markup_unshown(source: str) -> list[str]:
+    """What of an editor's Markdown members would not see as the editor meant it: what the
+    sanitiser drops (a level-1, -5 or -6 heading, an image) or what shows as typed (HTML
+    tags, a table), in words for the editor."""
+    found = []
+    tokens = _markdown.parse(source or "")
+    headings = {token.tag for token in tokens if token.type == "heading_open"}
+    if headings & {"h1", "h5", "h6"}:
+        found.append("a heading written with one, five or six # (use ## to ####)")
+    if any(child.type == "image" for token in tokens for child in token.children or ()):
+        found.append("an image (members see nothing in its place)")
+    code = {token.content for token in tokens if token.type in ("code_block", "fence")}
+    code |= {
+        child.content
+        for token in tokens
+        for child in token.children or ()
+        if child.type == "code_inline"
+    }
+    text = source or ""
+    for snippet in code:
+        text = text.replace(snippet, " ")
+    if tag := _HTML_TAG.search(text):
+        found.append(f"HTML such as “{tag.group(0)[:40]}” (members see it as typed; use Markdown)")
+    if _TABLE_RULE.search(text):
+        found.append("a table (members see its | and - as typed; use a list)")
+    return found

@@ -309,3 +309,15 @@ def test_an_answer_longer_than_a_page_should_be_is_refused(client, editor):
         response = client.post(url, entry_form(entry, **changes))
         assertContains(response, f"Ensure this value has at most {TEXT_MAX_LENGTH} characters")
         assert entry.revisions.count() == 1
+
+
+def test_an_answer_members_would_not_see_as_written_is_refused(client, editor):
+    entry = make_entry(answer="An answer.")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    for changes in (
+        {"answer": "# Your card\n\n![Card](https://example.org/card.png)"},
+        {"question_es": "¿Tarjeta?", "answer_es": "<b>Su tarjeta</b>"},
+    ):
+        response = client.post(url, entry_form(entry, **changes))
+        assertContains(response, "Members would not see this as you wrote it: ")
+        assert entry.revisions.count() == 1

@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from faq.markup import render_markdown
+from faq.markup import markup_unshown, render_markdown
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,38 @@ def test_hostile_answer_never_reaches_the_member_page(client):
         body = client.get(url).content.decode()
         assert "Safe text." in body
         assert dangerous_markup(body) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "unshown"),
+    [
+        ("# A title", "a heading written with one, five or six #"),
+        ("###### Small print", "a heading written with one, five or six #"),
+        ("![Card](https://example.org/card.png)", "an image"),
+        ("<details><summary>More</summary>Text</details>", "HTML such as “<details>”"),
+        ("| Visit | Copay |\n| --- | --- |\n| PCP | $0 |", "a table"),
+    ],
+)
+def test_markdown_members_would_not_see_as_written_is_named(source, unshown):
+    (found,) = markup_unshown(source)
+    assert found.startswith(unshown)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "## Heading\n\n- a list\n- of | things\n\n---\n\nAge < 19 and > 2; `<b>` as code.",
+        "```\n<div>| a | b |\n|---|---|\n```",
+    ],
+)
+def test_markdown_members_see_as_written_passes(source):
+    assert markup_unshown(source) == []
+
+
+def test_demo_answers_and_notices_are_shown_as_written(demo_content):
+    from faq.models import EntryRevision, NoticeRevision
+
+    for revision in EntryRevision.objects.all():
+        assert markup_unshown(revision.answer) == [], revision.question
+    for revision in NoticeRevision.objects.all():
+        assert markup_unshown(revision.body) == [], revision.title
