@@ -258,9 +258,9 @@ def test_the_notice_form_writes_the_text_in_the_direction_of_the_version_edited(
     signed_in(client, make_user(role="editor"))
     url = reverse("admin:faq_notice_change", args=[notice.pk])
     form = client.get(url)
-    assertContains(form, '<textarea name="body" cols="90" rows="14" dir="rtl" lang="ar"')
+    assertContains(form, '<textarea name="body" cols="90" rows="14" maxlength="20000" dir="rtl" lang="ar"')
     refused = client.post(url, notice_form(notice, direction="ltr", body="Call 1-800-322-6027."))
-    assertContains(refused, '<textarea name="body" cols="90" rows="14" dir="ltr" lang="ar"')
+    assertContains(refused, '<textarea name="body" cols="90" rows="14" maxlength="20000" dir="ltr" lang="ar"')
     listed = client.get(reverse("admin:faq_notice_changelist"))
     assertContains(listed, "Left to right (latest version: Right to left")
     # Members read it left to right until the correction is approved.
