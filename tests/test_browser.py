@@ -30,6 +30,18 @@ def test_member_opens_home_and_follows_a_question(page, site):
     expect(member_services).to_have_attribute("href", "tel:+18003226027")
 
 
+def test_a_printed_page_gives_the_addresses_of_its_footer_links(page, site):
+    page.goto(site + "/questions/lost-member-id-card/")
+    page.emulate_media(media="print")
+    help_link = page.locator("footer .language-help a")
+    after = help_link.evaluate("link => getComputedStyle(link, '::after').content")
+    assert after == f'" ({site}/language-assistance/)"', after
+    assert help_link.get_attribute("data-address") == f"{site}/language-assistance/"
+    expect(page.locator("footer .paper-copy")).to_be_hidden()
+    page.emulate_media(media="screen")
+    assert help_link.evaluate("link => getComputedStyle(link, '::after').content") == "none"
+
+
 def sign_in(page, site, username):
     from tests.factories import PASSWORD
 
