@@ -82,7 +82,7 @@ def staff_name(user) -> str:
     return str(user) if user else "system"
 
 
-class CategoryTranslationInline(admin.TabularInline):
+class CategoryTranslationInline(admin.StackedInline):
     model = CategoryTranslation
     form = CategoryTranslationForm
     extra = 1
@@ -98,7 +98,7 @@ class CategoryTranslationInline(admin.TabularInline):
     )
 
 
-class ContactNumberTranslationInline(admin.TabularInline):
+class ContactNumberTranslationInline(admin.StackedInline):
     model = ContactNumberTranslation
     form = ContactNumberTranslationForm
     extra = 1
