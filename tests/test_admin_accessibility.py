@@ -45,6 +45,7 @@ def admin_pages(live_server):
     contact = ContactNumber.objects.get(key="member-services")  # used in answers and notices
     pages = {
         "erin": {
+            "categories": "/admin/faq/category/",
             "category": f"/admin/faq/category/{category.pk}/change/",
             "contact-number": f"/admin/faq/contactnumber/{contact.pk}/change/",
             "entry": f"/admin/faq/entry/{entry.pk}/change/",
