@@ -2,6 +2,7 @@ import datetime
 from pathlib import PurePath
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -85,7 +86,7 @@ def staff_name(user) -> str:
     return str(user) if user else "system"
 
 
-class CategoryTranslationInline(admin.TabularInline):
+class CategoryTranslationInline(admin.StackedInline):
     model = CategoryTranslation
     form = CategoryTranslationForm
     extra = 1
@@ -101,7 +102,7 @@ class CategoryTranslationInline(admin.TabularInline):
     )
 
 
-class ContactNumberTranslationInline(admin.TabularInline):
+class ContactNumberTranslationInline(admin.StackedInline):
     model = ContactNumberTranslation
     form = ContactNumberTranslationForm
     extra = 1
@@ -126,6 +127,11 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
     ordering = ["position", "name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_changelist_form(self, request, **kwargs):
+        # The list's position boxes have no <label>; each sits in its topic's row.
+        widget = forms.NumberInput(attrs={"aria-label": "Position"})
+        return super().get_changelist_form(request, widgets={"position": widget}, **kwargs)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
