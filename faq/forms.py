@@ -120,6 +120,22 @@ class RevisedContentForm(forms.ModelForm):
         self.latest = latest
         return cleaned
 
+    def validate_unique(self):
+        super().validate_unique()
+        # Addresses, keys and a notice's kind and language are unique among the items not
+        # withdrawn: the condition reads withdrawn_at, which is no field of the form, so
+        # Django leaves those constraints out and the database would refuse the save.
+        model = type(self.instance)
+        exclude = self._get_validation_exclusions() - {"withdrawn_at"}
+        for constraint in model._meta.constraints:
+            condition = getattr(constraint, "condition", None)
+            if condition is None or "withdrawn_at" not in condition.referenced_base_fields:
+                continue
+            try:
+                constraint.validate(model, self.instance, exclude=exclude)
+            except ValidationError as error:
+                self._update_errors(error)
+
     def revision_content(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.revision_model.CONTENT_FIELDS}
 

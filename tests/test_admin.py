@@ -567,3 +567,31 @@ def test_a_withdrawn_questions_address_can_serve_a_new_question(client, editor):
     past = client.get("/questions/dental/", {"as_of": before.isoformat()})
     assertContains(past, "The old answer.")
     assert reviewer_user and new.slug == old.slug
+
+
+def test_an_address_key_or_notice_already_on_the_site_is_a_form_error_not_a_500(client, editor):
+    from faq.models import Notice
+
+    make_entry(slug="what-is-a-pcp")
+    other = make_entry(slug="another")
+    response = signed_in(client, editor).post(
+        change_url(other), entry_form(other, slug="what-is-a-pcp")
+    )
+    assert response.status_code == 200
+    assertContains(response, "A question with this slug is already on the site.")
+    assert other.revisions.count() == 1
+
+    ContactNumber.objects.create(key="member-services")
+    form = {"label": "Member Services", "number": "1-800-322-6027", "tty_number": "",
+            "hours": "", "key": "member-services", "purpose": "member_services", "position": 0,
+            "translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0}  # fmt: skip
+    response = client.post(reverse("admin:faq_contactnumber_add"), form)
+    assertContains(response, "A contact number with this key is already on the site.")
+    assert ContactNumber.objects.count() == 1
+
+    Notice.objects.create(kind="tagline", language="es")
+    form = {"title": "Español", "body": "Llame.", "kind": "tagline", "language": "es",
+            "direction": "ltr", "position": 1}  # fmt: skip
+    response = client.post(reverse("admin:faq_notice_add"), form)
+    assertContains(response, "A notice of this kind in this language already exists.")
+    assert Notice.objects.count() == 1
