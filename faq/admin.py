@@ -527,12 +527,19 @@ class ContactNumberAdmin(RevisedContentAdmin):
 
     @admin.display(description="Used in live answers and notices", ordering="live_uses")
     def uses(self, obj):
-        return obj.live_uses
+        # A token names the number not withdrawn with its key: once withdrawn, its key's
+        # uses are another number's.
+        return "—" if obj.withdrawn_at else obj.live_uses
 
     @admin.display(description="Used in")
     def used_in(self, obj):
         if not obj.pk:
             return "—"
+        if obj.withdrawn_at:
+            return (
+                f"Nothing: it is withdrawn. Answers and notices that write {phone_token(obj.key)} "
+                "show the number not withdrawn with that key, if there is one."
+            )
         uses = [
             (reverse("admin:faq_entry_change", args=[r.entry_id]), r.question, use_state(r))
             for r in answers_using(obj.key)

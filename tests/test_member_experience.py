@@ -327,6 +327,19 @@ def test_the_admin_shows_where_each_number_is_used(client, nurse_line):
     assertContains(change, "No live or pending answer uses [[phone:unused-line]].")
 
 
+def test_a_withdrawn_number_whose_key_is_used_again_is_not_said_to_be_used(client):
+    old = make_contact(key="nurse-line", number="+18005550199")
+    item_withdraw(item=old, by=None)
+    make_contact(key="nurse-line", number="+18005550100")
+    make_entry(question="How do I reach the nurse?", answer="Call [[phone:nurse-line]].")
+    client.force_login(make_user(role="editor"))
+    listing = client.get(reverse("admin:faq_contactnumber_changelist")).content.decode()
+    assert sorted(re.findall(r'class="field-uses">([^<]*)<', listing)) == ["1", "—"]
+    change = client.get(reverse("admin:faq_contactnumber_change", args=[old.pk]))
+    assertContains(change, "Nothing: it is withdrawn.")
+    assertNotContains(change, "How do I reach the nurse?")
+
+
 # Demo content
 
 
