@@ -1,5 +1,6 @@
 import datetime
 import re
+from html import unescape
 from urllib.parse import unquote, urlsplit
 
 import phonenumbers
@@ -10,7 +11,7 @@ from django.utils import timezone
 from phonenumbers import shortnumberinfo
 
 from faq.contacts import live_contacts
-from faq.markup import markup_unshown
+from faq.markup import markup_unshown, render_markdown
 from faq.models import (
     Approval,
     Category,
@@ -158,14 +159,14 @@ class RevisedContentForm(forms.ModelForm):
 
 
 # A short code such as 911 or 711, or seven digits without their area code, is only a
-# number to call after a word that says so: elsewhere three digits are a room, an amount or
-# a form's number, and seven a reference.
+# number to call after a word that says so ("call", or "call Member Services at"):
+# elsewhere three digits are a room, an amount or a form's number, and seven a reference.
 _TO_CALL = (
     r"\b(?:call|dial|text|phone|tty|tdd|llame|llamar|marque|marcar)\b"
-    r"(?:\s+(?:us|me|them|nos))?(?:\s+(?:at|on|to|al|a|el))?\s*:?\s*"
+    r"(?:(?:\s+[^\s\d]+){0,4}?\s+(?:at|on|to|al|a|el))?\s*:?\s*"
 )
 _SHORT_CODE_TO_CALL = re.compile(_TO_CALL + r"(\d{3})\b", re.IGNORECASE)
-_LOCAL_NUMBER_TO_CALL = re.compile(_TO_CALL + r"([2-9]\d{2}[-. ]\d{4})(?![-\w])", re.IGNORECASE)
+_LOCAL_NUMBER_TO_CALL = re.compile(_TO_CALL + r"([2-9]\d{2}[-. ]?\d{4})(?![-\w])", re.IGNORECASE)
 # A number spelled in capitals, as plans advertise them: 1-800-FLOWERS, (888) GO-DOCTOR.
 _VANITY_NUMBER = re.compile(
     r"(?<![\w-])(?:\+?1[-. ])?\(?[2-9]\d{2}\)?[-. ][A-Z0-9](?:[A-Z0-9]|[-.](?=[A-Z0-9])){5,12}"
@@ -173,17 +174,34 @@ _VANITY_NUMBER = re.compile(
 )
 # A link that calls or texts: members would dial what no approval covers, however written.
 _PHONE_LINK = re.compile(r"\b(?:tel|sms|callto|facetime(?:-audio)?):[^\s)\]>\"']+", re.IGNORECASE)
-# Inline code (`2024-555-0142`) is how an editor says "this is no number to call".
-_INLINE_CODE = re.compile(r"`[^`\n]+`")
+# What of rendered HTML members do not read as text: code (`2024-555-0142` is how an editor
+# says "this is no number to call"), the tags around words, an end of block.
+_CODE_HTML = re.compile(r"<code>.*?</code>", re.DOTALL)
+_HREF = re.compile(r'href="([^"]*)"')
+_BLOCK_END = re.compile(r"</?(?:p|li|ul|ol|h[2-6]|blockquote|pre|hr|br)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+# Between digit groups a reader takes these for a dash too: 1·800·555·0199, 314/555/0199.
+_DIGIT_JOINER = re.compile(r"(?<=\d)[·•‧∙_/](?=\d)")
+
+
+def members_read(text: str) -> tuple[str, list[str]]:
+    """An editor's Markdown as members read it, and the addresses its links lead to:
+    rendered as the pages render it, then with code, tags and entities gone, so
+    "1\\-800", "1-800-**555**-0199" and "te&#108;:&#43;1800..." read as a phone would."""
+    html = _CODE_HTML.sub(" ", render_markdown(text or ""))
+    addresses = [unquote(unescape(address)) for address in _HREF.findall(html)]
+    plain = unescape(_TAG.sub("", _BLOCK_END.sub(" ", html)))
+    return _DIGIT_JOINER.sub("-", unquote(plain)), addresses
 
 
 def typed_phone_numbers(text: str) -> list[str]:
-    """Phone numbers written out in an editor's text, as typed. Digits grouped as a phone
-    number groups them (libphonenumber's strict grouping), so dates, ZIP codes, years,
-    amounts and reference numbers such as 2024-0042-17 are not taken for one; nor is
-    anything written as inline code."""
-    # Decoded as a phone decodes a link: tel:%2B18005550199 dials +1 800 555 0199.
-    text = _INLINE_CODE.sub(" ", PHONE_TOKEN.sub(" ", unquote(text or "")))
+    """Phone numbers written out in an editor's text, as members would read them
+    (members_read), in its words or its links' addresses. Digits grouped as a phone number
+    groups them (libphonenumber's strict grouping), so dates, ZIP codes, years, amounts and
+    reference numbers such as 2024-0042-17 are not taken for one; nor is anything written as
+    inline code."""
+    plain, addresses = members_read(PHONE_TOKEN.sub(" ", text or ""))
+    text = " \n ".join([plain, *addresses])
     found = [
         match.raw_string
         for match in phonenumbers.PhoneNumberMatcher(
@@ -245,7 +263,9 @@ def phone_tokens_check(text: str) -> str:
             code="unknown_phone_token",
             params={"unknown": ", ".join(dict.fromkeys(unknown)), "valid": valid},
         )
-    if links := _PHONE_LINK.findall(text or ""):
+    addresses = members_read(text)[1]
+    links = _PHONE_LINK.findall(text or "") + [a for a in addresses if _PHONE_LINK.match(a)]
+    if links:
         raise ValidationError(
             "Do not link to phone numbers: %(links)s would call a number no approval covers. "
             "Write the number's token instead, e.g. [[phone:member-services]]: members see "

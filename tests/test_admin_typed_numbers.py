@@ -27,6 +27,14 @@ pytestmark = pytest.mark.django_db
         ("Call 1-800-FLOWERS or (888) GO-DOCTOR.", ["1-800-FLOWERS", "(888) GO-DOCTOR"]),
         ("Call 1-800-MEDICARE.", ["1-800-MEDICARE"]),
         ("Code `911` aside, call 911.", ["911"]),
+        # As members read them, whatever the Markdown: entities, escapes, emphasis.
+        ("Call 1&#45;800&#45;555&#45;0199.", ["1-800-555-0199"]),
+        ("Call 1\\-800\\-555\\-0199.", ["1-800-555-0199"]),
+        ("Call 1-800-**555**-0199.", ["1-800-555-0199"]),
+        ("Call 1·800·555·0199 or 314/555/0199.", ["1-800-555-0199", "314-555-0199"]),
+        ("Call 3226027.", ["3226027"]),
+        ("Call Member Services at 322-6027.", ["322-6027"]),
+        ("[Call us](https://wa.me/&#49;8005550199)", ["18005550199"]),
     ],
 )
 def test_typed_numbers_are_found(text, typed):
@@ -46,6 +54,9 @@ def test_typed_numbers_are_found(text, typed):
         "Your claim number, such as `314-555-0199`, is on the letter.",
         "See form HCA-314-7, section 438-10, or plan 800-ABC.",
         "Order part 200-XYZ123 from the catalog.",  # nine digits: no number
+        "Call between 8/1 and 9/30 to enroll; ZIP 63101-1234; children under 19.",
+        "Llame entre el 22/06/2016 y el 10/6/2020 a las 8:00.",
+        "Call us on 12/31 at 5 p.m., or at 8:30 on 1/2.",
         "Box 322-6027 of the archive, 555 1234 copies.",
     ],
 )
@@ -238,6 +249,7 @@ def test_a_topic_with_a_typed_number_in_its_name_or_description_is_refused(clien
         "[Call Member Services](tel:+1%20800%20555%200199)",
         "[Call](tel:911) or [text us](SMS:+18005550199).",
         "[Call][us]\n\n[us]: tel:988",
+        "[Call Member Services](te&#108;:&#43;&#49;&#56;&#48;&#48;5550199)",
     ],
 )
 def test_an_answer_linking_to_a_phone_number_is_refused(client, editor, answer):
