@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +18,6 @@ from faq.models import (
     ContactNumberRevision,
     EntryRevision,
     Notice,
-    NoticeKind,
     NoticeRevision,
     Revision,
     Status,
@@ -174,6 +172,8 @@ def revision_approve(
             f"This translates a version that is {source.get_status_display().lower()}, not "
             "approved: approve that version first, or select both and review them together."
         )
+    if isinstance(revision, NoticeRevision) and revision.expires_at and revision.notice.is_required:
+        raise ValidationError(REQUIRED_NOTICE_EXPIRY)
     own_go_live_at = historic_go_live_at or max(revision.go_live_at or at, at)
     go_live_at = own_go_live_at
     # A translation goes live with the words it translates, not before: until then members
@@ -313,10 +313,17 @@ def stamp_for(revisions: Iterable[Revision]) -> Stamp:
     )
 
 
+REQUIRED_NOTICE_EXPIRY = (
+    "The notice of nondiscrimination in English cannot expire: members must always be able "
+    "to read it (Section 1557). Remove the expiry; a new version replaces this one when it is "
+    "approved."
+)
+
+
 def notice_withdraw_check(*, notice: Notice) -> None:
     """Refuse to retire the notice of nondiscrimination in the original language: Section 1557
     requires it on the page, and every language without its own shows it."""
-    if notice.kind == NoticeKind.NONDISCRIMINATION and notice.language == settings.LANGUAGE_CODE:
+    if notice.is_required:
         raise ValidationError(
             f"“{notice}” cannot be withdrawn: members must always be able to read the notice "
             "of nondiscrimination (Section 1557), and pages in every language without their "

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from phonenumbers import shortnumberinfo
 
+from faq.approvals import REQUIRED_NOTICE_EXPIRY
 from faq.contacts import live_contacts
 from faq.markup import markup_unshown, render_markdown
 from faq.models import (
@@ -535,6 +536,14 @@ class NoticeAdminForm(TypedNumbersRefused, RevisedContentForm):
 
     def clean_body(self):
         return answer_text_check(self.cleaned_data["body"])
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind", self.instance.kind)
+        language = cleaned.get("language", self.instance.language)
+        if cleaned.get("expires_at") and Notice(kind=kind, language=language).is_required:
+            self.add_error("expires_at", REQUIRED_NOTICE_EXPIRY)
+        return cleaned
 
     def lock_presentation(self) -> None:
         """Kind and language decide where members read the approved words, and are not part

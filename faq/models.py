@@ -956,6 +956,12 @@ class Notice(models.Model):
     def get_absolute_url(self):
         return reverse("faq:language_assistance") + f"#{self.kind}-{self.language}"
 
+    @property
+    def is_required(self) -> bool:
+        """The notice of nondiscrimination in the original language: Section 1557 requires
+        it on the page, and every language without its own notice shows it."""
+        return self.kind == NoticeKind.NONDISCRIMINATION and self.language == settings.LANGUAGE_CODE
+
 
 class NoticeRevision(Revision):
     notice = models.ForeignKey(Notice, models.PROTECT, related_name="revisions")

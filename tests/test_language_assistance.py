@@ -320,3 +320,27 @@ def test_a_withdrawn_tagline_can_be_replaced_by_a_new_one(client):
     assert Notice.objects.filter(language="so").count() == 2
     with pytest.raises(ValidationError, match="already exists"):
         Notice(kind=NoticeKind.TAGLINE, language="so").validate_constraints()
+
+
+def test_the_original_notice_of_nondiscrimination_cannot_be_made_to_expire(client):
+    make_contact(key="member-services")
+    english = make_notice(kind=NoticeKind.NONDISCRIMINATION, language="en", title="Notice")
+    soon = timezone.localtime() + datetime.timedelta(days=2)
+    url = reverse("admin:faq_notice_change", args=[english.pk])
+    signed_in(client, make_user(role="editor"))
+    response = client.post(url, notice_form(english, expires_at=f"{soon:%Y-%m-%dT%H:%M}"))
+    assertContains(response, "The notice of nondiscrimination in English cannot expire")
+    assert english.revisions.count() == 1
+    # Nor can a version with an expiry written some other way be approved.
+    draft = revision_create(
+        model=NoticeRevision, parent=english, by=None, title="Notice", body="New words.",
+        expires_at=soon,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="cannot expire"):
+        publish(draft)
+    tagline = make_notice(language="so")
+    response = client.post(
+        reverse("admin:faq_notice_change", args=[tagline.pk]),
+        notice_form(tagline, expires_at=f"{soon:%Y-%m-%dT%H:%M}"),
+    )
+    assert response.status_code == 302  # a tagline may expire
