@@ -27,6 +27,7 @@ from faq.approvals import (
     revision_reject,
     revision_restore,
     revision_submit,
+    withdraw_check,
     withdrawn_warning,
 )
 from faq.cache import public_content_changed
@@ -303,13 +304,22 @@ class RevisedContentAdmin(admin.ModelAdmin):
             self.message_user(request, "Those were withdrawn already.", messages.WARNING)
             return None
         # As Django's delete action: members lose these at once, so the editor sees first
-        # what they read now.
+        # what they read now, and what cannot be withdrawn and why.
         if request.POST.get("post") != "yes":
+            items, refused = [], []
+            for item in current:
+                try:
+                    withdraw_check(item=item)
+                except ValidationError as error:
+                    refused.append((item, " ".join(error.messages)))
+                else:
+                    items.append((item, self.live_state(item)))
             context = {
                 **self.admin_site.each_context(request),
-                "title": f"Withdraw {len(current)} from members?",
+                "title": f"Withdraw {len(items)} from members?",
                 "opts": self.model._meta,
-                "items": [(item, self.live_state(item)) for item in current],
+                "items": items,
+                "refused": refused,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
             return TemplateResponse(request, "admin/faq/withdraw_confirmation.html", context)

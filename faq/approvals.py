@@ -262,12 +262,7 @@ def revision_restore(*, revision: Revision, by, at: datetime | None = None) -> R
 def item_withdraw(*, item, by, comment: str = "", at: datetime | None = None) -> None:
     """Retire an entry or contact number: members stop seeing it; every record is kept."""
     at = at or timezone.now()
-    if item.withdrawn_at is not None:
-        raise ValidationError(f"“{item}” was already withdrawn.")
-    if isinstance(item, ContactNumber):
-        contact_withdraw_check(contact=item, at=at)
-    if isinstance(item, Notice):
-        notice_withdraw_check(notice=item)
+    withdraw_check(item=item, at=at)
     revisions = item.revisions.originals()
     live = revisions.live(at).first() or revisions.order_by("-created_at").first()
     item.withdrawn_at = at
@@ -311,6 +306,16 @@ def stamp_for(revisions: Iterable[Revision]) -> Stamp:
         approvals=tuple(ordered),
         last_updated=timezone.localtime(last_live).date() if last_live else None,
     )
+
+
+def withdraw_check(*, item, at: datetime | None = None) -> None:
+    """Refuse to retire what must stay: a number still named, the required notice."""
+    if item.withdrawn_at is not None:
+        raise ValidationError(f"“{item}” was already withdrawn.")
+    if isinstance(item, ContactNumber):
+        contact_withdraw_check(contact=item, at=at)
+    if isinstance(item, Notice):
+        notice_withdraw_check(notice=item)
 
 
 REQUIRED_NOTICE_EXPIRY = (

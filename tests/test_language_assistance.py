@@ -296,6 +296,12 @@ def test_the_original_notice_of_nondiscrimination_cannot_be_withdrawn(client):
     with pytest.raises(ValidationError, match="members must always be able to read the notice"):
         item_withdraw(item=english, by=None)
     signed_in(client, make_user(role="editor"))
+    chosen = {"action": "withdraw_selected", "_selected_action": [english.pk, spanish.pk]}
+    confirm = client.post(reverse("admin:faq_notice_changelist"), chosen)
+    assertContains(confirm, "These cannot be withdrawn:")
+    assertContains(confirm, "Yes, withdraw 1")  # only the Spanish one is offered
+    assertContains(confirm, f'name="_selected_action" value="{spanish.pk}"')
+    assertNotContains(confirm, f'name="_selected_action" value="{english.pk}"')
     response = client.post(
         reverse("admin:faq_notice_changelist"),
         {"action": "withdraw_selected", "_selected_action": [english.pk], "post": "yes"},
