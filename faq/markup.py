@@ -26,8 +26,21 @@ def render_markdown(source: str) -> str:
     )
 
 
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.MULTILINE)
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
+# A table's rule row: dashes and pipes only, with a pipe ("| --- |" for one column).
+_TABLE_RULE = re.compile(r"^(?=[^\n]*\|)(?=[^\n]*-{3})[ \t|:-]+$", re.MULTILINE)
+# HTML by its elements' names, so that "<your name>" or "<su nombre>" stays a placeholder;
+# and comments, CDATA and processing instructions, which members would see as typed.
+_HTML_ELEMENTS = (
+    "a|abbr|address|article|aside|audio|b|big|blockquote|body|br|button|caption|center|cite|"
+    "code|col|dd|del|details|dfn|div|dl|dt|em|embed|fieldset|figcaption|figure|font|footer|"
+    "form|h[1-6]|head|header|hr|html|i|iframe|img|input|ins|kbd|label|li|link|main|mark|meta|"
+    "nav|object|ol|option|p|picture|pre|q|s|samp|script|section|select|small|source|span|"
+    "strike|strong|style|sub|summary|sup|svg|table|tbody|td|textarea|tfoot|th|thead|title|tr|"
+    "tt|u|ul|var|video|wbr"
+)
+_HTML_TAG = re.compile(
+    rf"</?(?:{_HTML_ELEMENTS})(?=[\s/>])[^<>]*>|<!--|<!\[CDATA\[|<\?[A-Za-z]+", re.IGNORECASE
+)
 
 
 def markup_unshown(source: str) -> list[str]:

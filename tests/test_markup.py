@@ -82,6 +82,11 @@ def test_hostile_answer_never_reaches_the_member_page(client):
         ("![Card](https://example.org/card.png)", "an image"),
         ("<details><summary>More</summary>Text</details>", "HTML such as “<details>”"),
         ("| Visit | Copay |\n| --- | --- |\n| PCP | $0 |", "a table"),
+        ("| Visit |\n| --- |\n| PCP |", "a table"),
+        ("Before <!-- a note for editors --> after", "HTML such as “<!--”"),
+        ("<![CDATA[ x ]]>", "HTML such as “<![CDATA[”"),
+        ("<?php echo 1; ?>", "HTML such as “<?php”"),
+        ("<IMG SRC=x>", "HTML such as “<IMG SRC=x>”"),
     ],
 )
 def test_markdown_members_would_not_see_as_written_is_named(source, unshown):
@@ -94,6 +99,8 @@ def test_markdown_members_would_not_see_as_written_is_named(source, unshown):
     [
         "## Heading\n\n- a list\n- of | things\n\n---\n\nAge < 19 and > 2; `<b>` as code.",
         "```\n<div>| a | b |\n|---|---|\n```",
+        "Write <your name> and <su nombre> on the form; 3 < 5 > 2.",
+        "A rule:\n\n---\n\nand a - list - of | things",
     ],
 )
 def test_markdown_members_see_as_written_passes(source):
