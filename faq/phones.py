@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from phonenumbers import shortnumberinfo
 
 REGION = "US"
+# The United States and its territories: calls among them are not international.
+US_REGIONS = {"US", "PR", "VI", "GU", "AS", "MP"}
 
 
 def normalize_phone(text: str, *, allow_short: bool = False) -> str:
@@ -42,6 +44,15 @@ def normalize_phone(text: str, *, allow_short: bool = False) -> str:
             params={"value": text[:40]},
         )
     if phonenumbers.is_valid_number(parsed):
+        region = phonenumbers.region_code_for_number(parsed)
+        if region not in US_REGIONS:
+            # +1 809 looks like a US number and is the Dominican Republic's.
+            raise ValidationError(
+                "“%(value)s” is a number in %(region)s: members calling it from the US pay "
+                "for an international call. Enter a US number.",
+                code="invalid_phone",
+                params={"value": text[:40], "region": region or "another country"},
+            )
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if allow_short and shortnumberinfo.is_valid_short_number_for_region(parsed, REGION):
         return str(parsed.national_number)

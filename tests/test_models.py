@@ -73,6 +73,16 @@ def test_a_number_a_phone_would_dial_otherwise_is_refused(typed):
         normalize_phone(typed, allow_short=True)
 
 
+@pytest.mark.parametrize(
+    ("typed", "region"),
+    [("(809) 555-0199", "DO"), ("+1 876 555 0199", "JM"), ("+52 55 5555 5555", "MX")],
+)
+def test_a_number_outside_the_us_is_refused(typed, region):
+    with pytest.raises(ValidationError, match=f"is a number in {region}: members calling it"):
+        normalize_phone(typed, allow_short=True)
+    assert normalize_phone("+1 787 555 0199") == "+17875550199"  # Puerto Rico
+
+
 def test_a_premium_rate_number_is_refused():
     with pytest.raises(ValidationError, match="premium-rate number: members who call it are"):
         normalize_phone("1-900-555-0199")
