@@ -14,6 +14,7 @@ from faq.approvals import REQUIRED_NOTICE_EXPIRY
 from faq.contacts import live_contacts
 from faq.markup import markup_unshown, render_markdown
 from faq.models import (
+    MEDICAID_BEGAN,
     Approval,
     Category,
     CategoryTranslation,
@@ -614,6 +615,17 @@ class ContactNumberAdminForm(TypedNumbersRefused, RevisedContentForm):
         return normalize_phone(value, allow_short=True) if value else ""
 
 
+def approval_date_error(day: datetime.date | None) -> str:
+    """Why a state approval cannot carry this date, if it cannot: one in the future would
+    stamp pages with an approval not given, one before Medicaid began is a mistyped year."""
+    if day and day > timezone.localdate():
+        return "The approval date cannot be in the future."
+    if day and day < MEDICAID_BEGAN:
+        began = f"{MEDICAID_BEGAN:%m/%d/%Y}"
+        return f"The approval date is before Medicaid began ({began}): check the year."
+    return ""
+
+
 class ReviewForm(forms.Form):
     """A reviewer's decision on one or more submitted revisions."""
 
@@ -663,9 +675,8 @@ class ReviewForm(forms.Form):
         ]:
             if not cleaned.get(name) and name not in self.errors:
                 self.add_error(name, message)
-        approved_on = cleaned.get("approved_on")
-        if approved_on and approved_on > timezone.localdate():
-            self.add_error("approved_on", "The approval date cannot be in the future.")
+        if error := approval_date_error(cleaned.get("approved_on")):
+            self.add_error("approved_on", error)
         return cleaned
 
     def approval_fields(self) -> dict:
@@ -696,8 +707,8 @@ class ApprovalAdminForm(forms.ModelForm):
 
     def clean_approved_on(self):
         approved_on = self.cleaned_data["approved_on"]
-        if approved_on and approved_on > timezone.localdate():
-            raise ValidationError("The approval date cannot be in the future.")
+        if error := approval_date_error(approved_on):
+            raise ValidationError(error)
         return approved_on
 
 

@@ -289,6 +289,11 @@ def category_text_at(language: str, path: str, at) -> dict:
     }
 
 
+# Title XIX of the Social Security Act was signed on this day: no state approved Medicaid
+# member material before it.
+MEDICAID_BEGAN = datetime.date(1965, 7, 30)
+
+
 class ApprovalQuerySet(models.QuerySet):
     def given_by(self, day: datetime.date | None = None):
         """The approvals dated on or before `day` (today): none can approve anything before
@@ -327,6 +332,10 @@ class Approval(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(approving_body=""), name="faq_approval_approving_body_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_on__gte=MEDICAID_BEGAN),
+                name="faq_approval_approved_on_since_medicaid",
             ),
         ]
 

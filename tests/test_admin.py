@@ -220,6 +220,7 @@ def test_a_translation_and_its_original_are_approved_in_one_review(client, edito
     [
         (approve_data(material_id=""), "Enter the material ID"),
         (approve_data(approved_on="2999-01-01"), "cannot be in the future"),
+        (approve_data(approved_on="0001-01-01"), "before Medicaid began (07/30/1965)"),
         (approve_data(approved_on="06/31/2026x"), "Enter a valid date"),
         (approve_data(approving_body=""), "Enter who approved it"),
         ({"decision": "reject", "comment": ""}, "Say why you reject it"),
@@ -531,7 +532,16 @@ def test_an_approval_dated_in_the_future_cannot_be_recorded_or_chosen(client, ed
     }
     response = signed_in(client, reviewer).post(reverse("admin:faq_approval_add"), form)
     assertContains(response, "The approval date cannot be in the future.")
+    response = client.post(reverse("admin:faq_approval_add"), {**form, "approved_on": "0001-01-01"})
+    assertContains(response, "The approval date is before Medicaid began")
     assert not Approval.objects.filter(material_id="QA-2099").exists()
+    from django.db import IntegrityError, transaction
+
+    with (
+        pytest.raises(IntegrityError, match="faq_approval_approved_on_since_medicaid"),
+        transaction.atomic(),
+    ):
+        make_approval(approved_on=datetime.date(1, 1, 1))
 
     # One recorded otherwise (an import, the shell) is not offered, nor accepted.
     dated_later = make_approval(material_id="QA-LATER", approved_on=future)
