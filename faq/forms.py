@@ -196,6 +196,14 @@ def members_read(text: str) -> tuple[str, list[str]]:
     return _DIGIT_JOINER.sub("-", unquote(plain)), addresses
 
 
+_CHAT_HOSTS = {"wa.me", "api.whatsapp.com", "t.me", "signal.me"}
+
+
+def _dials(address: str) -> bool:
+    """Whether following a link calls, texts or chats with a number."""
+    return bool(_PHONE_LINK.match(address)) or urlsplit(address).hostname in _CHAT_HOSTS
+
+
 def typed_phone_numbers(text: str) -> list[str]:
     """Phone numbers written out in an editor's text, as members would read them
     (members_read), in its words or its links' addresses. Digits grouped as a phone number
@@ -203,7 +211,9 @@ def typed_phone_numbers(text: str) -> list[str]:
     reference numbers such as 2024-0042-17 are not taken for one; nor is anything written as
     inline code."""
     plain, addresses = members_read(PHONE_TOKEN.sub(" ", text or ""))
-    text = " \n ".join([plain, *addresses])
+    # Only an address that dials is a number to call; a web page's may hold any digits.
+    dialled = [address for address in addresses if _dials(address)]
+    text = " \n ".join([plain, *dialled])
     found = [
         match.raw_string
         for match in phonenumbers.PhoneNumberMatcher(

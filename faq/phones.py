@@ -5,7 +5,7 @@ import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
-from phonenumbers import shortnumberinfo
+from phonenumbers import geocoder, shortnumberinfo
 
 REGION = "US"
 # The United States and its territories: calls among them are not international.
@@ -51,7 +51,10 @@ def normalize_phone(text: str, *, allow_short: bool = False) -> str:
                 "“%(value)s” is a number in %(region)s: members calling it from the US pay "
                 "for an international call. Enter a US number.",
                 code="invalid_phone",
-                params={"value": text[:40], "region": region or "another country"},
+                params={
+                    "value": text[:40],
+                    "region": geocoder.country_name_for_number(parsed, "en") or "another country",
+                },
             )
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if allow_short and shortnumberinfo.is_valid_short_number_for_region(parsed, REGION):

@@ -54,6 +54,7 @@ def test_typed_numbers_are_found(text, typed):
         "Your claim number, such as `314-555-0199`, is on the letter.",
         "See form HCA-314-7, section 438-10, or plan 800-ABC.",
         "Order part 200-XYZ123 from the catalog.",  # nine digits: no number
+        "[Claims](https://example.org/claims?id=8005550199), [form](/forms/314-555-0199.pdf).",
         "Call between 8/1 and 9/30 to enroll; ZIP 63101-1234; children under 19.",
         "Llame entre el 22/06/2016 y el 10/6/2020 a las 8:00.",
         "Call us on 12/31 at 5 p.m., or at 8:30 on 1/2.",

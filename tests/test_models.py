@@ -75,7 +75,11 @@ def test_a_number_a_phone_would_dial_otherwise_is_refused(typed):
 
 @pytest.mark.parametrize(
     ("typed", "region"),
-    [("(809) 555-0199", "DO"), ("+1 876 555 0199", "JM"), ("+52 55 5555 5555", "MX")],
+    [
+        ("(809) 555-0199", "Dominican Republic"),
+        ("+1 876 555 0199", "Jamaica"),
+        ("+52 55 5555 5555", "Mexico"),
+    ],
 )
 def test_a_number_outside_the_us_is_refused(typed, region):
     with pytest.raises(ValidationError, match=f"is a number in {region}: members calling it"):
