@@ -210,7 +210,12 @@ def typed_phone_numbers(text: str) -> list[str]:
     groups them (libphonenumber's strict grouping), so dates, ZIP codes, years, amounts and
     reference numbers such as 2024-0042-17 are not taken for one; nor is anything written as
     inline code."""
-    plain, addresses = members_read(PHONE_TOKEN.sub(" ", text or ""))
+    return _numbers_in(*members_read(PHONE_TOKEN.sub(" ", text or "")))
+
+
+def _numbers_in(plain: str, addresses: list[str]) -> list[str]:
+    """The phone numbers in text as members read it and in the addresses of its links
+    (members_read): typed_phone_numbers, for a check that has read them already."""
     # Only an address that dials is a number to call; a web page's may hold any digits.
     dialled = [address for address in addresses if _dials(address)]
     text = " \n ".join([plain, *dialled])
@@ -275,7 +280,7 @@ def phone_tokens_check(text: str) -> str:
             code="unknown_phone_token",
             params={"unknown": ", ".join(dict.fromkeys(unknown)), "valid": valid},
         )
-    addresses = members_read(text)[1]
+    plain, addresses = members_read(PHONE_TOKEN.sub(" ", text or ""))
     links = _PHONE_LINK.findall(text or "") + [a for a in addresses if _PHONE_LINK.match(a)]
     if links:
         raise ValidationError(
@@ -288,7 +293,7 @@ def phone_tokens_check(text: str) -> str:
                 "valid": valid,
             },
         )
-    typed = typed_phone_numbers(text)
+    typed = _numbers_in(plain, addresses)
     if typed:
         raise ValidationError(
             "Do not type phone numbers: %(typed)s would stay as typed when the approved number "
