@@ -14,6 +14,7 @@ from faq.approvals import REQUIRED_NOTICE_EXPIRY
 from faq.contacts import live_contacts
 from faq.markup import markup_unshown, render_markdown
 from faq.models import (
+    LANGUAGE_TAG_ERROR,
     MEDICAID_BEGAN,
     Approval,
     Category,
@@ -505,6 +506,23 @@ NOTICE_LOCKED_HELP = (
 )
 
 
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
+
+
+def language_tag(value: str) -> str:
+    """A BCP 47 tag in its conventional case (``ES`` is ``es``, ``zh-hant`` is ``zh-Hant``,
+    ``pt-br`` is ``pt-BR``): one language is one tag, whichever case an editor types."""
+    tag = value.strip().replace("_", "-").lower()
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        raise ValidationError(LANGUAGE_TAG_ERROR, code="language_tag")
+    language, *subtags = tag.split("-")
+    cased = [
+        part.title() if len(part) == 4 else part.upper() if len(part) == 2 else part
+        for part in subtags
+    ]
+    return "-".join([language, *cased])
+
+
 class NoticeAdminForm(TypedNumbersRefused, RevisedContentForm):
     title = forms.CharField(
         max_length=200,
@@ -552,6 +570,11 @@ class NoticeAdminForm(TypedNumbersRefused, RevisedContentForm):
 
     def clean_body(self):
         return answer_text_check(self.cleaned_data["body"])
+
+    def clean_language(self):
+        if self.fields["language"].disabled:  # locked as reviewed (lock_presentation)
+            return self.cleaned_data["language"]
+        return language_tag(self.cleaned_data["language"])
 
     def clean(self):
         cleaned = super().clean()

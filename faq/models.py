@@ -919,6 +919,12 @@ class Direction(models.TextChoices):
     RTL = "rtl", "Right to left (Arabic, Persian, Urdu, Hebrew …)"
 
 
+LANGUAGE_TAG_ERROR = (
+    "Give the language as a BCP 47 code: two or three letters, then any script or region "
+    "after a hyphen, e.g. es, zh-Hant, pt-BR."
+)
+
+
 class Notice(models.Model):
     """The language assistance page's material: the notice of nondiscrimination in each
     language, and one tagline per language the plan lists (Section 1557, 42 CFR 438.10).
@@ -954,6 +960,7 @@ class Notice(models.Model):
             models.CheckConstraint(
                 condition=Q(language__regex=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
                 name="faq_notice_language_tag",
+                violation_error_message=LANGUAGE_TAG_ERROR,
             ),
         ]
 

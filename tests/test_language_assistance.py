@@ -350,3 +350,20 @@ def test_the_original_notice_of_nondiscrimination_cannot_be_made_to_expire(clien
         notice_form(tagline, expires_at=f"{soon:%Y-%m-%dT%H:%M}"),
     )
     assert response.status_code == 302  # a tagline may expire
+
+
+def test_a_language_tag_is_saved_in_its_conventional_case(client):
+    # "ES" and "es" are one language: typed in capitals, the tag must not slip past the
+    # one-notice-per-language rule nor meet the database's raw refusal.
+    signed_in(client, make_user(is_superuser=True))
+    form = {"title": "Español", "body": "Llame gratis.", "kind": "tagline", "direction": "ltr"}
+    form["position"] = 1
+    for typed, saved in (("ES", "es"), ("zh-hant", "zh-Hant"), ("PT_br", "pt-BR")):
+        response = client.post(reverse("admin:faq_notice_add"), {**form, "language": typed})
+        assert response.status_code == 302, typed
+        assert Notice.objects.filter(language=saved).exists()
+    duplicate = client.post(reverse("admin:faq_notice_add"), {**form, "language": "Es"})
+    assertContains(duplicate, "A notice of this kind in this language already exists")
+    refused = client.post(reverse("admin:faq_notice_add"), {**form, "language": "Spanish!"})
+    assertContains(refused, "Give the language as a BCP 47 code")
+    assert Notice.objects.count() == 3
