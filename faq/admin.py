@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Func, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Concat
 from django.http import FileResponse, HttpResponseRedirect
@@ -119,8 +119,25 @@ class ContactNumberTranslationInline(admin.StackedInline):
     )
 
 
+class SavedOnceChecked(admin.ModelAdmin):
+    """A form checks that an address, key or language is free before it saves. Another
+    editor can take it between the check and the save; the database then refuses the save,
+    and the form, checked again, says why and keeps what the editor typed."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as error:
+            if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+                raise
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+UNIQUE_VIOLATION = "23505"
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SavedOnceChecked):
     form = CategoryAdminForm
     inlines = [CategoryTranslationInline]
     list_display = ["name", "slug", "position", "description"]
@@ -146,7 +163,7 @@ class CategoryAdmin(admin.ModelAdmin):
         public_content_changed()  # a translated name shows on public pages at once
 
 
-class RevisedContentAdmin(admin.ModelAdmin):
+class RevisedContentAdmin(SavedOnceChecked):
     """Entries and contact numbers: editing saves a new draft revision, never the live words."""
 
     change_form_template = "admin/faq/revised_content_change_form.html"
@@ -1055,7 +1072,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(SearchSynonym)
-class SearchSynonymAdmin(admin.ModelAdmin):
+class SearchSynonymAdmin(SavedOnceChecked):
     list_display = ["term", "equivalents_list", "is_two_way", "language", "updated_at"]
     list_filter = ["language", "is_two_way"]
     search_fields = ["term"]

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -605,3 +606,43 @@ def test_an_address_key_or_notice_already_on_the_site_is_a_form_error_not_a_500(
     response = client.post(reverse("admin:faq_notice_add"), form)
     assertContains(response, "A notice of this kind in this language already exists.")
     assert Notice.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_address_taken_while_the_form_is_saved_is_a_form_error(client, editor, monkeypatch):
+    # Two editors save the same new address at once: both forms find it free, and the
+    # database refuses the second save. The second editor must read why and keep their text.
+    from faq.forms import EntryAdminForm
+
+    entry = make_entry()
+    checked = EntryAdminForm.validate_unique
+    raced = []
+
+    def validate_unique_while_another_editor_saves(form):
+        checked(form)
+        if not raced:  # between this form's check and its save, the other editor's lands
+            raced.append(True)
+            other = threading.Thread(target=_save_elsewhere, args=(entry.category,))
+            other.start()
+            other.join()
+
+    monkeypatch.setattr(
+        EntryAdminForm, "validate_unique", validate_unique_while_another_editor_saves
+    )
+    data = entry_form(entry, question="Mine?", answer="My careful words.", slug="taken-now")
+    data["base_revision"] = ""
+    response = signed_in(client, editor).post(reverse("admin:faq_entry_add"), data)
+    assert raced
+    assert response.status_code == 200
+    assertContains(response, "A question with this slug is already on the site")
+    assertContains(response, "My careful words.")
+    assert not EntryRevision.objects.filter(answer="My careful words.").exists()
+
+
+def _save_elsewhere(category):
+    from django.db import connection
+
+    try:
+        make_entry(category=category, slug="taken-now")
+    finally:
+        connection.close()
