@@ -347,7 +347,18 @@ class TypedNumbersRefused:
         return cleaned
 
 
-class CategoryAdminForm(TypedNumbersRefused, forms.ModelForm):
+class SlugInLowerCase:
+    """A new address is saved in lower case: members type addresses in any case, and
+    ``WHAT-IS-A-PCP`` beside ``what-is-a-pcp`` would be two pages that read as one."""
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug == self.instance.slug:  # an address members already use stays as it is
+            return slug
+        return slug.lower()
+
+
+class CategoryAdminForm(SlugInLowerCase, TypedNumbersRefused, forms.ModelForm):
     refuse_typed_numbers = ("name", "description")
 
     class Meta:
@@ -399,7 +410,7 @@ ANSWER_HELP = (
 )
 
 
-class EntryAdminForm(TypedNumbersRefused, RevisedContentForm):
+class EntryAdminForm(SlugInLowerCase, TypedNumbersRefused, RevisedContentForm):
     """The question in its original language, and its translations (fields question_<code>
     and answer_<code>, added by with_translation_fields). A changed translation becomes a
     draft revision in that language, translating the original as it stands in this form."""

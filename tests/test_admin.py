@@ -10,7 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from faq.models import Approval, AuditEvent, ContactNumber, Entry, EntryRevision, Status
+from faq.models import (
+    Approval,
+    AuditEvent,
+    Category,
+    ContactNumber,
+    Entry,
+    EntryRevision,
+    Status,
+)
 from faq.reports import ANNUAL_REVIEW_DUE, EDITED_SINCE_APPROVAL, UPDATED_AFTER_APPROVAL_DATE
 from tests.factories import (
     PASSWORD,
@@ -646,3 +654,23 @@ def _save_elsewhere(category):
         make_entry(category=category, slug="taken-now")
     finally:
         connection.close()
+
+
+def test_a_new_address_is_saved_in_lower_case_and_cannot_shadow_one_in_use(client, editor):
+    entry = make_entry(slug="what-is-a-pcp")
+    data = entry_form(entry, question="Shadow?", answer="Words.", slug="WHAT-IS-A-PCP")
+    data["base_revision"] = ""
+    response = signed_in(client, editor).post(reverse("admin:faq_entry_add"), data)
+    assertContains(response, "A question with this slug is already on the site")
+    assert Entry.objects.count() == 1
+    data["slug"] = "Lost-ID-Card"
+    assert client.post(reverse("admin:faq_entry_add"), data).status_code == 302
+    assert Entry.objects.filter(slug="lost-id-card").exists()
+
+
+def test_a_topic_address_is_saved_in_lower_case(client):
+    signed_in(client, make_user(is_superuser=True))
+    data = {"name": "Pharmacy", "slug": "Pharmacy", "description": "", "position": 3}
+    data |= {"translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0}
+    assert client.post(reverse("admin:faq_category_add"), data).status_code == 302
+    assert Category.objects.filter(slug="pharmacy").exists()
