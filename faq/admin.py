@@ -45,6 +45,7 @@ from faq.forms import (
     ReviewForm,
     SearchPeriodForm,
     SearchTryForm,
+    revision_text_check,
 )
 from faq.models import (
     Approval,
@@ -818,6 +819,7 @@ class RevisionAdmin(admin.ModelAdmin):
         if not self.has_edit_parent_permission(request):
             raise PermissionDenied
         try:
+            revision_text_check(revision)
             revision_submit(revision=revision, by=request.user)
             messages.success(request, "Submitted for review.")
         except ValidationError as error:

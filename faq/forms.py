@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from phonenumbers import shortnumberinfo
 
 from faq.approvals import REQUIRED_NOTICE_EXPIRY
@@ -325,6 +326,33 @@ def typed_numbers_check(text: str) -> str:
             params={"typed": ", ".join(f"“{number}”" for number in typed)},
         )
     return text
+
+
+def revision_text_check(revision) -> None:
+    """The checks of an editor's form, made again on a version submitted without one: a
+    restored version, or a draft written before a check was added, would otherwise reach
+    review with a typed number or markup members would not see."""
+    checks = {
+        "question": typed_numbers_check,
+        "title": typed_numbers_check,
+        "label": typed_numbers_check,
+        "hours": typed_numbers_check,
+        "answer": answer_text_check,
+        "body": answer_text_check,
+    }
+    errors = []
+    for name in revision.CONTENT_FIELDS:
+        text = getattr(revision, name)
+        label = capfirst(revision._meta.get_field(name).verbose_name)
+        if isinstance(text, str) and _BIDI_OVERRIDE.search(text):
+            errors.append(f"{label}: {BIDI_OVERRIDE_ERROR}")
+        elif name in checks and text:
+            try:
+                checks[name](text)
+            except ValidationError as error:
+                errors.extend(f"{label}: {message}" for message in error.messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 class TypedNumbersRefused:

@@ -25,6 +25,7 @@ from tests.factories import (
     add_revision,
     add_translation,
     make_approval,
+    make_contact,
     make_entry,
     make_user,
 )
@@ -314,6 +315,28 @@ def test_restore_makes_a_new_draft_from_history(client, editor):
     signed_in(client, editor).post(reverse("admin:faq_entryrevision_restore", args=[original.pk]))
     newest = entry.revisions.order_by("-pk").first()
     assert (newest.answer, newest.status, newest.created_by) == ("Original.", Status.DRAFT, editor)
+
+
+def test_a_restored_version_is_checked_as_a_form_would_before_review(client, editor):
+    # Written before typed numbers were refused, an old version must not reach review by
+    # being restored: the submit checks what the form would have.
+    make_contact(key="member-services")
+    entry = make_entry(question="Call 1-800-322-6027?", answer="Call 1-800-322-6027. <b>Now</b>")
+    old = entry.revisions.get()
+    add_revision(entry, question="How do I call?", answer="Call [[phone:member-services]].")
+    signed_in(client, editor).post(reverse("admin:faq_entryrevision_restore", args=[old.pk]))
+    restored = entry.revisions.order_by("-pk").first()
+    response = client.post(
+        reverse("admin:faq_entryrevision_submit", args=[restored.pk]), follow=True
+    )
+    assertContains(response, "Question: Do not type phone numbers here")
+    assertContains(response, "Answer: Members would not see this as you wrote it")
+    restored.refresh_from_db()
+    assert restored.status == Status.DRAFT
+    fixed = add_revision(entry, question="How do I call?", answer="Call [[phone:member-services]].")
+    client.post(reverse("admin:faq_entryrevision_submit", args=[fixed.pk]))
+    fixed.refresh_from_db()
+    assert fixed.status == Status.SUBMITTED
 
 
 @pytest.mark.parametrize(
