@@ -334,7 +334,11 @@ class RevisedContentAdmin(SavedOnceChecked):
                     items.append((item, self.live_state(item)))
             context = {
                 **self.admin_site.each_context(request),
-                "title": f"Withdraw {len(items)} from members?",
+                "title": (
+                    f"Withdraw {len(items)} from members?"
+                    if items
+                    else "None of these can be withdrawn"
+                ),
                 "opts": self.model._meta,
                 "items": items,
                 "refused": refused,

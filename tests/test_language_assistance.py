@@ -302,6 +302,10 @@ def test_the_original_notice_of_nondiscrimination_cannot_be_withdrawn(client):
     assertContains(confirm, "Yes, withdraw 1")  # only the Spanish one is offered
     assertContains(confirm, f'name="_selected_action" value="{spanish.pk}"')
     assertNotContains(confirm, f'name="_selected_action" value="{english.pk}"')
+    alone = {"action": "withdraw_selected", "_selected_action": [english.pk]}
+    nothing = client.post(reverse("admin:faq_notice_changelist"), alone)
+    assertContains(nothing, "None of these can be withdrawn")
+    assertNotContains(nothing, "Withdraw 0")
     response = client.post(
         reverse("admin:faq_notice_changelist"),
         {"action": "withdraw_selected", "_selected_action": [english.pk], "post": "yes"},
