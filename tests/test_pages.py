@@ -50,6 +50,18 @@ def test_unknown_addresses_get_a_friendly_404_with_the_number(demo_content, clie
     assertContains(response, 'href="tel:+18003226027"', status_code=404)
 
 
+def test_an_address_typed_in_capitals_leads_to_the_page(client):
+    entry = make_entry(slug="lost-id-card")
+    topic = entry.category.slug
+    response = client.get("/es/questions/Lost-ID-Card/?page=2")
+    assert response.status_code == 301
+    assert response["Location"] == "/es/questions/lost-id-card/?page=2"
+    assert client.get(f"/topics/{topic.upper()}/")["Location"] == f"/topics/{topic}/"
+    assertContains(
+        client.get("/questions/No-Such-Question/", follow=True), "We can’t find", status_code=404
+    )
+
+
 def test_category_without_live_questions_is_not_found(client):
     category = make_category()
     make_entry(category=category, live=False)
