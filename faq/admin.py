@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from psycopg.errors import UniqueViolation
 
 from faq.approvals import (
     item_withdraw,
@@ -129,12 +130,9 @@ class SavedOnceChecked(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except IntegrityError as error:
-            if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+            if not isinstance(error.__cause__, UniqueViolation):
                 raise
             return super().changeform_view(request, object_id, form_url, extra_context)
-
-
-UNIQUE_VIOLATION = "23505"
 
 
 @admin.register(Category)

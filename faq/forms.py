@@ -328,33 +328,6 @@ def typed_numbers_check(text: str) -> str:
     return text
 
 
-def revision_text_check(revision) -> None:
-    """The checks of an editor's form, made again on a version submitted without one: a
-    restored version, or a draft written before a check was added, would otherwise reach
-    review with a typed number or markup members would not see."""
-    checks = {
-        "question": typed_numbers_check,
-        "title": typed_numbers_check,
-        "label": typed_numbers_check,
-        "hours": typed_numbers_check,
-        "answer": answer_text_check,
-        "body": answer_text_check,
-    }
-    errors = []
-    for name in revision.CONTENT_FIELDS:
-        text = getattr(revision, name)
-        label = capfirst(revision._meta.get_field(name).verbose_name)
-        if isinstance(text, str) and _BIDI_OVERRIDE.search(text):
-            errors.append(f"{label}: {BIDI_OVERRIDE_ERROR}")
-        elif name in checks and text:
-            try:
-                checks[name](text)
-            except ValidationError as error:
-                errors.extend(f"{label}: {message}" for message in error.messages)
-    if errors:
-        raise ValidationError(errors)
-
-
 class TypedNumbersRefused:
     """A form whose fields named in `refuse_typed_numbers` may hold no typed phone number."""
 
@@ -690,6 +663,37 @@ class ContactNumberAdminForm(TypedNumbersRefused, RevisedContentForm):
     def clean_tty_number(self):
         value = self.cleaned_data["tty_number"].strip()
         return normalize_phone(value, allow_short=True) if value else ""
+
+
+def revision_text_check(revision) -> None:
+    """The checks of an editor's form, made again on a version submitted without one: a
+    restored version, or a draft written before a check was added, would otherwise reach
+    review with a typed number or markup members would not see."""
+    form = next(f for f in REVISION_FORMS if f.revision_model is type(revision))
+    errors = []
+    for name in revision.CONTENT_FIELDS:
+        text = getattr(revision, name)
+        label = capfirst(revision._meta.get_field(name).verbose_name)
+        if isinstance(text, str) and _BIDI_OVERRIDE.search(text):
+            errors.append(f"{label}: {BIDI_OVERRIDE_ERROR}")
+            continue
+        # As the form's clean(), and its clean_answer() and clean_body().
+        if name in form.refuse_typed_numbers:
+            check = typed_numbers_check
+        elif name in ("answer", "body"):
+            check = answer_text_check
+        else:
+            continue
+        if text:
+            try:
+                check(text)
+            except ValidationError as error:
+                errors.extend(f"{label}: {message}" for message in error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+REVISION_FORMS = (EntryAdminForm, ContactNumberAdminForm, NoticeAdminForm)
 
 
 def approval_date_error(day: datetime.date | None) -> str:
