@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Window
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
@@ -273,6 +274,24 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_OUTAGE):
         return database_unavailable(request)
     return render(request, "500.html", {"fallback_contact": last_known_primary()}, status=500)
+
+
+def _standalone_page(template_name: str, status: int) -> HttpResponse:
+    # Rendered without the request: a request refused for its Host header would raise again
+    # in anything that asks for it, and nothing here should wait on the database.
+    content = render_to_string(template_name, {"fallback_contact": last_known_primary()})
+    return HttpResponse(content, status=status)
+
+
+def bad_request(request, exception):
+    """A 400 (an unknown host, a request with too many fields) that still gives the number."""
+    return _standalone_page("400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A 403 for a form sent without its security token: most often a form left open until
+    its session ended, or a post to a page that takes none."""
+    return _standalone_page("403_csrf.html", status=403)
 
 
 SEARCH_RESULTS_PER_PAGE = 10

@@ -208,6 +208,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 # No script of ours reads the CSRF cookie: the admin sends the token from its forms.
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "faq.views.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

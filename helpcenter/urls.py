@@ -35,4 +35,5 @@ urlpatterns = [
     *i18n_patterns(path("", include("faq.urls")), prefix_default_language=False),
 ]
 
+handler400 = "faq.views.bad_request"
 handler500 = "faq.views.server_error"

@@ -17,6 +17,7 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings as django_settings
 from django.contrib import admin
 from django.db import OperationalError
+from django.test import Client
 from django.urls import include, path, reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertTemplateUsed
@@ -84,6 +85,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("faq.urls")),
 ]
+handler400 = "faq.views.bad_request"
 handler500 = "faq.views.server_error"
 
 
@@ -107,6 +109,7 @@ PAGES = {
     "contact": ("/contact/", 200),
     "search": ("/search/?q=card", 200),
     "not found": ("/no-such-page/", 404),
+    "bad request": ("/search/?" + "&".join(f"f{n}=x" for n in range(1001)), 400),
     "server error": ("/boom/", 500),
     "database outage": ("/database-down/", 503),
     "admin sign-in": ("/admin/login/", 200),
@@ -143,6 +146,43 @@ def test_error_pages_give_the_number_in_english_and_spanish(demo_content, client
     assert '<section lang="es"' in body and "llame al <a" in body
     assert body.count('href="tel:+18003226027"') == 2
     assert "Traceback" not in body
+
+
+def assert_friendly_error_page(response, status):
+    assert response.status_code == status
+    body = response.content.decode()
+    assert '<section lang="es"' in body and "llame al <a" in body
+    assert body.count('href="tel:+18003226027"') == 2
+    assert 'href="tel:911"' in body and 'href="/"' in body
+    assert "Traceback" not in body and "Django" not in body
+
+
+@pytest.mark.urls("tests.test_security")
+@pytest.mark.parametrize(
+    "url, headers",
+    [
+        ("/", {"HTTP_HOST": "help.example.org.attacker.example"}),
+        ("/search/?" + "&".join(f"f{n}=x" for n in range(1001)), {}),
+    ],
+    ids=["unknown host", "too many fields"],
+)
+@pytest.mark.django_db
+def test_a_request_django_refuses_gets_the_friendly_400(demo_content, client, url, headers):
+    client.get("/")
+    assert_friendly_error_page(client.get(url, **headers), 400)
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_token_says_nothing_was_saved_and_what_to_do(demo_content):
+    client = Client(enforce_csrf_checks=True)
+    client.get("/")
+    response = client.post("/admin/login/", {"username": "editor", "password": PASSWORD})
+    assert_friendly_error_page(response, 403)
+    assertContains(response, "Nothing was sent or saved", status_code=403)
+    assertContains(response, "reload the page", status_code=403)
+    # The member who posts to a public page is told the same, not shown Django's page.
+    response = client.post("/questions/lost-member-id-card/", {"q": "card"})
+    assert_friendly_error_page(response, 403)
 
 
 def test_the_csp_allows_exactly_the_inline_style_django_admin_writes():
