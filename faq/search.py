@@ -75,8 +75,12 @@ CATEGORY_RANK = 0.0122  # what ts_rank gives one word of weight C
 MAX_RESULTS = 200  # 20 pages: nobody reads further, and ranking all costs more
 
 # Control characters never reach Postgres (it refuses NUL) nor the analytics; lone
-# surrogates cannot be encoded as UTF-8.
-_UNWANTED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# surrogates cannot be encoded as UTF-8. Bidirectional overrides, embeddings and isolates,
+# invisible marks and zero-width spaces match no word and would turn the echoed query, and
+# the text after it, backwards.
+_UNWANTED = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 # ts_headline marks matches and separates fragments with these; they cannot come from the
 # sanitised answer (see _snippet_source), so the snippet's markup is ours alone.

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
@@ -378,7 +379,8 @@ def search(request):
     """Search what members may see: live questions and answers, never drafts or expired ones."""
     at = requested_moment(request)
     typed = search_clean(request.GET.get("q", ""))
-    context = {"typed": typed}
+    # Isolated where it is echoed, so a query in a right-to-left script reads as typed.
+    context = {"typed": typed, "typed_isolated": format_html("<bdi>{}</bdi>", typed)}
     if typed:
         terms = search_terms(typed, language=get_language())
         found = search_found(at, terms, request.GET.get("page"))

@@ -115,6 +115,20 @@ def test_spanish_not_found_page_is_in_spanish_with_the_number(demo_content, clie
     assertContains(response, '<html lang="es">', status_code=404)
 
 
+@pytest.mark.parametrize(
+    "address, other, language_home",
+    [("/nope/", "Español", "/es/"), ("/es/nope/", "English", "/"), ("/es/x/y?z=1", "English", "/")],
+)
+def test_the_language_link_of_an_address_that_names_no_page_goes_to_that_languages_home(
+    demo_content, client, address, other, language_home
+):
+    response = client.get(address)
+    assert response.status_code == 404
+    body = response.content.decode()
+    links = re.findall(rf'<a href="([^"]*)" lang="\w+" hreflang="\w+">{other}</a>', body)
+    assert links == [language_home]
+
+
 def test_contact_purposes_and_plural_counts_are_translated(demo_content, client):
     from faq.views import HOME_QUESTIONS_PER_CATEGORY
     from tests.factories import make_category, make_entry

@@ -128,7 +128,9 @@ def test_a_misspelling_ranks_its_question_first(demo_content, client):
 def test_the_language_assistance_page_answers_what_no_question_does(demo_content, client):
     response = client.get(SEARCH, {"q": "interpreter"})
     body = response.content.decode()
-    assertContains(response, "No questions and answers match “interpreter”, but this page does:")
+    assertContains(
+        response, "No questions and answers match “<bdi>interpreter</bdi>”, but this page does:"
+    )
     match = body.split('<section class="search-page-match"')[1].split("</section>")[0]
     assert '<a href="/language-assistance/">Language assistance</a>' in match
     assert "Qualified sign language <mark>interpreters</mark>" in match
@@ -507,7 +509,7 @@ def test_results_page_is_accessible_html(demo_content, client):
     assertContains(response, "<h1>", count=1)
     assertContains(response, '<label for="search-q">')
     assertContains(response, 'role="search"')
-    assertContains(response, "2 results for “er”")
+    assertContains(response, "2 results for “<bdi>er</bdi>”")
     assertContains(response, '<ol class="search-results"')
     assert response["X-Robots-Tag"] == "noindex"
 
@@ -523,7 +525,7 @@ def test_header_search_form_is_on_every_page(demo_content, client):
 
 def test_no_results_offers_member_services_and_the_topics(demo_content, client):
     response = client.get(SEARCH, {"q": "xylophone"})
-    assertContains(response, "No results for “xylophone”")
+    assertContains(response, "No results for “<bdi>xylophone</bdi>”")
     assertContains(response, 'href="tel:+18003226027"')
     assertContains(response, 'href="/topics/behavioral-health/"')
     assertNotContains(response, 'class="search-results"')
@@ -574,7 +576,7 @@ def number_matches(response) -> list[str]:
 def test_a_search_for_a_number_offers_it_first(demo_content, client):
     # Deaf members look for the relay service; no question names it.
     response = client.get(SEARCH, {"q": "deaf"})
-    assertContains(response, "No questions and answers match “deaf”, but these do:")
+    assertContains(response, "No questions and answers match “<bdi>deaf</bdi>”, but these do:")
     assert number_matches(response) == [
         "Relay Missouri, for members who are deaf or hard of hearing (TTY)"
     ]
@@ -601,7 +603,9 @@ def test_a_search_for_a_number_offers_it_first(demo_content, client):
 
 def test_numbers_are_found_by_their_name_in_the_page_language(demo_content, client):
     response = client.get("/es/search/", {"q": "sordos"})
-    assertContains(response, "Ninguna pregunta ni respuesta coincide con «sordos», pero esto sí:")
+    assertContains(
+        response, "Ninguna pregunta ni respuesta coincide con «<bdi>sordos</bdi>», pero esto sí:"
+    )
     assert number_matches(response) == [
         "Relay Missouri, para miembros sordos o con problemas de audición (TTY)"
     ]
@@ -699,7 +703,7 @@ def test_results_are_paginated(client):
     for n in range(13):
         make_entry(question=f"Walrus question {n}?", answer="Walrus answer.")
     first = client.get(SEARCH, {"q": "walrus"})
-    assertContains(first, "13 results for “walrus”, showing 1 to 10")
+    assertContains(first, "13 results for “<bdi>walrus</bdi>”, showing 1 to 10")
     assertContains(first, 'href="?q=walrus&amp;page=2"')
     second = client.get(SEARCH, {"q": "walrus", "page": "2"})
     assertContains(second, "showing 11 to 13")
@@ -749,6 +753,18 @@ def test_lone_surrogates_and_nul_are_dropped():
     assert search_clean("\ud800er\x00 room\udfff") == "er room"
     assert search_clean("a" * 10_000) == "a" * MAX_QUERY_LENGTH
     assert list(search_entries(live_entries(), search_terms(search_clean("\ud83d\x00")))) == []
+
+
+def test_direction_overrides_and_invisible_marks_are_dropped_and_the_echo_is_isolated(
+    demo_content, client
+):
+    assert search_clean("\u202ehello\u202c \u2067card\u2069\u200f\ufeff") == "hello card"
+    response = client.get(SEARCH, {"q": "\u202elost card"})
+    assertContains(response, "for “<bdi>lost card</bdi>”")
+    assertNotContains(response, "\u202e")
+    assert SearchLog.objects.get().query == "lost card"
+    arabic = client.get(SEARCH, {"q": "بطاقة"})
+    assertContains(arabic, "“<bdi>بطاقة</bdi>”")
 
 
 def test_surrogates_in_the_raw_query_string_never_error(demo_content, client):
@@ -1126,7 +1142,7 @@ def test_a_very_broad_search_says_there_are_more(client, monkeypatch):
     for n in range(7):
         make_entry(question=f"Otter question {n}?", answer="Otters.")
     response = client.get(SEARCH, {"q": "otter"})
-    assertContains(response, "More than 5 results for “otter”.")
+    assertContains(response, "More than 5 results for “<bdi>otter</bdi>”.")
     assert SearchLog.objects.get().result_count == 6
 
 

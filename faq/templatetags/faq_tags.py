@@ -2,10 +2,10 @@ import json
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info, gettext
+from django.utils.translation import get_language, get_language_info, gettext, override
 
 from faq.approvals import stamp_for
 from faq.tokens import answer_text as _answer_text
@@ -122,6 +122,16 @@ def _in_language(request, code: str, page: int | None = None) -> str:
     return path + (f"?page={page}" if page and page > 1 else "")
 
 
+def _switched(address: str, code: str) -> str:
+    """`address` in language `code`; that language's home page when the address names no
+    page at all (a mistyped one), rather than a link back to the same missing page."""
+    translated = translate_url(address, code)
+    if translated != address:
+        return translated
+    with override(code):
+        return reverse("faq:index")
+
+
 @register.inclusion_tag("faq/_language_switcher.html", takes_context=True)
 def language_switcher(context):
     """Links to this page in the other languages, each named in its own language."""
@@ -130,7 +140,7 @@ def language_switcher(context):
     return {
         "languages": [
             {"code": code, "name": get_language_info(code)["name_local"],
-             "url": translate_url(request.get_full_path(), code)}
+             "url": _switched(request.get_full_path(), code)}
             for code, _ in settings.LANGUAGES
             if code != current
         ]
