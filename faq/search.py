@@ -108,6 +108,8 @@ _CUT_TOKEN_START = re.compile(f"^[^{_TOKEN_OPEN}]*{_TOKEN_CLOSE}")
 _MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
 _CONTROL = re.compile("[\x00-\x1f]")
 _WEB_SEARCH_SYNTAX = re.compile(r'"|(^|\s)-\w')
+# Initials written with stops, read as the word editors' synonyms name: "e.r." is "er".
+_INITIALS = re.compile(r"\b(?:\w\.){2,}")
 
 
 def search_clean(text: str) -> str:
@@ -150,7 +152,8 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
     text = typed.lower()
     if _WEB_SEARCH_SYNTAX.search(text):
         return SearchTerms(text=text, groups=(), language=language)
-    words = search_words(text)[:MAX_QUERY_WORDS]
+    words = search_words(_INITIALS.sub(lambda initials: initials[0].replace(".", ""), text))
+    words = words[:MAX_QUERY_WORDS]
     phrases = {
         " ".join(words[start : start + length])
         for length in range(1, MAX_SYNONYM_WORDS + 1)
@@ -184,11 +187,19 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
     # Nor is a word of the language's dictionary: "charge" is not "change", nor "parto"
     # (childbirth) "parte", though the content uses only the second. Another form of it may
     # stand in ("doctors": "doctor", whose synonyms then apply).
-    real = known_words(language)
+    # On another language's pages the original's words are real too: its questions not
+    # translated yet are shown and searched there, and members often type English ("card"
+    # is not "care" on Spanish pages). Only accents are still put right ("medico").
+    dictionaries = [known_words(code) for code in dict.fromkeys([language, settings.LANGUAGE_CODE])]
     spellings = {
         word: spelt
         for word, spelt in spellings.items()
-        if word not in named and (word not in real or word in same_stems or spelt[0] == word)
+        if word not in named
+        and (
+            not any(word in dictionary for dictionary in dictionaries)
+            or word in same_stems
+            or without_accents(spelt[0]) == without_accents(word)
+        )
     }
     for word, spelt in spellings.items():
         alternatives.setdefault(word, set()).update({word, *spelt})
@@ -266,6 +277,7 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> list[tu
         "words": spelt,
         "firsts": [without_accents(word[0]) for word in spelt],
         "edits": [max_spelling_edits(word) for word in spelt],
+        "swaps": [" ".join(swapped_letters(word)) for word in spelt],
     }
     with connections[router.db_for_read(SearchSynonym)].cursor() as cursor:
         cursor.execute(_ALTERNATIVES, params)
@@ -289,21 +301,32 @@ SELECT
     to_tsvector(%(config)s::regconfig, closest.word)
         = to_tsvector(%(config)s::regconfig, typed.word),
     '{_SPELLING}'
-FROM unnest(%(words)s::text[], %(firsts)s::text[], %(edits)s::int[])
-    AS typed (word, first, edits)
+FROM unnest(%(words)s::text[], %(firsts)s::text[], %(edits)s::int[], %(swaps)s::text[])
+    AS typed (word, first, edits, swaps)
 CROSS JOIN LATERAL (
     SELECT searchword.word
     FROM faq_searchword AS searchword
     WHERE searchword.language = %(language)s
-    AND searchword.word %% typed.word
-    AND starts_with(unaccent(searchword.word), unaccent(typed.first))
-    AND levenshtein(searchword.word, typed.word) <= typed.edits
+    AND (
+        searchword.word %% typed.word
+        AND starts_with(unaccent(searchword.word), unaccent(typed.first))
+        AND levenshtein(searchword.word, typed.word) <= typed.edits
+        -- Two letters typed in the wrong order ("crad", "docotr") are one slip, though
+        -- Levenshtein counts two edits and the words share few trigrams.
+        OR searchword.word = ANY(string_to_array(typed.swaps, ' '))
+    )
     -- A word that differs only in its accents first ("medico": "médico", not "medio").
     ORDER BY unaccent(searchword.word) = unaccent(typed.word) DESC,
         searchword.word <-> typed.word
     LIMIT 1
 ) AS closest
 """
+
+
+def swapped_letters(word: str) -> list[str]:
+    """`word` with each pair of neighbouring letters swapped: "crad" → "rcad", "card", "crda"."""
+    swaps = (word[:at] + word[at + 1] + word[at] + word[at + 2 :] for at in range(len(word) - 1))
+    return list(dict.fromkeys(swap for swap in swaps if swap != word))
 
 
 def max_spelling_edits(word: str) -> int:
@@ -637,11 +660,37 @@ def search_elsewhere(
     by_language = {notice.notice.language: notice for notice in notices}
     shown = by_language.get(terms.language) or by_language.get(original)
     matched = set((shown.contact_pks or ()) if shown else contacts)
-    contact_keys = tuple(key for key, number in numbers.items() if number.pk in matched)
+    dialled = search_dialled(terms.text)
+    contact_keys = tuple(
+        key
+        for key, number in numbers.items()
+        if number.pk in matched or dialled and _is_dialled(dialled, number)
+    )
     if shown is None or not shown.matched:
         return Elsewhere(None, contact_keys)
     snippet = search_snippet(shown.headline or "", shown.snippet_source)
     return Elsewhere(LanguageHelpResult(shown, snippet), contact_keys)
+
+
+_DIALLED = re.compile(r"[0-9 ().+-]+")
+MIN_PARTIAL_NUMBER = 7  # "322-6027": a number without its area code
+
+
+def search_dialled(text: str) -> str:
+    """The digits of a query that is a phone number ("1-800-322-6027", "(800) 322 6027",
+    "711"), else "": members search a number from a letter or a bill to learn whose it is."""
+    if not _DIALLED.fullmatch(text):
+        return ""
+    digits = re.sub(r"[^0-9]", "", text)
+    return digits if len(digits) >= 3 else ""
+
+
+def _is_dialled(digits: str, number: ContactNumberRevision) -> bool:
+    for stored in filter(None, (number.number, number.tty_number)):
+        stored = stored.removeprefix("+")
+        if stored == digits or len(digits) >= MIN_PARTIAL_NUMBER and stored.endswith(digits):
+            return True
+    return False
 
 
 def search_contacts(

@@ -19,11 +19,13 @@ from faq.models import CategoryTranslation, EntryRevision, SearchLog, SearchSyno
 from faq.search import (
     MAX_QUERY_LENGTH,
     search_clean,
+    search_dialled,
     search_entries,
     search_log_prune,
     search_log_record,
     search_snippet,
     search_terms,
+    swapped_letters,
 )
 from faq.views import live_entries
 from tests.factories import (
@@ -73,6 +75,12 @@ def snippets(response) -> list[str]:
         ("depression", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
         ("traveling", {"advice-at-night-or-out-of-town"}),
         ("after hours", {"advice-at-night-or-out-of-town"}),
+        # Words from the members' QA pass that found nothing.
+        ("e.r.", {"emergency-room-when-pcp-unavailable", "advice-at-night-or-out-of-town"}),
+        ("hospital", {"emergency-room-when-pcp-unavailable"}),
+        ("bh", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
+        ("medicaid", {"change-health-plans"}),
+        ("crad", {"lost-member-id-card"}),
     ],
 )
 def test_members_words_find_the_right_questions(demo_content, client, q, expected):
@@ -186,6 +194,28 @@ def test_a_correction_changes_at_most_two_letters(client):
     assert found(client, "ambulanec") == ["emergencies"]  # two letters swapped in a long word
 
 
+@pytest.mark.parametrize(
+    ("typed", "language", "meant"),
+    [("crad", "en", "card"), ("membre", "en", "member"), ("docotr", "en", "doctor"),
+     ("tarejta", "es", "tarjeta")],
+)  # fmt: skip
+def test_two_letters_typed_in_the_wrong_order_are_corrected(demo_content, typed, language, meant):
+    assert search_terms(typed, language).corrections == ((typed, meant),)
+
+
+def test_swapped_letters_are_each_neighbouring_pair_swapped_once():
+    assert swapped_letters("crad") == ["rcad", "card", "crda"]
+    assert swapped_letters("noon") == ["onon", "nono"]  # "noon" with its two o's swapped is itself
+
+
+def test_a_swap_finds_the_answer_a_member_meant(demo_content, client):
+    assert "lost-member-id-card" in found(client, "lost crad")
+    assert (
+        "También buscamos: <strong>tarjeta</strong>."
+        in client.get("/es/search/", {"q": "tarejta"}).content.decode()
+    )
+
+
 def test_a_real_word_the_content_does_not_use_is_not_read_as_a_typo(client):
     make_entry(slug="visits", question="How many visits do I get?", answer="As many as you need.")
     # "vision" is two letters from "visits": a word of seven letters or fewer may change one.
@@ -201,9 +231,15 @@ def test_a_real_word_the_content_does_not_use_is_not_read_as_a_typo(client):
     assert search_terms("chang").groups == (("chang", "change"),)
     # Spanish pages read Spanish: "parto" (childbirth) is a word, "tarjetta" is not.
     card = make_entry(slug="card-side", question="Which side of the card?", answer="The back.")
-    add_translation(card, question="¿Qué parte de la tarjeta?", answer="La de atrás.")
+    add_translation(card, question="¿Qué parte de la tarjeta?", answer="La cara de atrás.")
     assert search_terms("parto", language="es").groups == (("parto",),)
     assert search_terms("tarjetta", language="es").groups == (("tarjetta", "tarjeta"),)
+    # English words are real on Spanish pages too, where English questions are searched:
+    # "card" is not "cara" (face), though no synonym names it.
+    assert search_terms("card", language="es").groups == (("card",),)
+    assert search_terms("carq", language="es").groups == (("carq", "cara"),)
+    # Accents are still put right where the unaccented word is English ("atras": "atrás").
+    assert search_terms("atras", language="es").groups == (("atras", "atrás"),)
 
 
 def test_a_word_an_editors_synonym_names_is_never_corrected(demo_content, client):
@@ -531,6 +567,17 @@ def test_no_results_offers_member_services_and_the_topics(demo_content, client):
     assertNotContains(response, 'class="search-results"')
 
 
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [("", "Get free help in your language"), ("/es", "Reciba ayuda gratis en su idioma")],
+)
+def test_a_search_in_another_script_offers_help_in_the_members_language(
+    demo_content, client, prefix, words
+):
+    response = client.get(f"{prefix}/search/", {"q": "帮助 医生"})
+    assertContains(response, f'<a href="{prefix}/language-assistance/">{words}</a>')
+
+
 def topics_offered(response) -> list[str]:
     """The topics a page of no results offers to browse, as their links' text."""
     return [category.name for category in response.context["categories"]]
@@ -571,6 +618,25 @@ def number_matches(response) -> list[str]:
     """The names of the numbers a search offers, in order."""
     box = response.content.decode().split('aria-labelledby="contact-matches"', 1)
     return re.findall(r"<h3[^>]*>(.*?)</h3>", box[1].split("</section>", 1)[0]) if box[1:] else []
+
+
+@pytest.mark.parametrize(
+    ("q", "whose"),
+    [("1-800-322-6027", "Member Services"), ("(800) 322 6027", "Member Services"),
+     ("+18003226027", "Member Services"), ("322-6027", "Member Services"),
+     ("711", "Relay Missouri, for members who are deaf or hard of hearing (TTY)"),
+     ("1 800 537 7697", "Office for Civil Rights, TDD")],
+)  # fmt: skip
+def test_a_number_typed_from_a_letter_says_whose_it_is(demo_content, client, q, whose):
+    assert number_matches(client.get(SEARCH, {"q": q})) == [whose]
+    # The same number on Spanish pages, under its Spanish name where it has one.
+    assert len(number_matches(client.get("/es/search/", {"q": q}))) == 1
+
+
+def test_only_a_whole_number_or_its_last_seven_digits_say_whose_it_is(demo_content, client):
+    for q in ["6027", "800", "1-800-322-602", "call 1-800-322-6027 now"]:
+        assert "Member Services" not in number_matches(client.get(SEARCH, {"q": q})), q
+    assert search_dialled("call 711") == "" and search_dialled("7-1-1") == "711"
 
 
 def test_a_search_for_a_number_offers_it_first(demo_content, client):
@@ -665,6 +731,32 @@ def test_a_crisis_in_a_sentence_finds_the_answers_its_words_find_alone(
 def found_in(client, prefix: str, q: str) -> set[str]:
     body = client.get(f"{prefix}/search/", {"q": q}).content.decode()
     return set(re.findall(rf'<h2><a href="{prefix}/questions/([^/]+)/"', body))
+
+
+def spanish_found(client, q: str) -> list[str]:
+    body = client.get("/es/search/", {"q": q}).content.decode()
+    return re.findall(r'<h2><a href="/es/questions/([^/]+)/"', body)
+
+
+@pytest.mark.parametrize(
+    ("q", "first"),
+    [("card", "lost-member-id-card"), ("lost card", "lost-member-id-card"),
+     ("er", "emergency-room-when-pcp-unavailable"), ("dr", "what-is-a-pcp")],
+)  # fmt: skip
+def test_english_words_on_spanish_pages_are_not_corrected_into_other_words(
+    demo_content, client, q, first
+):
+    terms = search_terms(q, "es")
+    assert terms.corrections == ()
+    assert "care" not in {word for group in terms.groups for word in group}
+    assert spanish_found(client, q)[0] == first
+
+
+@pytest.mark.parametrize("q", ["translate", "español", "espanol"])
+def test_asking_for_another_language_finds_the_language_assistance_page(demo_content, client, q):
+    body = client.get(SEARCH, {"q": q}).content.decode()
+    match = body.split('<section class="search-page-match"')[1].split("</section>")[0]
+    assert '<a href="/language-assistance/">Language assistance</a>' in match
 
 
 def test_a_lost_or_replaced_card_finds_the_card_question_with_every_word(demo_content, client):
