@@ -78,6 +78,15 @@ class Category(models.Model):
         verbose_name_plural = "categories"
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="faq_category_slug_unique"),
+            # Members would see two headings alike and not know where to look.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="faq_category_name_unique",
+                violation_error_message=(
+                    "A topic with this name already exists. Add the questions to that topic, "
+                    "or give this one a name members can tell apart."
+                ),
+            ),
             models.CheckConstraint(condition=~Q(name=""), name="faq_category_name_not_blank"),
             models.CheckConstraint(condition=~Q(slug=""), name="faq_category_slug_not_blank"),
         ]

@@ -15,6 +15,7 @@ from faq.markup import render_markdown
 from faq.models import Approval, Category, Entry, EntryRevision, Status
 from faq.names import category_text_record
 
+# Named apart from the demo content's topics: two topics cannot share a name.
 TOPICS = {
     "Pharmacy and prescriptions": [
         "prescription", "refill", "pharmacy", "generic medicine", "mail-order pharmacy",
@@ -32,7 +33,7 @@ TOPICS = {
         "emergency room", "urgent care center", "ambulance", "nurse advice line",
         "after-hours care",
     ],
-    "Behavioral health": [
+    "Mental health and substance use": [
         "counseling", "therapist", "substance use treatment", "behavioral health provider",
         "crisis line", "psychiatrist",
     ],
