@@ -28,6 +28,7 @@ from faq.approvals import (
     revision_reject,
     revision_restore,
     revision_submit,
+    scheduled_to_replace,
     withdraw_check,
     withdrawn_warning,
 )
@@ -251,6 +252,11 @@ class RevisedContentAdmin(SavedOnceChecked):
 
     def has_delete_permission(self, request, obj=None):
         return False  # retiring content withdraws it; compliance keeps every record
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # The form tells a second click on Save from another editor's newer version.
+        return type(form.__name__, (form,), {"editor": request.user})
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -746,6 +752,9 @@ class RevisionAdmin(admin.ModelAdmin):
                     "withdrawn": withdrawn_warning(revision.parent)
                     if revision.parent.withdrawn_at
                     else "",
+                    "replaced_later_by": scheduled_to_replace(revision)
+                    if revision.status == Status.SUBMITTED
+                    else None,
                 }
             )
         can_review = self.has_review_permission(request) and all(

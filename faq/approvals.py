@@ -108,6 +108,26 @@ def newer_approved_check(revision: Revision) -> None:
         )
 
 
+def scheduled_to_replace(revision: Revision, at: datetime | None = None) -> Revision | None:
+    """An approved version of the same material, written before `revision`, that goes live
+    later than `revision` would: at that moment it replaces `revision`'s words with its own
+    (live() orders approved versions by go-live). Intended for a fix to today's words while
+    next year's are scheduled; a loss when `revision` was written from the scheduled words."""
+    at = at or timezone.now()
+    same = {field: getattr(revision, field) for field in type(revision).LIVE_PER}
+    return (
+        type(revision)
+        .objects.filter(
+            **same,
+            status=Status.APPROVED,
+            created_at__lt=revision.created_at,
+            go_live_at__gt=max(revision.go_live_at or at, at),
+        )
+        .order_by("-go_live_at", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def revision_submit(*, revision: Revision, by, at: datetime | None = None) -> Revision:
     at = at or timezone.now()
@@ -216,6 +236,11 @@ def revision_reject(
     at = at or timezone.now()
     if revision.status != Status.SUBMITTED:
         raise ValidationError("Only a revision submitted for review can be rejected.")
+    if by is not None and by.pk == revision.created_by_id:
+        raise ValidationError(
+            "You wrote this revision, so someone else must review it: to change its words, "
+            "save a new version instead."
+        )
     if not comment.strip():
         raise ValidationError("Say why it is rejected: the author will read this.")
     revision.status = Status.REJECTED

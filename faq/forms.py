@@ -7,6 +7,7 @@ import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 from django.utils import timezone
 from django.utils.text import capfirst
 from phonenumbers import shortnumberinfo
@@ -53,6 +54,12 @@ BIDI_OVERRIDE_ERROR = (
 TEXT_MAX_LENGTH = 20_000
 
 
+SCHEDULE_YEARS = range(MEDICAID_BEGAN.year, 2100)
+SCHEDULE_YEARS_ERROR = (
+    f"Enter a time between {SCHEDULE_YEARS[0]} and {SCHEDULE_YEARS[-1]}: check the year."
+)
+
+
 class RevisedContentForm(forms.ModelForm):
     """An item's own fields plus the words of its next revision.
 
@@ -77,6 +84,7 @@ class RevisedContentForm(forms.ModelForm):
 
     revision_model: type = EntryRevision
     schedule_fields = ("go_live_at", "expires_at")
+    editor = None  # who fills the form in (the admin sets it)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +95,17 @@ class RevisedContentForm(forms.ModelForm):
             if self.latest.status != "approved":
                 for name in self.schedule_fields:
                     self.initial[name] = getattr(self.latest, name)
+            elif self.latest.go_live_at > timezone.now():
+                # The form starts from approved words members do not read yet: a version of
+                # them goes live with them, not before (and is not replaced by them then).
+                self.initial["go_live_at"] = self.latest.go_live_at
+                self.fields["go_live_at"].help_text = (
+                    f"This form starts from version #{self.latest.pk}, approved to go live at "
+                    f"{timezone.localtime(self.latest.go_live_at):%m/%d/%Y %H:%M}, so a new "
+                    "version goes live then too. Cleared, its words (and those of "
+                    f"#{self.latest.pk}) show as soon as approved, and #{self.latest.pk} "
+                    "replaces them at its go-live."
+                )
             self.initial["base_revision"] = self.latest.pk
 
     def latest_revision(self, *, lock: bool = False):
@@ -104,6 +123,16 @@ class RevisedContentForm(forms.ModelForm):
         for name, value in list(cleaned.items()):
             if isinstance(value, str) and name in self.fields and _BIDI_OVERRIDE.search(value):
                 self.add_error(name, BIDI_OVERRIDE_ERROR)
+        for name in self.schedule_fields:
+            moment = cleaned.get(name)
+            # 12/31/9999 here is past the database's last moment in UTC; 0001 is a slip too.
+            if moment and moment.year not in SCHEDULE_YEARS:
+                self.add_error(name, SCHEDULE_YEARS_ERROR)
+                cleaned.pop(name, None)
+        scheduled = self.latest.go_live_at if self.latest is not None else None
+        if scheduled and cleaned.get("go_live_at") == scheduled.replace(second=0, microsecond=0):
+            # The form shows minutes: the same minute means with that version, not before it.
+            cleaned["go_live_at"] = scheduled
         go_live_at, expires_at = cleaned.get("go_live_at"), cleaned.get("expires_at")
         if expires_at and expires_at <= timezone.now():
             self.add_error("expires_at", "The expiry time must be in the future.")
@@ -115,13 +144,22 @@ class RevisedContentForm(forms.ModelForm):
             data = self.data.copy()
             data[self.add_prefix("base_revision")] = latest.pk
             self.data = data
-            who = latest.created_by or "someone"
-            raise ValidationError(
-                f"{who} saved a newer version at {timezone.localtime(latest.created_at):%H:%M} "
-                "while you were editing. Your text is still in the form below; nothing was "
-                "saved. Check the newer version in the history, then save again to keep yours.",
-                code="conflict",
-            )
+            at = f"{timezone.localtime(latest.created_at):%H:%M}"
+            if self.editor is not None and latest.created_by_id == self.editor.pk:
+                # Most often a second click on Save, or the form again from the back button.
+                message = (
+                    f"You already saved a version of this at {at}, in another tab or with an "
+                    "earlier click. Nothing more was saved; your text is still in the form "
+                    "below. Check the history, then save again if this text is the one to keep."
+                )
+            else:
+                who = latest.created_by or "someone"
+                message = (
+                    f"{who} saved a newer version at {at} while you were editing. Your text is "
+                    "still in the form below; nothing was saved. Check the newer version in "
+                    "the history, then save again to keep yours."
+                )
+            raise ValidationError(message, code="conflict")
         self.latest = latest
         return cleaned
 
@@ -200,6 +238,21 @@ def members_read(text: str) -> tuple[str, list[str]]:
 
 _CHAT_HOSTS = {"wa.me", "api.whatsapp.com", "t.me", "signal.me"}
 
+# A letter O or l typed for a zero or a one among a number's digits (1-800-555-O199): a
+# member dials the digit. Only in a run of at least six digits, so words are left alone.
+_LOOKALIKE_RUN = re.compile(r"(?<!\w)[\d(+][\dOolI().\- ]{6,}[\dOolI](?!\w)")
+_LOOKALIKE_DIGITS = str.maketrans("OolI", "0011")
+MIN_LOOKALIKE_DIGITS = 6
+
+
+def _lookalikes_as_digits(text: str) -> str:
+    def as_digits(run: re.Match) -> str:
+        if sum(character.isdigit() for character in run[0]) < MIN_LOOKALIKE_DIGITS:
+            return run[0]
+        return run[0].translate(_LOOKALIKE_DIGITS)
+
+    return _LOOKALIKE_RUN.sub(as_digits, text)
+
 
 def _dials(address: str) -> bool:
     """Whether following a link calls, texts or chats with a number."""
@@ -220,7 +273,7 @@ def _numbers_in(plain: str, addresses: list[str]) -> list[str]:
     (members_read): typed_phone_numbers, for a check that has read them already."""
     # Only an address that dials is a number to call; a web page's may hold any digits.
     dialled = [address for address in addresses if _dials(address)]
-    text = " \n ".join([plain, *dialled])
+    text = " \n ".join([_lookalikes_as_digits(plain), *dialled])
     found = [
         match.raw_string
         for match in phonenumbers.PhoneNumberMatcher(
@@ -737,9 +790,14 @@ class ReviewForm(forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     letter = forms.FileField(required=False, label="Approval letter")
 
+    # What only a new approval has (the approving body is filled in for the reviewer).
+    NEW_APPROVAL_FIELDS = ("material_id", "state_tracking_number", "approved_on", "notes", "letter")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["existing_approval"].queryset = Approval.objects.given_by()
+        for name in self.NEW_APPROVAL_FIELDS:
+            self.fields[name].label = self.fields[name].label or pretty_name(name)
 
     def clean(self):
         cleaned = super().clean()
@@ -747,7 +805,19 @@ class ReviewForm(forms.Form):
             if not cleaned.get("comment", "").strip():
                 self.add_error("comment", "Say why you reject it: the author will read this.")
             return cleaned
-        if cleaned.get("decision") != "approve" or cleaned.get("existing_approval"):
+        if cleaned.get("decision") != "approve":
+            return cleaned
+        if cleaned.get("existing_approval"):
+            typed = [name for name in self.NEW_APPROVAL_FIELDS if cleaned.get(name)]
+            if typed:
+                # Either would be a guess at which one the reviewer meant to record.
+                self.add_error(
+                    "existing_approval",
+                    "Choose an existing approval or record a new one below, not both: clear "
+                    "the existing approval, or the new approval's "
+                    + ", ".join(self.fields[name].label or name for name in typed)
+                    + ".",
+                )
             return cleaned
         for name, message in [
             ("material_id", "Enter the material ID the state approved, e.g. MOC16078."),

@@ -103,36 +103,49 @@ def _local(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z") if moment else ""
 
 
-def compliance_report_csv(rows: list[ReportRow], *, filename: str) -> HttpResponse:
+def spreadsheet_csv(header: list[str], rows, *, filename: str) -> HttpResponse:
+    """A CSV download whose text cells a spreadsheet shows as text: a leading =, +, - or @
+    (a member's query, an editor's question, a reviewer's comment) would run as a formula."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(
-        [
-            "Kind", "Content", "Page", "Revision", "Material ID", "State tracking number",
-            "Approval date", "Approving body", "Go-live", "Expires", "Content hash (SHA-256)",
-            "Flags",
-        ]
-    )  # fmt: skip
+    writer.writerow(header)
     for row in rows:
-        approval = row.approval
-        writer.writerow(
+        writer.writerow([_as_text(cell) if isinstance(cell, str) else cell for cell in row])
+    return response
+
+
+def _as_text(text: str) -> str:
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def compliance_report_csv(rows: list[ReportRow], *, filename: str) -> HttpResponse:
+    header = [
+        "Kind", "Content", "Page", "Revision", "Material ID", "State tracking number",
+        "Approval date", "Approving body", "Go-live", "Expires", "Content hash (SHA-256)",
+        "Flags",
+    ]  # fmt: skip
+    return spreadsheet_csv(
+        header,
+        (
             [
                 row.kind,
                 row.title,
                 row.url,
                 row.revision.pk,
-                approval.material_id,
-                approval.state_tracking_number,
-                approval.approved_on.strftime("%m/%d/%Y"),
-                approval.approving_body,
+                row.approval.material_id,
+                row.approval.state_tracking_number,
+                row.approval.approved_on.strftime("%m/%d/%Y"),
+                row.approval.approving_body,
                 _local(row.revision.go_live_at),
                 _local(row.revision.expires_at),
                 row.revision.content_hash,
                 "; ".join(row.flags),
             ]
-        )
-    return response
+            for row in rows
+        ),
+        filename=filename,
+    )
 
 
 _AUDIT_KINDS = {
@@ -143,29 +156,29 @@ _AUDIT_KINDS = {
 
 
 def audit_log_csv(events, *, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(["Time", "Action", "Kind", "Content", "Revision", "Actor", "Comment"])
     events = events.select_related(
         "entry_revision__entry", "contact_revision__contact", "notice_revision__notice", "actor"
     ).order_by("at", "pk")
-    for event in events:
-        subject = event.subject
-        writer.writerow(
-            [
-                _local(event.at),
-                event.get_action_display(),
-                _AUDIT_KINDS[type(subject)],
-                getattr(subject, "question", None)
-                or getattr(subject, "label", None)
-                or getattr(subject, "title", ""),
-                subject.pk,
-                event.actor.get_username() if event.actor else "system",
-                event.comment,
-            ]
-        )
-    return response
+    return spreadsheet_csv(
+        ["Time", "Action", "Kind", "Content", "Revision", "Actor", "Comment"],
+        (_audit_row(event) for event in events),
+        filename=filename,
+    )
+
+
+def _audit_row(event) -> list:
+    subject = event.subject
+    return [
+        _local(event.at),
+        event.get_action_display(),
+        _AUDIT_KINDS[type(subject)],
+        getattr(subject, "question", None)
+        or getattr(subject, "label", None)
+        or getattr(subject, "title", ""),
+        subject.pk,
+        event.actor.get_username() if event.actor else "system",
+        event.comment,
+    ]
 
 
 def verify_content_hashes() -> list[Revision]:

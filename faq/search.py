@@ -6,7 +6,6 @@ faq.views.live_entries()). Each search is counted per day and query, never per p
 (search_log_record), and old counts are pruned (search_log_prune).
 """
 
-import csv
 import dataclasses
 import datetime
 import functools
@@ -65,6 +64,7 @@ from faq.models import (
     search_config_of_row,
     search_words,
 )
+from faq.reports import spreadsheet_csv
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12  # bounds the SQL one query can produce
@@ -976,31 +976,16 @@ def search_log_zero_result_totals(rows: QuerySet[SearchLog]) -> QuerySet:
     )
 
 
-def _cell(value) -> str:
-    """Members typed these: a leading =, +, - or @ would make a spreadsheet run a formula."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def search_log_csv(totals, *, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "Query",
-            "Language",
-            "Searches",
-            "Searches that found nothing",
-            "Days",
-            "First day",
-            "Last day",
-        ]
-    )
-    for row in totals:
-        writer.writerow(
+    header = [
+        "Query", "Language", "Searches", "Searches that found nothing", "Days", "First day",
+        "Last day",
+    ]  # fmt: skip
+    return spreadsheet_csv(
+        header,
+        (
             [
-                _cell(row["query"]),
+                row["query"],
                 row["language"],
                 row["total_searches"],
                 row["total_zero_result_searches"],
@@ -1008,5 +993,7 @@ def search_log_csv(totals, *, filename: str) -> HttpResponse:
                 row["first_day"].isoformat(),
                 row["last_day"].isoformat(),
             ]
-        )
-    return response
+            for row in totals
+        ),
+        filename=filename,
+    )

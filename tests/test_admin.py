@@ -25,9 +25,11 @@ from tests.factories import (
     add_revision,
     add_translation,
     make_approval,
+    make_category,
     make_contact,
     make_entry,
     make_user,
+    publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -272,6 +274,11 @@ def test_reviewer_cannot_approve_their_own_revision_in_the_admin(client):
     response = client.post(review_url(draft), approve_data())
     assert response.status_code == 400
     assertContains(response, "someone else must approve", status_code=400)
+    # Nor reject it (the database would refuse: a 500 once).
+    response = client.post(review_url(draft), {"decision": "reject", "comment": "Not mine."})
+    assertContains(response, "someone else must review it", status_code=400)
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
 
 
 def test_rejection_reason_reaches_the_author_who_can_resubmit(client, editor, reviewer):
@@ -428,6 +435,21 @@ def test_audit_log_exports_every_event_as_csv(client, reviewer, demo_content):
     assert {row[1] for row in rows[1:]} == {
         "Created", "Submitted for review", "Approved", "Published"
     }  # fmt: skip
+
+
+def test_exports_never_hand_a_spreadsheet_a_formula(client, editor, reviewer):
+    from faq.approvals import revision_reject, revision_submit
+
+    entry = make_entry(question='=HYPERLINK("http://evil.example","x")')
+    draft = add_revision(entry, answer="New.", by=editor)
+    revision_submit(revision=draft, by=editor)
+    revision_reject(revision=draft, by=reviewer, comment="@SUM(A1:A9) and -2+3")
+    rows = read_csv(signed_in(client, reviewer).get(reverse("admin:faq_auditevent_export")))
+    rejected = next(row for row in rows if row[1] == "Rejected")
+    assert rejected[6] == "'@SUM(A1:A9) and -2+3"
+    assert rejected[3] == '\'=HYPERLINK("http://evil.example","x")'
+    report = read_csv(client.get(reverse("admin:faq_compliance_report") + "?format=csv"))
+    assert [row[1] for row in report[1:]] == ['\'=HYPERLINK("http://evil.example","x")']
 
 
 def test_reviewer_sees_a_page_as_it_was_at_a_past_moment(client, reviewer):
@@ -697,3 +719,108 @@ def test_a_topic_address_is_saved_in_lower_case(client):
     data |= {"translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0}
     assert client.post(reverse("admin:faq_category_add"), data).status_code == 302
     assert Category.objects.filter(slug="pharmacy").exists()
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59", "0001-01-01T00:00", "2100-01-01T00:00"])
+@pytest.mark.parametrize("field", ["go_live_at", "expires_at"])
+def test_a_schedule_year_no_one_means_is_a_form_error_not_a_500(client, editor, field, moment):
+    category = make_category()
+    data = {"question": "When is my renewal?", "answer": "Every year.", "category": category.pk,
+            "slug": "renewal", "position": 0, "go_live_at": "", "expires_at": "",
+            "base_revision": ""}  # fmt: skip
+    signed_in(client, editor)
+    response = client.post(reverse("admin:faq_entry_add"), data | {field: moment})
+    assertContains(response, "Enter a time between 1965 and 2099: check the year.")
+    assertContains(response, "When is my renewal?")  # what the editor typed is kept
+    assert not Entry.objects.exists()
+
+
+def test_a_second_click_on_save_says_so_instead_of_blaming_another_editor(client, editor):
+    entry = make_entry()
+    data = entry_form(entry, answer="A clearer answer.")
+    signed_in(client, editor).post(change_url(entry), data)
+    again = client.post(change_url(entry), data)
+    assertContains(again, "You already saved a version of this at")
+    assertNotContains(again, f"{editor} saved a newer version")
+    assert entry.revisions.count() == 2
+    other = make_user(role="editor", username="second-editor")
+    stale = signed_in(client, other).post(change_url(entry), data | {"answer": "Mine."})
+    assertContains(stale, f"{editor} saved a newer version at")
+
+
+def test_two_topics_cannot_share_a_name(client):
+    signed_in(client, make_user(is_superuser=True))
+    data = {"name": "Pharmacy", "slug": "pharmacy", "description": "", "position": 3}
+    data |= {"translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0}
+    assert client.post(reverse("admin:faq_category_add"), data).status_code == 302
+    response = client.post(
+        reverse("admin:faq_category_add"), data | {"name": "pharmacy", "slug": "pharmacy-2"}
+    )
+    assertContains(response, "A topic with this name already exists.")
+    assert Category.objects.count() == 1
+
+
+def test_an_existing_approval_and_a_new_one_typed_together_is_a_form_error(
+    client, editor, reviewer
+):
+    from faq.approvals import revision_submit
+
+    on_record = make_approval(material_id="MOC16078")
+    draft = add_revision(make_entry(), answer="New.", by=editor)
+    revision_submit(revision=draft, by=editor)
+    signed_in(client, reviewer)
+    response = client.post(review_url(draft), approve_data(existing_approval=on_record.pk))
+    assertContains(response, "Choose an existing approval or record a new one", status_code=400)
+    assertContains(response, "Material ID, State tracking number, Approved on", status_code=400)
+    assertContains(response, 'value="MOC26001"', status_code=400)  # what was typed is kept
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    assert not Approval.objects.filter(material_id="MOC26001").exists()
+    # The approving body alone comes filled in: choosing an approval with it is no conflict.
+    response = client.post(
+        review_url(draft),
+        {"decision": "approve", "existing_approval": on_record.pk,
+         "approving_body": "MO HealthNet Division"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.approval == on_record
+
+
+def test_editing_from_a_scheduled_version_keeps_its_go_live_and_the_reviewer_is_warned(
+    client, editor, reviewer
+):
+    """A fix typed over words approved for next week went live at once with them, and next
+    week the scheduled version took its place again, without the fix."""
+    from faq.approvals import revision_approve, revision_submit
+
+    entry = make_entry(answer="Words of today.")
+    next_week = timezone.now() + datetime.timedelta(days=7)
+    scheduled = add_revision(entry, answer="Words of next week.", go_live_at=next_week)
+    publish(scheduled)
+    signed_in(client, editor)
+    page = client.get(change_url(entry))
+    local = timezone.localtime(next_week)
+    assertContains(page, f'value="{local:%Y-%m-%dT%H:%M}"')
+    assertContains(page, f"starts from version #{scheduled.pk}, approved to go live at")
+    typed = f"{local:%Y-%m-%dT%H:%M}"
+    fixed = entry_form(entry, answer="Words of next week, fixed.", go_live_at=typed)
+    client.post(change_url(entry), fixed | {"_submit": "1"})
+    fix = entry.revisions.order_by("-pk").first()
+    assert fix.answer == "Words of next week, fixed." and fix.go_live_at is not None
+    assert fix.status == Status.SUBMITTED
+    assert (
+        not signed_in(client, reviewer)
+        .get(review_url(fix))
+        .context["items"][0]["replaced_later_by"]
+    )
+    revision_approve(revision=fix, by=reviewer, approval=make_approval())
+    assert entry.revisions.live().get().answer == "Words of today."
+    later = next_week + datetime.timedelta(minutes=1)
+    assert entry.revisions.live(later).get().answer == "Words of next week, fixed."
+    # Cleared (or written from today's words), the reviewer is told what happens next week.
+    hurried = add_revision(entry, answer="Words of next week, fixed again.", by=editor)
+    revision_submit(revision=hurried, by=editor)
+    page = client.get(review_url(hurried))
+    assertContains(page, f"version #{fix.pk}, approved under")
+    assertContains(page, f"#{fix.pk}'s words replace it at that time")

@@ -35,6 +35,9 @@ pytestmark = pytest.mark.django_db
         ("Call 3226027.", ["3226027"]),
         ("Call Member Services at 322-6027.", ["322-6027"]),
         ("[Call us](https://wa.me/&#49;8005550199)", ["18005550199"]),
+        # A letter O or l for a zero or a one: members dial the digit.
+        ("Call 1-800-555-O199.", ["1-800-555-0199"]),
+        ("Call (8OO) 322-6O27 or 1-800-555-0l99.", ["(800) 322-6027", "1-800-555-0199"]),
     ],
 )
 def test_typed_numbers_are_found(text, typed):
@@ -59,6 +62,7 @@ def test_typed_numbers_are_found(text, typed):
         "Llame entre el 22/06/2016 y el 10/6/2020 a las 8:00.",
         "Call us on 12/31 at 5 p.m., or at 8:30 on 1/2.",
         "Box 322-6027 of the archive, 555 1234 copies.",
+        "Only 10 lollipops in 2024, Ohio; room 1O1.",
     ],
 )
 def test_what_is_not_a_number_to_call_is_not_refused(text):
