@@ -788,7 +788,14 @@ class ReviewForm(forms.Form):
         help_text="The state's approval date. May be in the past; not in the future.",
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    letter = forms.FileField(required=False, label="Approval letter")
+    letter = forms.FileField(
+        required=False,
+        label="Approval letter",
+        max_length=Approval._meta.get_field("letter").max_length,
+        validators=Approval._meta.get_field("letter").validators,
+        help_text=Approval._meta.get_field("letter").help_text
+        + " If the form comes back with an error, choose it again: browsers do not keep it.",
+    )
 
     # What only a new approval has (the approving body is filled in for the reviewer).
     NEW_APPROVAL_FIELDS = ("material_id", "state_tracking_number", "approved_on", "notes", "letter")

@@ -8,6 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchConfig, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import (
     Case,
@@ -303,6 +304,24 @@ def category_text_at(language: str, path: str, at) -> dict:
 MEDICAID_BEGAN = datetime.date(1965, 7, 30)
 
 
+MAX_LETTER_MEGABYTES = 20  # a scanned letter of a few pages is well under
+
+
+def letter_is_a_pdf(letter) -> None:
+    """An approval letter is the state's PDF: by its first bytes, not only its name, so a
+    web page or a program named .pdf is refused before anyone downloads it."""
+    if letter.size > MAX_LETTER_MEGABYTES * 1024 * 1024:
+        raise ValidationError(
+            f"The letter is {letter.size / 1024 / 1024:.0f} MB; the limit is "
+            f"{MAX_LETTER_MEGABYTES} MB. Save the scan at a lower resolution and choose it again."
+        )
+    letter.seek(0)
+    start = letter.read(5)
+    letter.seek(0)
+    if start != b"%PDF-":
+        raise ValidationError("Choose the letter as a PDF file: this file is not one.")
+
+
 class ApprovalQuerySet(models.QuerySet):
     def given_by(self, day: datetime.date | None = None):
         """The approvals dated on or before `day` (today): none can approve anything before
@@ -322,7 +341,13 @@ class Approval(models.Model):
     approving_body = models.CharField(max_length=200, help_text="e.g. MO HealthNet Division")
     approved_on = models.DateField(help_text="The date of the state's approval.")
     notes = models.TextField(blank=True)
-    letter = models.FileField("approval letter", upload_to="approvals/%Y/", blank=True)
+    letter = models.FileField(
+        "approval letter",
+        upload_to="approvals/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), letter_is_a_pdf],
+        help_text=f"The state's letter, as a PDF of at most {MAX_LETTER_MEGABYTES} MB.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -93,3 +93,40 @@ def test_recording_an_approval_by_hand_still_takes_a_letter(client):
     client.force_login(make_user(role="reviewer"))
     response = client.get(reverse("admin:faq_approval_add"))
     assertContains(response, 'type="file" name="letter"')
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error"),
+    [
+        ("letter.html", b"<script>alert(1)</script>", "File extension"),
+        ("evil.exe", b"MZ\x90\x00", "File extension"),
+        ("letter.pdf", b"not a pdf at all", "this file is not one"),
+        ("big.pdf", b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024), "the limit is 20 MB"),
+        ("l" * 200 + ".pdf", LETTER, "at most 100 characters"),
+    ],
+    ids=["html", "program", "named pdf", "too big", "long name"],
+)
+@pytest.mark.parametrize("form", ["review", "approval"])
+def test_a_letter_that_is_not_a_reasonable_pdf_is_refused_on_both_forms(
+    client, settings, tmp_path, name, content, error, form
+):
+    from faq.approvals import revision_submit
+    from faq.models import Approval
+    from tests.factories import add_revision, make_entry
+
+    settings.MEDIA_ROOT = tmp_path
+    draft = add_revision(make_entry(), answer="New words.", by=make_user(role="editor"))
+    revision_submit(revision=draft, by=None)
+    client.force_login(make_user(role="reviewer"))
+    fields = {"material_id": "MOC26010", "approving_body": "MO HealthNet Division",
+              "approved_on": "2026-03-02", "notes": "",
+              "letter": SimpleUploadedFile(name, content)}  # fmt: skip
+    if form == "review":
+        url = reverse("admin:faq_entryrevision_review") + f"?ids={draft.pk}"
+        response = client.post(url, {"decision": "approve", **fields})
+    else:
+        response = client.post(reverse("admin:faq_approval_add"), fields)
+    assertContains(response, error, status_code=response.status_code)
+    assert response.status_code in (200, 400)
+    assert not Approval.objects.filter(material_id="MOC26010").exists()
+    assert not any(tmp_path.rglob("*.*"))
