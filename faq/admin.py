@@ -274,9 +274,17 @@ class RevisedContentAdmin(SavedOnceChecked):
                 **form.schedule(),
             )
             messages.info(request, f"Saved as a new draft. {self.members_meanwhile(obj)}")
+            request.saved_as_draft = True
         newest = [form.latest, *self.save_translations(request, obj, form)]
         if "_submit" in request.POST:
             self.submit_drafts(request, newest)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Django's "was changed successfully" beside "Saved as a new draft" reads as if
+        # members saw the change: the draft's own message says what happened.
+        if level == messages.SUCCESS and getattr(request, "saved_as_draft", False):
+            return
+        super().message_user(request, message, level, *args, **kwargs)
 
     def members_meanwhile(self, obj) -> str:
         """What members see while a new draft waits, in words true to this item."""

@@ -94,6 +94,7 @@ def test_editor_saving_creates_a_draft_and_members_keep_the_old_words(client, ed
         change_url(entry), entry_form(entry, answer="New words."), follow=True
     )
     assertContains(response, "Saved as a new draft")
+    assertNotContains(response, "was changed successfully")  # as if members saw it
     draft = entry.revisions.order_by("-pk").first()
     assert (draft.status, draft.answer, draft.created_by) == (Status.DRAFT, "New words.", editor)
     client.logout()
@@ -146,8 +147,11 @@ def test_second_editor_gets_a_conflict_and_loses_nothing(client, editor):
 
 def test_saving_unchanged_words_creates_no_revision(client, editor):
     entry = make_entry()
-    signed_in(client, editor).post(change_url(entry), entry_form(entry))
+    response = signed_in(client, editor).post(
+        change_url(entry), entry_form(entry, position=7), follow=True
+    )
     assert entry.revisions.count() == 1
+    assertContains(response, "was changed successfully")  # the order: no draft to say so
 
 
 def test_editor_schedule_errors_are_friendly(client, editor):
