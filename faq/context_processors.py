@@ -12,6 +12,10 @@ def help_contacts(request):
     contacts = SimpleLazyObject(lambda: live_contacts(as_of, get_language()))
     return {
         "as_of": as_of,
+        # A reviewer's mistyped or future moment: say the page is today's, not silently show it.
+        "as_of_refused": as_of is None
+        and bool(request.GET.get("as_of"))
+        and request.user.has_perm("faq.view_compliance_report"),
         "help_contacts": contacts,
         "primary_contact": SimpleLazyObject(lambda: contacts.get(PRIMARY_KEY)),
         "emergency_contact": SimpleLazyObject(lambda: contacts.get(EMERGENCY_KEY)),

@@ -896,6 +896,10 @@ class AsOfForm(forms.Form):
         at = self.cleaned_data["at"]
         if at > timezone.now():
             raise ValidationError("Choose a moment in the past: the future has not been served.")
+        if at.year < MEDICAID_BEGAN.year:
+            raise ValidationError(
+                f"Choose a moment since {MEDICAID_BEGAN.year}: no member material is older."
+            )
         return at
 
 

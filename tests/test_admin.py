@@ -494,6 +494,7 @@ def test_a_past_moment_keeps_the_pages_own_query(client, reviewer):
     [
         ({"at": "2999-01-01T00:00", "path": "/"}, "Choose a moment in the past"),
         ({"at": "yesterday", "path": "/"}, "Enter a valid date/time"),
+        ({"at": "0001-01-01T00:00", "path": "/"}, "Choose a moment since 1965"),
         ({"at": "2024-01-01T00:00", "path": "https://evil.example/"}, "public page address"),
         ({"at": "2024-01-01T00:00", "path": "//evil.example/"}, "public page address"),
         # urlsplit drops tabs and line breaks: these would redirect to //evil.example.
@@ -508,6 +509,18 @@ def test_point_in_time_form_rejects_bad_input(client, reviewer, form, message):
     response = signed_in(client, reviewer).get(reverse("admin:faq_as_of"), form)
     assert response.status_code == 200
     assertContains(response, message)
+
+
+@pytest.mark.parametrize("moment", ["garbage", "2999-01-01T00:00", "99999-01-01"])
+def test_a_reviewer_is_told_when_the_moment_in_an_address_cannot_be_rebuilt(
+    client, reviewer, moment
+):
+    make_entry(slug="today", answer="Words of today.")
+    page = signed_in(client, reviewer).get("/questions/today/", {"as_of": moment})
+    assertContains(page, "Not an archived view:")
+    assertContains(page, "Words of today.")
+    client.logout()
+    assertNotContains(client.get("/questions/today/", {"as_of": moment}), "archived view")
 
 
 def test_approval_records_are_read_only_in_the_admin(client, reviewer):
