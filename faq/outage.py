@@ -3,7 +3,8 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 from faq.contacts import last_known_primary
@@ -13,8 +14,16 @@ logger = logging.getLogger(__name__)
 DATABASE_OUTAGE = (OperationalError, InterfaceError)
 
 
+def standalone_page(template_name: str, status: int) -> HttpResponse:
+    """An error page (templates/_standalone.html) with Member Services' number, asking
+    nothing of the database. Rendered without the request: one refused for its Host header
+    would raise again in anything that asks for it."""
+    content = render_to_string(template_name, {"fallback_contact": last_known_primary()})
+    return HttpResponse(content, status=status)
+
+
 def database_unavailable(request):
-    response = render(request, "503.html", {"fallback_contact": last_known_primary()}, status=503)
+    response = standalone_page("503.html", status=503)
     response["Retry-After"] = "30"
     add_never_cache_headers(response)
     return response

@@ -6,9 +6,8 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Window
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 
 from faq.cache import kept_until_content_changes
-from faq.contacts import last_known_primary, live_contacts
+from faq.contacts import live_contacts
 from faq.models import (
     Category,
     ContactPurpose,
@@ -27,7 +26,7 @@ from faq.models import (
     NoticeRevision,
     category_text,
 )
-from faq.outage import DATABASE_OUTAGE, database_unavailable
+from faq.outage import DATABASE_OUTAGE, database_unavailable, standalone_page
 from faq.search import (
     MAX_RESULTS,
     search_clean,
@@ -274,25 +273,18 @@ def server_error(request):
     a 503 when the cause is that the database cannot be reached."""
     if isinstance(sys.exc_info()[1], DATABASE_OUTAGE):
         return database_unavailable(request)
-    return render(request, "500.html", {"fallback_contact": last_known_primary()}, status=500)
-
-
-def _standalone_page(template_name: str, status: int) -> HttpResponse:
-    # Rendered without the request: a request refused for its Host header would raise again
-    # in anything that asks for it, and nothing here should wait on the database.
-    content = render_to_string(template_name, {"fallback_contact": last_known_primary()})
-    return HttpResponse(content, status=status)
+    return standalone_page("500.html", status=500)
 
 
 def bad_request(request, exception):
     """A 400 (an unknown host, a request with too many fields) that still gives the number."""
-    return _standalone_page("400.html", status=400)
+    return standalone_page("400.html", status=400)
 
 
 def csrf_failure(request, reason=""):
     """A 403 for a form sent without its security token: most often a form left open until
     its session ended, or a post to a page that takes none."""
-    return _standalone_page("403_csrf.html", status=403)
+    return standalone_page("403_csrf.html", status=403)
 
 
 SEARCH_RESULTS_PER_PAGE = 10
