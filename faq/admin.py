@@ -28,6 +28,7 @@ from faq.approvals import (
     revision_reject,
     revision_restore,
     revision_submit,
+    same_material,
     scheduled_to_replace,
     withdraw_check,
     withdrawn_warning,
@@ -744,8 +745,7 @@ class RevisionAdmin(admin.ModelAdmin):
         items = []
         for revision in revisions:
             # What members see of the same material: in the same language, for a translation.
-            same = {field: getattr(revision, field) for field in self.model.LIVE_PER}
-            live = self.model.objects.live().filter(**same).first()
+            live = self.model.objects.live().filter(**same_material(revision)).first()
             source = getattr(revision, "source_revision", None)
             items.append(
                 {

@@ -90,13 +90,20 @@ def replaced_source_check(revision: Revision) -> None:
         )
 
 
+def same_material(revision: Revision) -> dict:
+    """The lookups naming what `revision` is a version of: its item, and for a question its
+    language (what members see one live revision of, LIVE_PER)."""
+    return {field: getattr(revision, field) for field in type(revision).LIVE_PER}
+
+
 def newer_approved_check(revision: Revision) -> None:
     """Refuse to approve words older than an approved version of the same material: they
     would replace the newer words members read, or are about to."""
-    same = {field: getattr(revision, field) for field in type(revision).LIVE_PER}
     newer = (
         type(revision)
-        .objects.filter(**same, status=Status.APPROVED, created_at__gt=revision.created_at)
+        .objects.filter(
+            **same_material(revision), status=Status.APPROVED, created_at__gt=revision.created_at
+        )
         .order_by("-created_at")
         .first()
     )
@@ -114,11 +121,10 @@ def scheduled_to_replace(revision: Revision, at: datetime | None = None) -> Revi
     (live() orders approved versions by go-live). Intended for a fix to today's words while
     next year's are scheduled; a loss when `revision` was written from the scheduled words."""
     at = at or timezone.now()
-    same = {field: getattr(revision, field) for field in type(revision).LIVE_PER}
     return (
         type(revision)
         .objects.filter(
-            **same,
+            **same_material(revision),
             status=Status.APPROVED,
             created_at__lt=revision.created_at,
             go_live_at__gt=max(revision.go_live_at or at, at),
