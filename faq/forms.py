@@ -803,8 +803,6 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["existing_approval"].queryset = Approval.objects.given_by()
-        for name in self.NEW_APPROVAL_FIELDS:
-            self.fields[name].label = self.fields[name].label or pretty_name(name)
 
     def clean(self):
         cleaned = super().clean()
@@ -822,7 +820,7 @@ class ReviewForm(forms.Form):
                     "existing_approval",
                     "Choose an existing approval or record a new one below, not both: clear "
                     "the existing approval, or the new approval's "
-                    + ", ".join(self.fields[name].label or name for name in typed)
+                    + ", ".join(self.fields[name].label or pretty_name(name) for name in typed)
                     + ".",
                 )
             return cleaned
