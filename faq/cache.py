@@ -30,6 +30,10 @@ MARK = "faq_public_generation_mark"  # the latest generation, committed with its
 NON_PUBLIC_PREFIXES = ("/admin/", "/healthz", "/readyz")
 # Search results are counted per search, so each one must reach the view.
 UNCACHED_PREFIXES = (*NON_PUBLIC_PREFIXES, "/search/")
+# What members' pages read from the query: a topic's or the search's page, the search's
+# words, the sitemap's page. Anything else (utm_source, fbclid, a made-up one, a member's
+# as_of) changes nothing on the page but would make each variant a page to render and keep.
+MEMBER_PARAMETERS = frozenset({"page", "q", "p"})
 
 NEXT_TRANSITION_SQL = """
 SELECT min(moment) FROM (
@@ -185,14 +189,32 @@ def _listen_forever(params: dict) -> None:
             time.sleep(1)
 
 
-def member_request(request) -> bool:
-    """A member reading public pages: no session (staff may see other things), no as-of."""
+def _without_session(request) -> bool:
+    """A read of public pages by someone not signed in (staff may see other things)."""
     return (
         request.method in ("GET", "HEAD")
         and not request.path.startswith(NON_PUBLIC_PREFIXES)
-        and "as_of" not in request.GET
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
+
+
+def member_request(request) -> bool:
+    """A member reading public pages: no session, no as-of."""
+    return _without_session(request) and "as_of" not in request.GET
+
+
+def member_parameters_only(request) -> None:
+    """Drop the query parameters members' pages do not read, before the view and the cache
+    key see them: the page and its links (language switch, next page) are then the same for
+    every variant of the address, and so is its one cached copy."""
+    if all(name in MEMBER_PARAMETERS for name in request.GET):
+        return
+    kept = request.GET.copy()
+    for name in set(kept) - MEMBER_PARAMETERS:
+        del kept[name]
+    kept._mutable = False
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
 
 
 def committed_generation() -> int:
@@ -239,6 +261,8 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _without_session(request):
+            member_parameters_only(request)
         if not _cacheable_request(request):
             return self.get_response(request)
         start_listener()

@@ -114,10 +114,10 @@ def test_staff_and_point_in_time_views_are_never_cached(client):
     reviewer = make_user(role="reviewer")
     client.force_login(reviewer)
     assert "X-Cache" not in get(client, entry.get_absolute_url())[0]
-    client.logout()
-    client.cookies.clear()
     url = entry.get_absolute_url() + "?as_of=2020-01-01T00:00:00"
     assert "X-Cache" not in get(client, url)[0]
+    client.logout()
+    client.cookies.clear()
     assert "X-Cache" not in get(client, "/admin/login/")[0]
     assert "X-Cache" not in get(client, "/healthz")[0]
 
@@ -125,3 +125,35 @@ def test_staff_and_point_in_time_views_are_never_cached(client):
 def test_not_found_pages_are_not_cached(client):
     response, _ = get(client, "/questions/not-yet/")
     assert response.status_code == 404 and "X-Cache" not in response
+
+
+def test_parameters_pages_do_not_read_share_one_cached_page(client, django_assert_num_queries):
+    entry = make_entry(answer="Cached words.")
+    url = entry.get_absolute_url()
+    first, _ = get(client, url)
+    assert first["X-Cache"] == "miss"
+    # A link from a text message or a feed, a made-up parameter, a member's as_of: the
+    # page is the same, so it is the one cached copy, with the same caching headers.
+    for query in ("utm_source=sms&utm_campaign=flu", "fbclid=abc", "r=123", "as_of=garbage"):
+        with django_assert_num_queries(0):
+            response, body = get(client, f"{url}?{query}")
+        assert response["X-Cache"] == "hit" and "Cached words." in body
+        assert response["Cache-Control"] == first["Cache-Control"]
+        assert response["ETag"] == first["ETag"]
+
+
+def test_the_links_on_a_page_do_not_carry_parameters_it_does_not_read(client):
+    entry = make_entry()
+    response, body = get(client, entry.get_absolute_url() + "?utm_source=sms&page=1")
+    assert "utm_source" not in body and response["X-Cache"] == "miss"
+    assert "?page=1" in body  # what the page reads stays, in its language switch link
+    again, _ = get(client, entry.get_absolute_url() + "?page=1")
+    assert again["X-Cache"] == "hit"
+
+
+def test_a_reviewers_as_of_still_reaches_the_page(client):
+    entry = make_entry(answer="Words of now.")
+    client.force_login(make_user(role="reviewer"))
+    response = client.get(entry.get_absolute_url(), {"as_of": "2020-01-01T00:00:00"})
+    assert response.status_code == 404  # the question did not exist then
+    assert "X-Cache" not in response
