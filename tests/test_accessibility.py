@@ -23,6 +23,7 @@ PAGES = {
     # lang="en", beside Spanish words.
     "home-es": "/es/",
     "category-es": "/es/topics/urgent-and-emergency-care/",
+    "category-long-words-es": "/es/topics/behavioral-health/",
     "question-es": "/es/questions/advice-at-night-or-out-of-town/",
     "untranslated-topic-es": "/es/topics/only-in-english/",
     "untranslated-question-es": "/es/questions/only-in-english/",
@@ -109,6 +110,36 @@ def test_large_text_on_a_phone_needs_no_sideways_scrolling(page, site, width):
     assert too_wide == {}
 
 
+BROKEN_WORDS = """() => {
+    const broken = [];
+    for (const el of document.querySelectorAll('h1, h2, h3, summary, .brand')) {
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of node.data.matchAll(/\\p{L}+/gu)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                if (tops.size > 1) broken.push(match[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+def test_no_heading_splits_a_word_on_a_small_phone(page, site):
+    """Long Spanish words ("comportamiento") in a heading stay whole at 320 px and the
+    phone's usual text size: a word cut in two is hard to read for members who read slowly."""
+    broken = {}
+    for name in PAGES:
+        open_page(page, site, name, 320, 740)
+        open_all_answers(page)
+        if words := page.evaluate(BROKEN_WORDS):
+            broken[name] = words
+    assert broken == {}
+
+
 def test_every_page_has_one_h1_and_the_landmarks(page, site):
     for name in PAGES:
         open_page(page, site, name, 360, 740)
@@ -118,6 +149,12 @@ def test_every_page_has_one_h1_and_the_landmarks(page, site):
         expect(page.get_by_role("contentinfo")).to_have_count(1)
         notice = "En una emergencia, llame" if name.endswith("-es") else "In an emergency, call"
         expect(page.get_by_text(notice)).to_be_visible()
+        # In a landmark of its own, so a screen reader moving by landmark finds it.
+        emergency = "Emergencia" if name.endswith("-es") else "Emergency"
+        landmark = page.get_by_role("complementary", name=emergency)
+        expect(landmark.get_by_text(notice)).to_be_visible()
+        region = _axe.run(page, options={"runOnly": {"type": "rule", "values": ["region"]}})
+        assert region.violations_count == 0, region.generate_report()
 
 
 def focused(page) -> dict:
