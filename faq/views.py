@@ -8,15 +8,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import is_valid_path
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.views import defaults
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 
-from faq.cache import kept_until_content_changes
+from faq.cache import NON_PUBLIC_PREFIXES, kept_until_content_changes
 from faq.contacts import live_contacts
 from faq.models import (
     Category,
@@ -93,22 +95,6 @@ class PublicPageMixin:
         return response
 
 
-class AddressInAnyCase:
-    """An address copied from paper or typed on a phone may come in capitals
-    (``/questions/Lost-ID-Card/``): it leads to the page, whose addresses are lower case."""
-
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except Http404:
-            slug = kwargs["slug"]
-            if slug == slug.lower():
-                raise
-            path = request.path.replace(f"/{slug}/", f"/{slug.lower()}/", 1)
-            query = request.META.get("QUERY_STRING")
-            return redirect(f"{path}?{query}" if query else path, permanent=True)
-
-
 HOME_QUESTIONS_PER_CATEGORY = 6
 
 
@@ -158,7 +144,7 @@ def page_number(raw: str | None) -> int:
     return min(max(number, 1), MAX_PAGE_NUMBER)
 
 
-class CategoryView(AddressInAnyCase, PublicPageMixin, DetailView):
+class CategoryView(PublicPageMixin, DetailView):
     """A category's questions, CATEGORY_QUESTIONS_PER_PAGE at a time, in one query: the
     window count gives the total along with the page. (Reading the page in the index's order
     and counting apart took 0.14 + 2.5 ms of Postgres time against 5.7 ms, but the second
@@ -198,7 +184,7 @@ class CategoryView(AddressInAnyCase, PublicPageMixin, DetailView):
         )
 
 
-class EntryView(AddressInAnyCase, PublicPageMixin, DetailView):
+class EntryView(PublicPageMixin, DetailView):
     template_name = "faq/entry.html"
     context_object_name = "revision"
     slug_field = "entry__slug"
@@ -274,6 +260,24 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_OUTAGE):
         return database_unavailable(request)
     return standalone_page("500.html", status=500)
+
+
+def page_not_found(request, exception):
+    """A 404, unless the address was typed from paper in capitals (``/CONTACT/``, ``/ES/``)
+    or with the original language's prefix (``/en/contact/``): those lead to the page."""
+    path = request.path.lower()
+    original = f"/{settings.LANGUAGE_CODE}/"
+    if path.startswith(original):
+        path = path[len(original) - 1 :]
+    if (
+        path != request.path
+        and request.method in ("GET", "HEAD")
+        and not path.startswith(NON_PUBLIC_PREFIXES)
+        and is_valid_path(path)
+    ):
+        query = request.META.get("QUERY_STRING")
+        return redirect(f"{path}?{query}" if query else path, permanent=True)
+    return defaults.page_not_found(request, exception)
 
 
 def bad_request(request, exception):

@@ -36,4 +36,5 @@ urlpatterns = [
 ]
 
 handler400 = "faq.views.bad_request"
+handler404 = "faq.views.page_not_found"
 handler500 = "faq.views.server_error"

@@ -62,6 +62,30 @@ def test_an_address_typed_in_capitals_leads_to_the_page(client):
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "address"),
+    [
+        ("/CONTACT/", "/contact/"),
+        ("/Contact/", "/contact/"),
+        ("/ES/", "/es/"),
+        ("/Search/?q=card", "/search/?q=card"),
+        ("/Topics/Your-Doctors/", "/topics/your-doctors/"),
+        ("/en/", "/"),
+        ("/en/contact/", "/contact/"),
+        ("/EN/Language-Assistance/", "/language-assistance/"),
+    ],
+)
+def test_an_address_from_paper_in_capitals_or_with_en_leads_to_the_page(client, typed, address):
+    response = client.get(typed)
+    assert (response.status_code, response["Location"]) == (301, address)
+
+
+def test_only_addresses_of_pages_are_redirected(client):
+    for typed in ("/No-Such-Page/", "/ADMIN/", "/en/no-such-page/"):
+        assertContains(client.get(typed), "We can’t find", status_code=404)
+    assert client.post("/CONTACT/").status_code == 404  # a form is never redirected
+
+
 def test_category_without_live_questions_is_not_found(client):
     category = make_category()
     make_entry(category=category, live=False)
