@@ -892,13 +892,30 @@ class AsOfForm(forms.Form):
 
     def clean_at(self):
         at = self.cleaned_data["at"]
-        if at > timezone.now():
-            raise ValidationError("Choose a moment in the past: the future has not been served.")
-        if at.year < MEDICAID_BEGAN.year:
-            raise ValidationError(
-                f"Choose a moment since {MEDICAID_BEGAN.year}: no member material is older."
-            )
+        if error := past_moment_error(at):
+            raise ValidationError(error)
         return at
+
+
+def past_moment_error(at: datetime.datetime) -> str:
+    """Why pages cannot be rebuilt as members saw them at this moment, if they cannot."""
+    if at > timezone.now():
+        return "Choose a moment in the past: the future has not been served."
+    if at.year < MEDICAID_BEGAN.year:
+        return f"Choose a moment since {MEDICAID_BEGAN.year}: no member material is older."
+    return ""
+
+
+def past_moment(raw: str) -> datetime.datetime | None:
+    """The moment an address's ?as_of= names, as the point-in-time form reads it (a local
+    time that does not exist, or exists twice, on a clock change is refused), if pages can
+    be rebuilt at it."""
+    try:
+        at = forms.DateTimeField().clean(raw)
+        at.astimezone(datetime.UTC)  # "0001-01-01T00:00+14:00" is before the first moment
+    except (ValidationError, OverflowError):
+        return None
+    return None if past_moment_error(at) else at
 
 
 class SearchPeriodForm(forms.Form):

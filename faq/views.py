@@ -1,4 +1,3 @@
-import datetime
 import sys
 from itertools import groupby
 
@@ -9,9 +8,7 @@ from django.db.models import Count, F, Func, IntegerField, OuterRef, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import is_valid_path
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.views import defaults
@@ -20,6 +17,7 @@ from django.views.generic import DetailView, TemplateView
 
 from faq.cache import NON_PUBLIC_PREFIXES, kept_until_content_changes
 from faq.contacts import live_contacts
+from faq.forms import past_moment
 from faq.models import (
     Category,
     ContactPurpose,
@@ -46,19 +44,7 @@ def requested_moment(request):
     raw = request.GET.get("as_of")
     if not raw or not request.user.has_perm("faq.view_compliance_report"):
         return None
-    try:
-        moment = parse_datetime(raw)
-    except ValueError:
-        return None
-    if moment is None:
-        return None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    try:
-        moment.astimezone(datetime.UTC)
-    except OverflowError:  # "0001-01-01T00:00+14:00" is a moment before the first one
-        return None
-    return moment if moment <= timezone.now() else None
+    return past_moment(raw)
 
 
 def live_entries(at=None, language=None):

@@ -511,7 +511,17 @@ def test_point_in_time_form_rejects_bad_input(client, reviewer, form, message):
     assertContains(response, message)
 
 
-@pytest.mark.parametrize("moment", ["garbage", "2999-01-01T00:00", "99999-01-01"])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "garbage",
+        "2999-01-01T00:00",
+        "99999-01-01",
+        "1964-01-01",  # before Medicaid: as the point-in-time form refuses it
+        "2024-03-10T02:30",  # never shown on a Chicago clock: it went from 01:59 to 03:00
+        "2024-11-03T01:30",  # shown twice on a Chicago clock: which one is not known
+    ],
+)
 def test_a_reviewer_is_told_when_the_moment_in_an_address_cannot_be_rebuilt(
     client, reviewer, moment
 ):
