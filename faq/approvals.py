@@ -332,9 +332,11 @@ def stamp_for(revisions: Iterable[Revision]) -> Stamp:
         approvals.setdefault(revision.approval_id, revision.approval)
         if last_live is None or revision.go_live_at > last_live:
             last_live = revision.go_live_at
-    ordered = sorted(approvals.values(), key=lambda a: (a.approved_on, a.material_id))
+    # The same approval recorded twice (two records of one material and date) is one
+    # approval to the member reading the stamp.
+    distinct = {(a.approved_on, a.material_id): a for a in approvals.values()}
     return Stamp(
-        approvals=tuple(ordered),
+        approvals=tuple(distinct[said] for said in sorted(distinct)),
         last_updated=timezone.localtime(last_live).date() if last_live else None,
     )
 

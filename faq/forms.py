@@ -833,7 +833,27 @@ class ReviewForm(forms.Form):
                 self.add_error(name, message)
         if error := approval_date_error(cleaned.get("approved_on")):
             self.add_error("approved_on", error)
+        if recorded := self.recorded_already(cleaned):
+            self.add_error(
+                "existing_approval",
+                f"{recorded} is already on record from {recorded.approving_body}: choose it "
+                "here rather than record it again, so each approval has one record.",
+            )
         return cleaned
+
+    def recorded_already(self, cleaned) -> Approval | None:
+        """The approval on record that the new one typed is (same material, date, body)."""
+        if not all(cleaned.get(n) for n in ("material_id", "approved_on", "approving_body")):
+            return None
+        return (
+            self.fields["existing_approval"]
+            .queryset.filter(
+                material_id__iexact=cleaned["material_id"].strip(),
+                approved_on=cleaned["approved_on"],
+                approving_body__iexact=cleaned["approving_body"].strip(),
+            )
+            .first()
+        )
 
     def approval_fields(self) -> dict:
         return {

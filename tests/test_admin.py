@@ -814,6 +814,28 @@ def test_an_existing_approval_and_a_new_one_typed_together_is_a_form_error(
     assert draft.approval == on_record
 
 
+def test_an_approval_typed_again_points_to_the_one_on_record(client, editor, reviewer):
+    from faq.approvals import revision_submit
+
+    make_approval(material_id="MOC26001", approved_on=datetime.date(2026, 3, 2))
+    draft = add_revision(make_entry(), answer="New.", by=editor)
+    revision_submit(revision=draft, by=editor)
+    signed_in(client, reviewer)
+    response = client.post(review_url(draft), approve_data(material_id=" moc26001 "))
+    assertContains(
+        response,
+        "MOC26001 (03/02/2026) is already on record from MO HealthNet Division: choose it",
+        status_code=400,
+    )
+    assert Approval.objects.filter(material_id__iexact="MOC26001").count() == 1
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    # Another date of the same material is another approval (a resubmission).
+    response = client.post(review_url(draft), approve_data(approved_on="2026-03-03"))
+    assert response.status_code == 302
+    assert Approval.objects.filter(material_id="MOC26001").count() == 2
+
+
 def test_editing_from_a_scheduled_version_keeps_its_go_live_and_the_reviewer_is_warned(
     client, editor, reviewer
 ):

@@ -278,6 +278,14 @@ def test_stamp_lists_every_distinct_approval_and_the_latest_update():
     )
 
 
+def test_stamp_names_an_approval_recorded_twice_once():
+    day = datetime.date(2016, 6, 22)
+    first = make_entry(approval=make_approval(material_id="MOC16078", approved_on=day))
+    again = make_entry(approval=make_approval(material_id="MOC16078", approved_on=day))
+    revisions = [first.revisions.get(), again.revisions.get()]
+    assert str(stamp_for(revisions)).startswith("State Approved: 06/22/2016 MOC16078 Last")
+
+
 def test_hash_check_finds_words_changed_behind_the_triggers_back():
     from django.core.management import CommandError, call_command
 
