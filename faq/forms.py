@@ -412,7 +412,16 @@ class SlugInLowerCase:
         return slug.lower()
 
 
-class CategoryAdminForm(SlugInLowerCase, TypedNumbersRefused, forms.ModelForm):
+class NameOnOneLine:
+    """A topic's name with its spaces as members see them: "Your\u00a0doctors" (a
+    non-breaking space pasted from a document) or "Your  doctors" would be a second topic
+    that reads as "Your doctors"."""
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class CategoryAdminForm(NameOnOneLine, SlugInLowerCase, TypedNumbersRefused, forms.ModelForm):
     refuse_typed_numbers = ("name", "description")
 
     class Meta:
@@ -420,7 +429,7 @@ class CategoryAdminForm(SlugInLowerCase, TypedNumbersRefused, forms.ModelForm):
         fields = ["name", "slug", "description", "position"]
 
 
-class CategoryTranslationForm(TypedNumbersRefused, forms.ModelForm):
+class CategoryTranslationForm(NameOnOneLine, TypedNumbersRefused, forms.ModelForm):
     refuse_typed_numbers = ("name", "description")
 
     class Meta:

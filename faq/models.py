@@ -130,6 +130,16 @@ class CategoryTranslation(models.Model):
             models.UniqueConstraint(
                 fields=["category", "language"], name="faq_categorytranslation_one_per_language"
             ),
+            # As for topics' names in the original (faq_category_name_unique).
+            models.UniqueConstraint(
+                Lower("name"),
+                "language",
+                name="faq_categorytranslation_name_unique",
+                violation_error_message=(
+                    "Another topic already has this name in this language. Give this one a "
+                    "name members can tell apart."
+                ),
+            ),
             models.CheckConstraint(
                 condition=~Q(name=""), name="faq_categorytranslation_name_not_blank"
             ),

@@ -14,6 +14,7 @@ from faq.models import (
     Approval,
     AuditEvent,
     Category,
+    CategoryTranslation,
     ContactNumber,
     Entry,
     EntryRevision,
@@ -785,6 +786,38 @@ def test_two_topics_cannot_share_a_name(client):
     )
     assertContains(response, "A topic with this name already exists.")
     assert Category.objects.count() == 1
+
+
+def test_a_name_with_other_spaces_is_the_same_name(client):
+    signed_in(client, make_user(is_superuser=True))
+    data = {"name": "Your doctors", "slug": "your-doctors", "description": "", "position": 3}
+    data |= {"translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0}
+    assert client.post(reverse("admin:faq_category_add"), data).status_code == 302
+    for name in ("Your\u00a0doctors", " Your  doctors ", "YOUR\tDOCTORS"):
+        response = client.post(
+            reverse("admin:faq_category_add"), data | {"name": name, "slug": "other"}
+        )
+        assertContains(response, "A topic with this name already exists.")
+    assert list(Category.objects.values_list("name", flat=True)) == ["Your doctors"]
+
+
+def test_two_topics_cannot_share_a_name_in_another_language(client):
+    signed_in(client, make_user(is_superuser=True))
+    CategoryTranslation.objects.create(
+        category=make_category(name="Your doctors"), language="es", name="Sus médicos"
+    )
+    other = make_category(name="Your care team")
+    change = reverse("admin:faq_category_change", args=[other.pk])
+    data = {"name": other.name, "slug": other.slug, "description": "", "position": 1}
+    data |= {"translations-TOTAL_FORMS": 1, "translations-INITIAL_FORMS": 0}
+    data |= {"translations-0-language": "es", "translations-0-description": ""}
+    for name in ("Sus médicos", "SUS MÉDICOS", "Sus\u00a0médicos"):
+        response = client.post(change, data | {"translations-0-name": name})
+        assertContains(response, "Another topic already has this name in this language.")
+    assert not other.translations.exists()
+    response = client.post(change, data | {"translations-0-name": "Su equipo de atención"})
+    assert response.status_code == 302
+    assert other.translations.get().name == "Su equipo de atención"
 
 
 def test_an_existing_approval_and_a_new_one_typed_together_is_a_form_error(
