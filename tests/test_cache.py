@@ -1,4 +1,5 @@
 import datetime
+import gzip
 import time
 
 import pytest
@@ -157,3 +158,32 @@ def test_a_reviewers_as_of_still_reaches_the_page(client):
     response = client.get(entry.get_absolute_url(), {"as_of": "2020-01-01T00:00:00"})
     assert response.status_code == 404  # the question did not exist then
     assert "X-Cache" not in response
+
+
+def test_a_browser_that_accepts_gzip_gets_the_page_compressed_from_the_cache(
+    client, django_assert_num_queries
+):
+    entry = make_entry(answer="Compressed words. " * 40)
+    url = entry.get_absolute_url()
+    first = client.get(url, headers={"accept-encoding": "gzip, deflate, br"})
+    plain = client.get(url)
+    assert (first["X-Cache"], plain["X-Cache"]) == ("miss", "hit")
+    assert first["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert gzip.decompress(first.content) == plain.content
+    assert int(first["Content-Length"]) == len(first.content) < len(plain.content) / 2
+    assert first["ETag"] == "W/" + plain["ETag"]  # two representations, two tags
+    for response in (first, plain):
+        assert "Accept-Encoding" in response["Vary"]
+    with django_assert_num_queries(0):
+        again = client.get(url, headers={"accept-encoding": "gzip"})
+    assert again["X-Cache"] == "hit" and again.content == first.content
+    unchanged = client.get(url, headers={"accept-encoding": "gzip", "if-none-match": first["ETag"]})
+    assert unchanged.status_code == 304
+
+
+def test_pages_with_a_session_are_never_compressed(client):
+    # A signed-in page carries a form token: compressed, its length could give it away.
+    client.force_login(make_user(role="editor"))
+    for url in (make_entry().get_absolute_url(), reverse("admin:index")):
+        response = client.get(url, headers={"accept-encoding": "gzip"})
+        assert response.status_code == 200 and "Content-Encoding" not in response
