@@ -13,7 +13,7 @@ import html
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 
@@ -69,6 +69,7 @@ from faq.reports import spreadsheet_csv
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12  # bounds the SQL one query can produce
 MAX_SYNONYM_WORDS = 3  # the longest synonym term looked for in a query
+MAX_ALTERNATIVES = 100  # per word of a query: twice what one synonym may give (the admin's cap)
 MIN_SPELLING_LENGTH = 4  # shorter words have too few trigrams to correct safely
 DEFAULT_RETENTION_DAYS = 365
 CATEGORY_RANK = 0.0122  # what ts_rank gives one word of weight C
@@ -159,7 +160,8 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
         for length in range(1, MAX_SYNONYM_WORDS + 1)
         for start in range(len(words) - length + 1)
     }
-    alternatives: dict[str, set[str]] = {}
+    # phrase: its alternatives, each with what it is offered by (_offered) to keep the best.
+    alternatives: dict[str, list[tuple[tuple, str]]] = {}
     # Phrases an editor's synonym names, as a term or an equivalent: words of the site's
     # vocabulary, never typos to correct ("doctor" is not "dolor" on Spanish pages).
     named: set[str] = set()
@@ -183,7 +185,8 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
             if member is not None:
                 named.add(phrase)
                 if member == term or is_two_way:
-                    alternatives.setdefault(phrase, set()).update(group)
+                    offered = _offered((term, *equivalents), by_term=member == term, term=term)
+                    alternatives.setdefault(phrase, []).extend(offered)
     # Nor is a word of the language's dictionary: "charge" is not "change", nor "parto"
     # (childbirth) "parte", though the content uses only the second. Another form of it may
     # stand in ("doctors": "doctor", whose synonyms then apply).
@@ -202,7 +205,7 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
         )
     }
     for word, spelt in spellings.items():
-        alternatives.setdefault(word, set()).update({word, *spelt})
+        alternatives.setdefault(word, []).extend(_offered((word, *spelt), by_term=True))
     groups = []
     start = 0
     while start < len(words):
@@ -210,7 +213,7 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
         for length in range(min(MAX_SYNONYM_WORDS, len(words) - start), 0, -1):
             phrase = " ".join(words[start : start + length])
             if length == 1 or phrase in alternatives:
-                others = sorted(alternatives.get(phrase, set()) - {phrase})
+                others = sorted(_best_alternatives(alternatives.get(phrase, []), phrase))
                 groups.append((phrase, *others))
                 start += length
                 break
@@ -222,6 +225,21 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
         if spellings.get(group[0], [group[0]])[0] != group[0] and group[0] not in same_stems
     )
     return SearchTerms(text=text, groups=tuple(groups), language=language, corrections=corrections)
+
+
+def _offered(group: Sequence[str], *, by_term: bool, term: str = "") -> list[tuple[tuple, str]]:
+    """A synonym's words (or a spelling's) as alternatives for a phrase, each with the order
+    _best_alternatives keeps them in: those of the phrase's own synonym (or its spelling)
+    first, then those of synonyms naming it as an equivalent, each in the editor's order."""
+    return [((not by_term, term, at), word) for at, word in enumerate(group)]
+
+
+def _best_alternatives(offered: list[tuple[tuple, str]], phrase: str) -> set[str]:
+    """At most MAX_ALTERNATIVES of the words offered for a phrase, its own synonym's first.
+    Each one is a part of every statement a search runs, and many synonyms can name the same
+    word as an equivalent, however few each has."""
+    best = dict.fromkeys(word for _, word in sorted(offered) if word != phrase)
+    return set(list(best)[:MAX_ALTERNATIVES])
 
 
 @functools.cache
@@ -348,14 +366,26 @@ def search_query(
     one search asks for it up to four times (match, rank, snippets, the language help)."""
     groups = groups or terms.groups
     return _compiled(
-        reduce(
+        _balanced(
             operator.or_,
-            (
+            [
                 _search_query(terms, config, groups=groups, match_all=match_all)
                 for config in terms.configs
-            ),
+            ],
         )
     )
+
+
+def _balanced(combine: Callable[[SearchQuery, SearchQuery], SearchQuery], queries: list):
+    """The queries combined two by two, then those pairs two by two, and so on: nested as
+    deep as the logarithm of their number. Chained one after another, the alternatives of a
+    synonym with 230 equivalents nested deeper than Python's recursion limit lets Django
+    compile."""
+    while len(queries) > 1:
+        queries = [combine(*queries[at : at + 2]) for at in range(0, len(queries) - 1, 2)] + (
+            queries[-1:] if len(queries) % 2 else []
+        )
+    return queries[0]
 
 
 def _compiled(query: SearchQuery) -> RawSQL:
@@ -384,19 +414,21 @@ def _search_query(
     constants only, so Postgres folds it once and can estimate it."""
     as_typed = SearchQuery(terms.text, search_type="websearch", config=config)
     parts = [
-        reduce(operator.or_, (SearchQuery(p, search_type="phrase", config=config) for p in group))
+        _balanced(
+            operator.or_, [SearchQuery(p, search_type="phrase", config=config) for p in group]
+        )
         for group in groups
     ]
     if not parts:
         return as_typed
     if not match_all:
-        return reduce(operator.or_, parts)
+        return _balanced(operator.or_, parts)
     # No word has alternatives: the words as typed are the whole query. Decided on the
     # terms' own groups: a group cut down to one shorter alternative ("tarjeta" for
     # "tarjeta de identificacion") still matches what the words as typed do not.
     if all(len(group) == 1 for group in terms.groups):
         return as_typed
-    return as_typed | reduce(operator.and_, parts)
+    return as_typed | _balanced(operator.and_, parts)
 
 
 def search_match_query(terms: SearchTerms, *, match_all: bool = True) -> RawSQL:

@@ -15,8 +15,16 @@ from hypothesis import strategies as st
 from pytest_django.asserts import assertContains, assertNotContains
 
 from faq.approvals import item_withdraw, revision_reject, revision_submit
-from faq.models import CategoryTranslation, EntryRevision, SearchLog, SearchSynonym, SearchWord
+from faq.models import (
+    MAX_SYNONYM_EQUIVALENTS,
+    CategoryTranslation,
+    EntryRevision,
+    SearchLog,
+    SearchSynonym,
+    SearchWord,
+)
 from faq.search import (
+    MAX_ALTERNATIVES,
     MAX_QUERY_LENGTH,
     search_clean,
     search_dialled,
@@ -1363,3 +1371,43 @@ def test_no_correction_offers_a_word_only_unapproved_text_uses(client):
     assert SearchWord.objects.filter(word="glorbenfax").exists()
     body = client.get(SEARCH, {"q": "glorbenfaks billing"}).content.decode()
     assert "Also searched for: <strong>glorbenfax</strong>" in body
+
+
+def test_a_synonym_with_hundreds_of_equivalents_still_finds_its_answers(client):
+    # Saved before the admin refused so many, or by a script: search must still answer.
+    SearchSynonym.objects.create(term="dental", equivalents=[f"w{n}" for n in range(230)])
+    make_entry(slug="teeth", question="Are teeth covered?", answer="Yes, w7 is.")
+    assert found(client, "dental") == ["teeth"]
+    assert found(client, "w7") == ["teeth"]
+    client.force_login(make_user(role="editor"))
+    tried = client.get(reverse("admin:faq_search_try"), {"q": "dental", "language": "en"})
+    assertContains(tried, '<a href="/questions/teeth/">Are teeth covered?</a>', html=False)
+
+
+def test_many_synonyms_naming_one_word_still_find_its_answers(client):
+    for n in range(300):
+        SearchSynonym.objects.create(term=f"t{n}", equivalents=["dental", f"u{n}"])
+    make_entry(slug="teeth", question="Are teeth covered?", answer="Yes, u0 is.")
+    assert found(client, "dental") == ["teeth"]
+    assert len(max(search_terms("dental").groups, key=len)) == 1 + MAX_ALTERNATIVES
+
+
+def test_the_admin_refuses_a_synonym_with_too_many_equivalents(client, boss):
+    response = client.post(
+        reverse("admin:faq_searchsynonym_add"),
+        {
+            "language": "en",
+            "term": "dental",
+            "equivalents": ",".join(f"w{n}" for n in range(MAX_SYNONYM_EQUIVALENTS + 1)),
+            "is_two_way": "on",
+        },
+    )
+    assertContains(response, f"at most {MAX_SYNONYM_EQUIVALENTS} equivalents")
+    assert not SearchSynonym.objects.exists()
+    at_most = ",".join(f"w{n}" for n in range(MAX_SYNONYM_EQUIVALENTS))
+    response = client.post(
+        reverse("admin:faq_searchsynonym_add"),
+        {"language": "en", "term": "dental", "equivalents": at_most, "is_two_way": "on"},
+    )
+    assert response.status_code == 302
+    assert len(SearchSynonym.objects.get().equivalents) == MAX_SYNONYM_EQUIVALENTS
