@@ -51,6 +51,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from spellchecker import SpellChecker
 
+from faq.crisis import CRISIS_WORD, is_crisis
 from faq.models import (
     Category,
     ContactNumberRevision,
@@ -133,6 +134,8 @@ class SearchTerms:
     language: str = settings.LANGUAGE_CODE
     # (typed, corrected) for each misspelt word: the page says what else it searched for.
     corrections: tuple[tuple[str, str], ...] = ()
+    # The words are a crisis's (faq.crisis): the emergency numbers come first.
+    is_crisis: bool = False
 
     @property
     def configs(self) -> tuple[str, ...]:
@@ -151,9 +154,17 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
     alternatives would bring back what it leaves out.
     """
     text = typed.lower()
-    if _WEB_SEARCH_SYNTAX.search(text):
-        return SearchTerms(text=text, groups=(), language=language)
     words = search_words(_INITIALS.sub(lambda initials: initials[0].replace(".", ""), text))
+    # However a crisis is worded, it is searched as one: its words are then one group, with
+    # what editors' synonyms give CRISIS_WORD ("emergency", "behavioral health").
+    crisis = is_crisis(
+        [without_accents(word) for word in words],
+        tuple(dict.fromkeys([language, settings.LANGUAGE_CODE])),
+    )
+    if crisis:
+        words = [CRISIS_WORD]
+    elif _WEB_SEARCH_SYNTAX.search(text):
+        return SearchTerms(text=text, groups=(), language=language)
     words = words[:MAX_QUERY_WORDS]
     phrases = {
         " ".join(words[start : start + length])
@@ -217,6 +228,9 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
                 groups.append((phrase, *others))
                 start += length
                 break
+    if crisis:
+        crisis_group = (text, *sorted({CRISIS_WORD, *groups[0]} - {text}))
+        return SearchTerms(text=text, groups=(crisis_group,), language=language, is_crisis=True)
     # A correction is worth saying when it is one: not the word as the content spells it,
     # nor another form of it ("doctors" for "doctor").
     corrections = tuple(

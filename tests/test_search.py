@@ -89,6 +89,11 @@ def snippets(response) -> list[str]:
         ("bh", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
         ("medicaid", {"change-health-plans"}),
         ("crad", {"lost-member-id-card"}),
+        ("heart attack", {"emergency-room-when-pcp-unavailable"}),
+        ("poison", {"emergency-room-when-pcp-unavailable"}),
+        ("overdose", {"emergency-room-when-pcp-unavailable", "keep-behavioral-health-provider"}),
+        ("od", {"emergency-room-when-pcp-unavailable", "keep-behavioral-health-provider"}),
+        ("depressed", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
     ],
 )
 def test_members_words_find_the_right_questions(demo_content, client, q, expected):
@@ -109,6 +114,9 @@ def test_members_words_find_the_right_questions(demo_content, client, q, expecte
         ("que es atencion primaria", {"what-is-a-pcp"}),
         ("inscribirme", {"change-health-plans"}),
         ("fuera del estado", {"advice-at-night-or-out-of-town"}),
+        ("deprimido", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
+        ("deprimida", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
+        ("infarto", {"emergency-room-when-pcp-unavailable"}),
     ],
 )
 def test_spanish_words_find_the_right_questions(demo_content, client, q, expected):
@@ -159,6 +167,15 @@ def test_the_language_assistance_page_answers_what_no_question_does(demo_content
     # Not for what the questions answer, nor for words the notice does not have.
     assert "search-page-match" not in client.get(SEARCH, {"q": "lost card"}).content.decode()
     assert "search-page-match" not in client.get(SEARCH, {"q": "zzzqqq"}).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("q", "prefix"),
+    [("spanish", ""), ("español", "/es"), ("espanol", "/es"), ("hablo español", "/es")],
+)
+def test_asking_for_spanish_finds_the_language_assistance_page(demo_content, client, q, prefix):
+    body = client.get(f"{prefix}/search/", {"q": q}).content.decode()
+    assert 'aria-labelledby="language-help-match"' in body
 
 
 def test_the_language_assistance_match_reads_only_the_live_notice(demo_content, client):
@@ -1411,3 +1428,75 @@ def test_the_admin_refuses_a_synonym_with_too_many_equivalents(client, boss):
     )
     assert response.status_code == 302
     assert len(SearchSynonym.objects.get().equivalents) == MAX_SYNONYM_EQUIVALENTS
+
+
+@pytest.mark.parametrize(
+    ("q", "prefix"),
+    [
+        ("killing myself", ""),
+        ("kill my self", ""),
+        ("i wanna die", ""),
+        ("i dont want to live", ""),
+        ("i don't want to live", ""),
+        ("Im going to kill myself tonight", ""),
+        ("me voy a matar", "/es"),
+        ("me quiero matar", "/es"),
+        ("no quiero vivir", "/es"),
+        ("quiero morirme", "/es"),
+        ("quiero matarme", "/es"),
+        ("Me quiero suicidar", "/es"),
+        ("i want to die", "/es"),  # bilingual members type English on Spanish pages
+    ],
+)
+def test_a_crisis_in_any_words_gets_the_emergency_number_first(demo_content, client, q, prefix):
+    body = client.get(f"{prefix}/search/", {"q": q}).content.decode()
+    numbers = body.split('aria-labelledby="contact-matches"', 1)[1].split("</section>")[0]
+    assert '<a class="phone" href="tel:911">911</a>' in numbers
+    answers = body.split('class="search-results"', 1)[1]
+    assert body.index("contact-matches") < body.index('class="search-results"')
+    linked = set(re.findall(rf'<h2><a href="{prefix}/questions/([^/]+)/"', answers))
+    assert {"keep-behavioral-health-provider", "emergency-room-when-pcp-unavailable"} <= linked
+
+
+@pytest.mark.parametrize(
+    ("q", "language"),
+    [
+        ("my dog died", "en"),
+        ("what if i die abroad", "en"),
+        ("how do i get a new card", "en"),
+        ("self employed", "en"),
+        ("crisis", "en"),  # read by the editors' synonym for it, not as a crisis of any words
+        ("medicina para matar piojos", "es"),
+        ("quiero vivir fuera del estado", "es"),
+        ("no puedo vivir sin mi médico", "es"),
+    ],
+)
+def test_ordinary_words_are_not_read_as_a_crisis(q, language):
+    assert not search_terms(q, language=language).is_crisis
+
+
+def test_try_a_search_says_when_words_are_read_as_a_crisis(demo_content, client):
+    client.force_login(make_user(role="editor"))
+    url = reverse("admin:faq_search_try")
+    crisis = client.get(url, {"q": "me voy a matar", "language": "es"})
+    assertContains(crisis, 'id="read-as-crisis"')
+    assertContains(crisis, "Numbers offered above the results: Emergencias (911)")
+    assertNotContains(client.get(url, {"q": "lost card", "language": "en"}), "read-as-crisis")
+
+
+def test_a_crisis_gets_the_plans_emergency_number_without_any_synonym(client):
+    make_contact(key="member-services", label="Member Services")
+    make_contact(key="emergency", purpose="emergency", label="Call now", number="911")
+    make_entry(question="Who can I talk to?", answer="Call a counselor any time.")
+    body = client.get(SEARCH, {"q": "i wanna die"}).content.decode()
+    numbers = body.split('aria-labelledby="contact-matches"', 1)[1].split("</section>")[0]
+    assert "<h3>Call now</h3>" in numbers
+    assert "Member Services" not in numbers
+
+
+def test_a_plans_crisis_line_is_offered_for_a_crisis_in_any_words(client):
+    make_contact(key="emergency", purpose="emergency", label="Emergency", number="911")
+    make_contact(key="lifeline", purpose="other", label="Suicide and Crisis Lifeline", number="988")
+    body = client.get(SEARCH, {"q": "kill my self"}).content.decode()
+    numbers = body.split('aria-labelledby="contact-matches"', 1)[1].split("</section>")[0]
+    assert numbers.index("<h3>Emergency</h3>") < numbers.index("Suicide and Crisis Lifeline")
