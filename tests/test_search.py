@@ -1500,3 +1500,18 @@ def test_a_plans_crisis_line_is_offered_for_a_crisis_in_any_words(client):
     body = client.get(SEARCH, {"q": "kill my self"}).content.decode()
     numbers = body.split('aria-labelledby="contact-matches"', 1)[1].split("</section>")[0]
     assert numbers.index("<h3>Emergency</h3>") < numbers.index("Suicide and Crisis Lifeline")
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_the_empty_search_hint_gives_examples_in_the_pages_language_that_find_answers(
+    demo_content, client, prefix
+):
+    page = client.get(f"{prefix}/search/", {"q": ""}).content.decode()
+    hint = re.search(r'<p class="search-hint">(.*?)</p>', page, re.DOTALL)[1]
+    examples = re.findall(r"<em>(.*?)</em>", hint)
+    assert len(examples) == 3
+    if prefix:
+        assert "lost ID card" not in hint and "doctor" not in hint
+    for example in examples:
+        body = client.get(f"{prefix}/search/", {"q": example}).content.decode()
+        assert re.search(rf'<h2><a href="{prefix}/questions/', body), example
