@@ -110,8 +110,9 @@ _CUT_TOKEN_START = re.compile(f"^[^{_TOKEN_OPEN}]*{_TOKEN_CLOSE}")
 _MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
 _CONTROL = re.compile("[\x00-\x1f]")
 _WEB_SEARCH_SYNTAX = re.compile(r'"|(^|\s)-\w')
-# Initials written with stops, read as the word editors' synonyms name: "e.r." is "er".
-_INITIALS = re.compile(r"\b(?:\w\.){2,}")
+# Initials written with stops, the last one or not, read as the word editors' synonyms name:
+# "e.r." and "e.r" are "er". Letters only: "2.5" is no word.
+_INITIALS = re.compile(r"\b[^\W\d_](?:\.[^\W\d_])+\b\.?")
 
 
 def search_clean(text: str) -> str:

@@ -85,6 +85,8 @@ def snippets(response) -> list[str]:
         ("after hours", {"advice-at-night-or-out-of-town"}),
         # Words from the members' QA pass that found nothing.
         ("e.r.", {"emergency-room-when-pcp-unavailable", "advice-at-night-or-out-of-town"}),
+        ("e.r", {"emergency-room-when-pcp-unavailable", "advice-at-night-or-out-of-town"}),
+        ("go to the E.R", {"emergency-room-when-pcp-unavailable"}),
         ("hospital", {"emergency-room-when-pcp-unavailable"}),
         ("bh", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
         ("medicaid", {"change-health-plans"}),
