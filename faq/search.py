@@ -205,13 +205,13 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
     # On another language's pages the original's words are real too: its questions not
     # translated yet are shown and searched there, and members often type English ("card"
     # is not "care" on Spanish pages). Only accents are still put right ("medico").
-    dictionaries = [known_words(code) for code in dict.fromkeys([language, settings.LANGUAGE_CODE])]
+    languages = dict.fromkeys([language, settings.LANGUAGE_CODE])
     spellings = {
         word: spelt
         for word, spelt in spellings.items()
         if word not in named
         and (
-            not any(word in dictionary for dictionary in dictionaries)
+            not any(is_known_word(word, code) for code in languages)
             or word in same_stems
             or without_accents(spelt[0]) == without_accents(word)
         )
@@ -267,6 +267,57 @@ def known_words(language: str) -> frozenset[str]:
     except ValueError:
         return frozenset()
     return frozenset(checker.word_frequency.dictionary)
+
+
+# Present, past and imperfect endings of Spanish verbs, unaccented, longest first; and the
+# stem changes of common irregular verbs ("puedo": poder, "quiero": querer, "tengo": tener,
+# "conozco": conocer).
+_SPANISH_ENDINGS = sorted(
+    {
+        "o", "as", "a", "amos", "ais", "an", "e", "aste", "aron", "aba", "abas", "abamos",
+        "aban", "es", "emos", "eis", "en", "imos", "is", "i", "iste", "io", "ieron", "ia",
+        "ias", "iamos", "ian", "ando", "iendo", "ado", "ada", "ido", "ida",
+    },
+    key=len,
+    reverse=True,
+)  # fmt: skip
+_SPANISH_STEM_CHANGES = (("ue", "o"), ("ie", "e"), ("i", "e"), ("zc", "c"), ("g", ""))
+# Forms no rule of endings gives.
+_SPANISH_IRREGULAR = frozenset(
+    {
+        "estoy", "eres", "somos", "hago", "hice", "hizo", "digo", "dice", "dicen", "dije",
+        "dijo", "pude", "pudo", "quise", "quiso", "tuve", "tuvo", "puse", "puso", "vine",
+        "vino", "vamos", "fuimos", "fueron", "traje", "trajo", "oigo",
+    }
+)  # fmt: skip
+
+
+def is_known_word(word: str, language: str) -> bool:
+    """Whether a word is one of the language's dictionary (known_words), or in Spanish a
+    form of a verb it has."""
+    dictionary = known_words(language)
+    return word in dictionary or language == "es" and is_spanish_verb_form(word, dictionary)
+
+
+def is_spanish_verb_form(word: str, dictionary: frozenset[str]) -> bool:
+    """Whether `word` is a form of a verb whose infinitive is in `dictionary`: pyspellchecker's
+    Spanish list has "poder" and "tener" but not "puedo", "quiero", "necesito" or "duele",
+    which members type in every other search."""
+    word = without_accents(word)
+    if word in _SPANISH_IRREGULAR:
+        return True
+    for ending in _SPANISH_ENDINGS:
+        stem = word.removesuffix(ending)
+        if stem == word or len(stem) < 2:
+            continue
+        stems = {stem}
+        for changed, back in _SPANISH_STEM_CHANGES:
+            at = stem.rfind(changed)
+            if at >= 0:
+                stems.add(stem[:at] + back + stem[at + len(changed) :])
+        if any(f"{s}{ending}" in dictionary for s in stems for ending in ("ar", "er", "ir")):
+            return True
+    return False
 
 
 def without_accents(text: str) -> str:

@@ -26,6 +26,8 @@ from faq.models import (
 from faq.search import (
     MAX_ALTERNATIVES,
     MAX_QUERY_LENGTH,
+    is_spanish_verb_form,
+    known_words,
     search_clean,
     search_dialled,
     search_entries,
@@ -1517,3 +1519,30 @@ def test_the_empty_search_hint_gives_examples_in_the_pages_language_that_find_an
     for example in examples:
         body = client.get(f"{prefix}/search/", {"q": example}).content.decode()
         assert re.search(rf'<h2><a href="{prefix}/questions/', body), example
+
+
+@pytest.mark.parametrize(
+    "word", ["puedo", "quiero", "necesito", "tengo", "duele", "perdí", "pierdo", "conozco"]
+)
+def test_a_form_of_a_spanish_verb_is_not_corrected(demo_content, word):
+    # pyspellchecker's Spanish list has "poder" and "querer", not "puedo" or "quiero".
+    assert search_terms(f"{word} ayuda", language="es").corrections == ()
+
+
+@pytest.mark.parametrize("typo", ["tarejta", "medcio", "especalista", "emergancia", "pagp"])
+def test_a_spanish_typo_is_no_verb_form(typo):
+    assert not is_spanish_verb_form(typo, known_words("es"))
+
+
+def test_no_puedo_respirar_finds_the_emergency_answers_uncorrected(demo_content, client):
+    response = client.get("/es/search/", {"q": "no puedo respirar"})
+    assertNotContains(response, "También buscamos")
+    body = response.content.decode()
+    first = re.search(r'<h2><a href="/es/questions/([^/]+)/"', body)[1]
+    assert first == "emergency-room-when-pcp-unavailable"
+    assert 'href="tel:911"' in body.split('class="search-results"')[0]
+
+
+@pytest.mark.parametrize("q", ["i can't breathe", "cant breathe"])
+def test_cant_breathe_finds_the_emergency_answers(demo_content, client, q):
+    assert found(client, q)[0] == "emergency-room-when-pcp-unavailable"
