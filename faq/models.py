@@ -1140,6 +1140,10 @@ class AuditEvent(models.Model):
         return self.entry_revision or self.contact_revision or self.notice_revision
 
 
+# Search looks for every equivalent whenever a member types the term (faq.search).
+MAX_SYNONYM_EQUIVALENTS = 50
+
+
 def search_words(text: str) -> list[str]:
     """The words of a query or a synonym, lowercased: how both are compared."""
     return re.findall(r"\w+", text.lower())
@@ -1197,6 +1201,15 @@ class SearchSynonym(models.Model):
         self.equivalents = [e for e in dict.fromkeys(equivalents) if e and e != self.term]
         if not self.equivalents:
             raise ValidationError({"equivalents": "Give at least one other word or phrase."})
+        if len(self.equivalents) > MAX_SYNONYM_EQUIVALENTS:
+            raise ValidationError(
+                {
+                    "equivalents": f"Give at most {MAX_SYNONYM_EQUIVALENTS} equivalents (these "
+                    f"are {len(self.equivalents)}): search looks for every one of them each "
+                    "time a member types the term, so a longer list slows every such search "
+                    "down. Keep the words the questions and answers use."
+                }
+            )
 
 
 class SearchWord(models.Model):

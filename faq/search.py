@@ -13,7 +13,7 @@ import html
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 
@@ -51,6 +51,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from spellchecker import SpellChecker
 
+from faq.crisis import CRISIS_WORD, is_crisis
 from faq.models import (
     Category,
     ContactNumberRevision,
@@ -69,6 +70,7 @@ from faq.reports import spreadsheet_csv
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12  # bounds the SQL one query can produce
 MAX_SYNONYM_WORDS = 3  # the longest synonym term looked for in a query
+MAX_ALTERNATIVES = 100  # per word of a query: twice what one synonym may give (the admin's cap)
 MIN_SPELLING_LENGTH = 4  # shorter words have too few trigrams to correct safely
 DEFAULT_RETENTION_DAYS = 365
 CATEGORY_RANK = 0.0122  # what ts_rank gives one word of weight C
@@ -108,8 +110,9 @@ _CUT_TOKEN_START = re.compile(f"^[^{_TOKEN_OPEN}]*{_TOKEN_CLOSE}")
 _MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
 _CONTROL = re.compile("[\x00-\x1f]")
 _WEB_SEARCH_SYNTAX = re.compile(r'"|(^|\s)-\w')
-# Initials written with stops, read as the word editors' synonyms name: "e.r." is "er".
-_INITIALS = re.compile(r"\b(?:\w\.){2,}")
+# Initials written with stops, the last one or not, read as the word editors' synonyms name:
+# "e.r." and "e.r" are "er". Letters only: "2.5" is no word.
+_INITIALS = re.compile(r"\b[^\W\d_](?:\.[^\W\d_])+\b\.?")
 
 
 def search_clean(text: str) -> str:
@@ -132,6 +135,8 @@ class SearchTerms:
     language: str = settings.LANGUAGE_CODE
     # (typed, corrected) for each misspelt word: the page says what else it searched for.
     corrections: tuple[tuple[str, str], ...] = ()
+    # The words are a crisis's (faq.crisis): the emergency numbers come first.
+    is_crisis: bool = False
 
     @property
     def configs(self) -> tuple[str, ...]:
@@ -150,16 +155,25 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
     alternatives would bring back what it leaves out.
     """
     text = typed.lower()
-    if _WEB_SEARCH_SYNTAX.search(text):
-        return SearchTerms(text=text, groups=(), language=language)
     words = search_words(_INITIALS.sub(lambda initials: initials[0].replace(".", ""), text))
+    # However a crisis is worded, it is searched as one: its words are then one group, with
+    # what editors' synonyms give CRISIS_WORD ("emergency", "behavioral health").
+    crisis = is_crisis(
+        [without_accents(word) for word in words],
+        tuple(dict.fromkeys([language, settings.LANGUAGE_CODE])),
+    )
+    if crisis:
+        words = [CRISIS_WORD]
+    elif _WEB_SEARCH_SYNTAX.search(text):
+        return SearchTerms(text=text, groups=(), language=language)
     words = words[:MAX_QUERY_WORDS]
     phrases = {
         " ".join(words[start : start + length])
         for length in range(1, MAX_SYNONYM_WORDS + 1)
         for start in range(len(words) - length + 1)
     }
-    alternatives: dict[str, set[str]] = {}
+    # phrase: its alternatives, each with what it is offered by (_offered) to keep the best.
+    alternatives: dict[str, list[tuple[tuple, str]]] = {}
     # Phrases an editor's synonym names, as a term or an equivalent: words of the site's
     # vocabulary, never typos to correct ("doctor" is not "dolor" on Spanish pages).
     named: set[str] = set()
@@ -183,26 +197,27 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
             if member is not None:
                 named.add(phrase)
                 if member == term or is_two_way:
-                    alternatives.setdefault(phrase, set()).update(group)
+                    offered = _offered((term, *equivalents), by_term=member == term, term=term)
+                    alternatives.setdefault(phrase, []).extend(offered)
     # Nor is a word of the language's dictionary: "charge" is not "change", nor "parto"
     # (childbirth) "parte", though the content uses only the second. Another form of it may
     # stand in ("doctors": "doctor", whose synonyms then apply).
     # On another language's pages the original's words are real too: its questions not
     # translated yet are shown and searched there, and members often type English ("card"
     # is not "care" on Spanish pages). Only accents are still put right ("medico").
-    dictionaries = [known_words(code) for code in dict.fromkeys([language, settings.LANGUAGE_CODE])]
+    languages = dict.fromkeys([language, settings.LANGUAGE_CODE])
     spellings = {
         word: spelt
         for word, spelt in spellings.items()
         if word not in named
         and (
-            not any(word in dictionary for dictionary in dictionaries)
+            not any(is_known_word(word, code) for code in languages)
             or word in same_stems
             or without_accents(spelt[0]) == without_accents(word)
         )
     }
     for word, spelt in spellings.items():
-        alternatives.setdefault(word, set()).update({word, *spelt})
+        alternatives.setdefault(word, []).extend(_offered((word, *spelt), by_term=True))
     groups = []
     start = 0
     while start < len(words):
@@ -210,10 +225,13 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
         for length in range(min(MAX_SYNONYM_WORDS, len(words) - start), 0, -1):
             phrase = " ".join(words[start : start + length])
             if length == 1 or phrase in alternatives:
-                others = sorted(alternatives.get(phrase, set()) - {phrase})
+                others = sorted(_best_alternatives(alternatives.get(phrase, []), phrase))
                 groups.append((phrase, *others))
                 start += length
                 break
+    if crisis:
+        crisis_group = (text, *sorted({CRISIS_WORD, *groups[0]} - {text}))
+        return SearchTerms(text=text, groups=(crisis_group,), language=language, is_crisis=True)
     # A correction is worth saying when it is one: not the word as the content spells it,
     # nor another form of it ("doctors" for "doctor").
     corrections = tuple(
@@ -222,6 +240,21 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
         if spellings.get(group[0], [group[0]])[0] != group[0] and group[0] not in same_stems
     )
     return SearchTerms(text=text, groups=tuple(groups), language=language, corrections=corrections)
+
+
+def _offered(group: Sequence[str], *, by_term: bool, term: str = "") -> list[tuple[tuple, str]]:
+    """A synonym's words (or a spelling's) as alternatives for a phrase, each with the order
+    _best_alternatives keeps them in: those of the phrase's own synonym (or its spelling)
+    first, then those of synonyms naming it as an equivalent, each in the editor's order."""
+    return [((not by_term, term, at), word) for at, word in enumerate(group)]
+
+
+def _best_alternatives(offered: list[tuple[tuple, str]], phrase: str) -> set[str]:
+    """At most MAX_ALTERNATIVES of the words offered for a phrase, its own synonym's first.
+    Each one is a part of every statement a search runs, and many synonyms can name the same
+    word as an equivalent, however few each has."""
+    best = dict.fromkeys(word for _, word in sorted(offered) if word != phrase)
+    return set(list(best)[:MAX_ALTERNATIVES])
 
 
 @functools.cache
@@ -234,6 +267,57 @@ def known_words(language: str) -> frozenset[str]:
     except ValueError:
         return frozenset()
     return frozenset(checker.word_frequency.dictionary)
+
+
+# Present, past and imperfect endings of Spanish verbs, unaccented, longest first; and the
+# stem changes of common irregular verbs ("puedo": poder, "quiero": querer, "tengo": tener,
+# "conozco": conocer).
+_SPANISH_ENDINGS = sorted(
+    {
+        "o", "as", "a", "amos", "ais", "an", "e", "aste", "aron", "aba", "abas", "abamos",
+        "aban", "es", "emos", "eis", "en", "imos", "is", "i", "iste", "io", "ieron", "ia",
+        "ias", "iamos", "ian", "ando", "iendo", "ado", "ada", "ido", "ida",
+    },
+    key=len,
+    reverse=True,
+)  # fmt: skip
+_SPANISH_STEM_CHANGES = (("ue", "o"), ("ie", "e"), ("i", "e"), ("zc", "c"), ("g", ""))
+# Forms no rule of endings gives.
+_SPANISH_IRREGULAR = frozenset(
+    {
+        "estoy", "eres", "somos", "hago", "hice", "hizo", "digo", "dice", "dicen", "dije",
+        "dijo", "pude", "pudo", "quise", "quiso", "tuve", "tuvo", "puse", "puso", "vine",
+        "vino", "vamos", "fuimos", "fueron", "traje", "trajo", "oigo",
+    }
+)  # fmt: skip
+
+
+def is_known_word(word: str, language: str) -> bool:
+    """Whether a word is one of the language's dictionary (known_words), or in Spanish a
+    form of a verb it has."""
+    dictionary = known_words(language)
+    return word in dictionary or language == "es" and is_spanish_verb_form(word, dictionary)
+
+
+def is_spanish_verb_form(word: str, dictionary: frozenset[str]) -> bool:
+    """Whether `word` is a form of a verb whose infinitive is in `dictionary`: pyspellchecker's
+    Spanish list has "poder" and "tener" but not "puedo", "quiero", "necesito" or "duele",
+    which members type in every other search."""
+    word = without_accents(word)
+    if word in _SPANISH_IRREGULAR:
+        return True
+    for ending in _SPANISH_ENDINGS:
+        stem = word.removesuffix(ending)
+        if stem == word or len(stem) < 2:
+            continue
+        stems = {stem}
+        for changed, back in _SPANISH_STEM_CHANGES:
+            at = stem.rfind(changed)
+            if at >= 0:
+                stems.add(stem[:at] + back + stem[at + len(changed) :])
+        if any(f"{s}{ending}" in dictionary for s in stems for ending in ("ar", "er", "ir")):
+            return True
+    return False
 
 
 def without_accents(text: str) -> str:
@@ -348,14 +432,26 @@ def search_query(
     one search asks for it up to four times (match, rank, snippets, the language help)."""
     groups = groups or terms.groups
     return _compiled(
-        reduce(
+        _balanced(
             operator.or_,
-            (
+            [
                 _search_query(terms, config, groups=groups, match_all=match_all)
                 for config in terms.configs
-            ),
+            ],
         )
     )
+
+
+def _balanced(combine: Callable[[SearchQuery, SearchQuery], SearchQuery], queries: list):
+    """The queries combined two by two, then those pairs two by two, and so on: nested as
+    deep as the logarithm of their number. Chained one after another, the alternatives of a
+    synonym with 230 equivalents nested deeper than Python's recursion limit lets Django
+    compile."""
+    while len(queries) > 1:
+        queries = [combine(*queries[at : at + 2]) for at in range(0, len(queries) - 1, 2)] + (
+            queries[-1:] if len(queries) % 2 else []
+        )
+    return queries[0]
 
 
 def _compiled(query: SearchQuery) -> RawSQL:
@@ -384,19 +480,21 @@ def _search_query(
     constants only, so Postgres folds it once and can estimate it."""
     as_typed = SearchQuery(terms.text, search_type="websearch", config=config)
     parts = [
-        reduce(operator.or_, (SearchQuery(p, search_type="phrase", config=config) for p in group))
+        _balanced(
+            operator.or_, [SearchQuery(p, search_type="phrase", config=config) for p in group]
+        )
         for group in groups
     ]
     if not parts:
         return as_typed
     if not match_all:
-        return reduce(operator.or_, parts)
+        return _balanced(operator.or_, parts)
     # No word has alternatives: the words as typed are the whole query. Decided on the
     # terms' own groups: a group cut down to one shorter alternative ("tarjeta" for
     # "tarjeta de identificacion") still matches what the words as typed do not.
     if all(len(group) == 1 for group in terms.groups):
         return as_typed
-    return as_typed | reduce(operator.and_, parts)
+    return as_typed | _balanced(operator.and_, parts)
 
 
 def search_match_query(terms: SearchTerms, *, match_all: bool = True) -> RawSQL:

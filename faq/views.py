@@ -342,6 +342,11 @@ def search_found(at, terms, raw_page) -> dict:
         *search_page_kept_as(terms, match_all=match_all, number=page.number),
         lambda: search_results(page.object_list, terms, match_all=match_all, at=at),
     )
+    contact_matches = [numbers[key] for key in elsewhere.contact_keys if key in numbers]
+    if terms.is_crisis:
+        # Whatever the synonyms say: a member in crisis is given the emergency number first.
+        emergency = [n for n in numbers.values() if n.contact.purpose == ContactPurpose.EMERGENCY]
+        contact_matches = [*emergency, *(n for n in contact_matches if n not in emergency)]
     return {
         "hits": hits,
         "is_partial": bool(hits) and not match_all,
@@ -351,7 +356,7 @@ def search_found(at, terms, raw_page) -> dict:
         "revisions": show_categories([result.revision for result in results]),
         "numbers": numbers,
         # The number to call comes first when the words name one ("deaf", "enrollment").
-        "contact_matches": [numbers[key] for key in elsewhere.contact_keys if key in numbers],
+        "contact_matches": contact_matches,
         "language_help": elsewhere.language_help,
     }
 

@@ -15,9 +15,19 @@ from hypothesis import strategies as st
 from pytest_django.asserts import assertContains, assertNotContains
 
 from faq.approvals import item_withdraw, revision_reject, revision_submit
-from faq.models import CategoryTranslation, EntryRevision, SearchLog, SearchSynonym, SearchWord
+from faq.models import (
+    MAX_SYNONYM_EQUIVALENTS,
+    CategoryTranslation,
+    EntryRevision,
+    SearchLog,
+    SearchSynonym,
+    SearchWord,
+)
 from faq.search import (
+    MAX_ALTERNATIVES,
     MAX_QUERY_LENGTH,
+    is_spanish_verb_form,
+    known_words,
     search_clean,
     search_dialled,
     search_entries,
@@ -77,10 +87,17 @@ def snippets(response) -> list[str]:
         ("after hours", {"advice-at-night-or-out-of-town"}),
         # Words from the members' QA pass that found nothing.
         ("e.r.", {"emergency-room-when-pcp-unavailable", "advice-at-night-or-out-of-town"}),
+        ("e.r", {"emergency-room-when-pcp-unavailable", "advice-at-night-or-out-of-town"}),
+        ("go to the E.R", {"emergency-room-when-pcp-unavailable"}),
         ("hospital", {"emergency-room-when-pcp-unavailable"}),
         ("bh", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
         ("medicaid", {"change-health-plans"}),
         ("crad", {"lost-member-id-card"}),
+        ("heart attack", {"emergency-room-when-pcp-unavailable"}),
+        ("poison", {"emergency-room-when-pcp-unavailable"}),
+        ("overdose", {"emergency-room-when-pcp-unavailable", "keep-behavioral-health-provider"}),
+        ("od", {"emergency-room-when-pcp-unavailable", "keep-behavioral-health-provider"}),
+        ("depressed", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
     ],
 )
 def test_members_words_find_the_right_questions(demo_content, client, q, expected):
@@ -101,6 +118,9 @@ def test_members_words_find_the_right_questions(demo_content, client, q, expecte
         ("que es atencion primaria", {"what-is-a-pcp"}),
         ("inscribirme", {"change-health-plans"}),
         ("fuera del estado", {"advice-at-night-or-out-of-town"}),
+        ("deprimido", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
+        ("deprimida", {"keep-behavioral-health-provider", "outpatient-behavioral-health-now"}),
+        ("infarto", {"emergency-room-when-pcp-unavailable"}),
     ],
 )
 def test_spanish_words_find_the_right_questions(demo_content, client, q, expected):
@@ -151,6 +171,15 @@ def test_the_language_assistance_page_answers_what_no_question_does(demo_content
     # Not for what the questions answer, nor for words the notice does not have.
     assert "search-page-match" not in client.get(SEARCH, {"q": "lost card"}).content.decode()
     assert "search-page-match" not in client.get(SEARCH, {"q": "zzzqqq"}).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("q", "prefix"),
+    [("spanish", ""), ("español", "/es"), ("espanol", "/es"), ("hablo español", "/es")],
+)
+def test_asking_for_spanish_finds_the_language_assistance_page(demo_content, client, q, prefix):
+    body = client.get(f"{prefix}/search/", {"q": q}).content.decode()
+    assert 'aria-labelledby="language-help-match"' in body
 
 
 def test_the_language_assistance_match_reads_only_the_live_notice(demo_content, client):
@@ -1363,3 +1392,157 @@ def test_no_correction_offers_a_word_only_unapproved_text_uses(client):
     assert SearchWord.objects.filter(word="glorbenfax").exists()
     body = client.get(SEARCH, {"q": "glorbenfaks billing"}).content.decode()
     assert "Also searched for: <strong>glorbenfax</strong>" in body
+
+
+def test_a_synonym_with_hundreds_of_equivalents_still_finds_its_answers(client):
+    # Saved before the admin refused so many, or by a script: search must still answer.
+    SearchSynonym.objects.create(term="dental", equivalents=[f"w{n}" for n in range(230)])
+    make_entry(slug="teeth", question="Are teeth covered?", answer="Yes, w7 is.")
+    assert found(client, "dental") == ["teeth"]
+    assert found(client, "w7") == ["teeth"]
+    client.force_login(make_user(role="editor"))
+    tried = client.get(reverse("admin:faq_search_try"), {"q": "dental", "language": "en"})
+    assertContains(tried, '<a href="/questions/teeth/">Are teeth covered?</a>', html=False)
+
+
+def test_many_synonyms_naming_one_word_still_find_its_answers(client):
+    for n in range(300):
+        SearchSynonym.objects.create(term=f"t{n}", equivalents=["dental", f"u{n}"])
+    make_entry(slug="teeth", question="Are teeth covered?", answer="Yes, u0 is.")
+    assert found(client, "dental") == ["teeth"]
+    assert len(max(search_terms("dental").groups, key=len)) == 1 + MAX_ALTERNATIVES
+
+
+def test_the_admin_refuses_a_synonym_with_too_many_equivalents(client, boss):
+    response = client.post(
+        reverse("admin:faq_searchsynonym_add"),
+        {
+            "language": "en",
+            "term": "dental",
+            "equivalents": ",".join(f"w{n}" for n in range(MAX_SYNONYM_EQUIVALENTS + 1)),
+            "is_two_way": "on",
+        },
+    )
+    assertContains(response, f"at most {MAX_SYNONYM_EQUIVALENTS} equivalents")
+    assert not SearchSynonym.objects.exists()
+    at_most = ",".join(f"w{n}" for n in range(MAX_SYNONYM_EQUIVALENTS))
+    response = client.post(
+        reverse("admin:faq_searchsynonym_add"),
+        {"language": "en", "term": "dental", "equivalents": at_most, "is_two_way": "on"},
+    )
+    assert response.status_code == 302
+    assert len(SearchSynonym.objects.get().equivalents) == MAX_SYNONYM_EQUIVALENTS
+
+
+@pytest.mark.parametrize(
+    ("q", "prefix"),
+    [
+        ("killing myself", ""),
+        ("kill my self", ""),
+        ("i wanna die", ""),
+        ("i dont want to live", ""),
+        ("i don't want to live", ""),
+        ("Im going to kill myself tonight", ""),
+        ("me voy a matar", "/es"),
+        ("me quiero matar", "/es"),
+        ("no quiero vivir", "/es"),
+        ("quiero morirme", "/es"),
+        ("quiero matarme", "/es"),
+        ("Me quiero suicidar", "/es"),
+        ("i want to die", "/es"),  # bilingual members type English on Spanish pages
+    ],
+)
+def test_a_crisis_in_any_words_gets_the_emergency_number_first(demo_content, client, q, prefix):
+    body = client.get(f"{prefix}/search/", {"q": q}).content.decode()
+    numbers = body.split('aria-labelledby="contact-matches"', 1)[1].split("</section>")[0]
+    assert '<a class="phone" href="tel:911">911</a>' in numbers
+    answers = body.split('class="search-results"', 1)[1]
+    assert body.index("contact-matches") < body.index('class="search-results"')
+    linked = set(re.findall(rf'<h2><a href="{prefix}/questions/([^/]+)/"', answers))
+    assert {"keep-behavioral-health-provider", "emergency-room-when-pcp-unavailable"} <= linked
+
+
+@pytest.mark.parametrize(
+    ("q", "language"),
+    [
+        ("my dog died", "en"),
+        ("what if i die abroad", "en"),
+        ("how do i get a new card", "en"),
+        ("self employed", "en"),
+        ("crisis", "en"),  # read by the editors' synonym for it, not as a crisis of any words
+        ("medicina para matar piojos", "es"),
+        ("quiero vivir fuera del estado", "es"),
+        ("no puedo vivir sin mi médico", "es"),
+    ],
+)
+def test_ordinary_words_are_not_read_as_a_crisis(q, language):
+    assert not search_terms(q, language=language).is_crisis
+
+
+def test_try_a_search_says_when_words_are_read_as_a_crisis(demo_content, client):
+    client.force_login(make_user(role="editor"))
+    url = reverse("admin:faq_search_try")
+    crisis = client.get(url, {"q": "me voy a matar", "language": "es"})
+    assertContains(crisis, 'id="read-as-crisis"')
+    assertContains(crisis, "Numbers offered above the results: Emergencias (911)")
+    assertNotContains(client.get(url, {"q": "lost card", "language": "en"}), "read-as-crisis")
+
+
+def test_a_crisis_gets_the_plans_emergency_number_without_any_synonym(client):
+    make_contact(key="member-services", label="Member Services")
+    make_contact(key="emergency", purpose="emergency", label="Call now", number="911")
+    make_entry(question="Who can I talk to?", answer="Call a counselor any time.")
+    body = client.get(SEARCH, {"q": "i wanna die"}).content.decode()
+    numbers = body.split('aria-labelledby="contact-matches"', 1)[1].split("</section>")[0]
+    assert "<h3>Call now</h3>" in numbers
+    assert "Member Services" not in numbers
+
+
+def test_a_plans_crisis_line_is_offered_for_a_crisis_in_any_words(client):
+    make_contact(key="emergency", purpose="emergency", label="Emergency", number="911")
+    make_contact(key="lifeline", purpose="other", label="Suicide and Crisis Lifeline", number="988")
+    body = client.get(SEARCH, {"q": "kill my self"}).content.decode()
+    numbers = body.split('aria-labelledby="contact-matches"', 1)[1].split("</section>")[0]
+    assert numbers.index("<h3>Emergency</h3>") < numbers.index("Suicide and Crisis Lifeline")
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_the_empty_search_hint_gives_examples_in_the_pages_language_that_find_answers(
+    demo_content, client, prefix
+):
+    page = client.get(f"{prefix}/search/", {"q": ""}).content.decode()
+    hint = re.search(r'<p class="search-hint">(.*?)</p>', page, re.DOTALL)[1]
+    examples = re.findall(r"<em>(.*?)</em>", hint)
+    assert len(examples) == 3
+    if prefix:
+        assert "lost ID card" not in hint and "doctor" not in hint
+    for example in examples:
+        body = client.get(f"{prefix}/search/", {"q": example}).content.decode()
+        assert re.search(rf'<h2><a href="{prefix}/questions/', body), example
+
+
+@pytest.mark.parametrize(
+    "word", ["puedo", "quiero", "necesito", "tengo", "duele", "perdí", "pierdo", "conozco"]
+)
+def test_a_form_of_a_spanish_verb_is_not_corrected(demo_content, word):
+    # pyspellchecker's Spanish list has "poder" and "querer", not "puedo" or "quiero".
+    assert search_terms(f"{word} ayuda", language="es").corrections == ()
+
+
+@pytest.mark.parametrize("typo", ["tarejta", "medcio", "especalista", "emergancia", "pagp"])
+def test_a_spanish_typo_is_no_verb_form(typo):
+    assert not is_spanish_verb_form(typo, known_words("es"))
+
+
+def test_no_puedo_respirar_finds_the_emergency_answers_uncorrected(demo_content, client):
+    response = client.get("/es/search/", {"q": "no puedo respirar"})
+    assertNotContains(response, "También buscamos")
+    body = response.content.decode()
+    first = re.search(r'<h2><a href="/es/questions/([^/]+)/"', body)[1]
+    assert first == "emergency-room-when-pcp-unavailable"
+    assert 'href="tel:911"' in body.split('class="search-results"')[0]
+
+
+@pytest.mark.parametrize("q", ["i can't breathe", "cant breathe"])
+def test_cant_breathe_finds_the_emergency_answers(demo_content, client, q):
+    assert found(client, q)[0] == "emergency-room-when-pcp-unavailable"
