@@ -133,7 +133,9 @@ class _DemoFile:
                 # The table's constraints still hold at the insert. Checking each synonym
                 # against them first cost a query per constraint, about half the load's time.
                 synonym.full_clean(validate_constraints=False)
-                known.add(term)
+                if synonym.term in known:  # "can't breathe" is saved as "can t breathe"
+                    continue
+                known.add(synonym.term)
                 missing.append(synonym)
         SearchSynonym.objects.bulk_create(missing)
         self.report.synonyms += len(missing)
