@@ -30,6 +30,7 @@ from faq.approvals import (
     revision_submit,
     same_material,
     scheduled_to_replace,
+    translation_relink,
     withdraw_check,
     withdrawn_warning,
 )
@@ -487,17 +488,7 @@ class EntryAdmin(RevisedContentAdmin):
     def save_translations(self, request, obj, form):
         newest = {code: revision for code, revision in form.translations.items() if revision}
         changed = form.changed_translations()
-        # A translation's draft of an original draft replaced since (never to be approved)
-        # translates the newest original from now on, with its words as they are.
-        for language, draft in newest.items():
-            source = draft.source_revision
-            if (
-                language not in changed
-                and draft.status in (Status.DRAFT, Status.REJECTED)
-                and source.status != Status.APPROVED
-                and source != form.latest
-            ):
-                changed[language] = draft.content()
+        names = dict(translation_languages())
         for language, words in changed.items():
             newest[language] = revision_create(
                 model=EntryRevision,
@@ -509,9 +500,28 @@ class EntryAdmin(RevisedContentAdmin):
             )
             messages.info(
                 request,
-                f"Saved the {dict(translation_languages())[language]} version as a new draft, "
+                f"Saved the {names[language]} version as a new draft, "
                 f"translating version #{form.latest.pk} of the original.",
             )
+        # A translation's draft of an original draft replaced since (never to be approved)
+        # translates the newest original from now on, with its words and their author.
+        for language, draft in list(newest.items()):
+            source = draft.source_revision
+            if (
+                language not in changed
+                and draft.status in (Status.DRAFT, Status.REJECTED)
+                and source.status != Status.APPROVED
+                and source != form.latest
+            ):
+                newest[language] = translation_relink(
+                    translation=draft, source=form.latest, by=request.user
+                )
+                messages.info(
+                    request,
+                    f"The {names[language]} version #{draft.pk} now translates version "
+                    f"#{form.latest.pk} of the original, as a new draft with the same words, "
+                    f"still credited to {draft.created_by or 'system'}, who wrote them.",
+                )
         return list(newest.values())
 
     def preview(self, revision):

@@ -58,6 +58,40 @@ def revision_create(
     return revision
 
 
+@transaction.atomic
+def translation_relink(
+    *, translation: EntryRevision, source: EntryRevision, by, at: datetime | None = None
+) -> EntryRevision:
+    """A translation draft's words, unchanged, as a new draft translating `source`, the
+    original draft that replaced the one they translated. The words keep their author
+    (created_by), so that nobody approves their own words because another saved them; the
+    audit record says who made the new draft, and from which."""
+    at = at or timezone.now()
+    relinked = EntryRevision(
+        entry=translation.entry,
+        language=translation.language,
+        source_revision=source,
+        created_by=translation.created_by,
+        created_at=at,
+        **translation.content(),
+    )
+    relinked.full_clean(exclude=["entry"], validate_constraints=False)
+    relinked.save()
+    author = translation.created_by or "system"
+    _record(
+        relinked,
+        Action.CREATED,
+        by=by,
+        at=at,
+        comment=(
+            f"The words of #{translation.pk}, written by {author}, unchanged, now translating "
+            f"version #{source.pk} of the original (#{translation.source_revision_id} was "
+            "replaced before it was approved)."
+        ),
+    )
+    return relinked
+
+
 def withdrawn_warning(item) -> str:
     """What editors and reviewers must know about a withdrawn item's versions."""
     kind = item._meta.verbose_name

@@ -254,3 +254,56 @@ def test_a_translations_state_reads_true_from_draft_to_expiry(client, monkeypatc
     later = soon + datetime.timedelta(minutes=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert listed() == "no original is live"
+
+
+def form_as_shown(client, entry, **changes) -> dict:
+    """What the question's form sends when saved as the signed-in user sees it now, with
+    `changes` typed in."""
+    form = client.get(reverse("admin:faq_entry_change", args=[entry.pk])).context["adminform"]
+    data = {}
+    for name, field in form.form.fields.items():
+        value = form.form[name].value()
+        data[name] = "" if value is None else field.prepare_value(value)
+    return {**data, **changes}
+
+
+def test_unchanged_spanish_words_following_a_new_english_draft_keep_their_author(client):
+    from faq.models import AuditEvent
+    from tests.factories import add_translation, make_entry
+
+    entry = make_entry(question="How do I get a ride?", answer="Call us.")
+    add_translation(entry, question="¿Transporte?", answer="Llámenos.")
+    adm1 = make_user(username="adm1", is_superuser=True)
+    adm2 = make_user(username="adm2", is_superuser=True)
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    client.force_login(adm1)
+    client.post(url, form_as_shown(client, entry, answer="Call us today.", answer_es="Hoy."))
+    spanish_by_adm1 = entry.revisions.filter(language="es").latest("pk")
+    assert spanish_by_adm1.created_by == adm1
+
+    client.force_login(adm2)
+    saved = client.post(url, form_as_shown(client, entry, answer="Call us now.", _submit="1"))
+    assert saved.status_code == 302
+    english = entry.revisions.originals().latest("pk")
+    spanish = entry.revisions.filter(language="es").latest("pk")
+    assert (english.created_by, english.status) == (adm2, Status.SUBMITTED)
+    assert spanish != spanish_by_adm1 and spanish.source_revision == english
+    assert (spanish.answer, spanish.created_by, spanish.status) == ("Hoy.", adm1, Status.SUBMITTED)
+    created = AuditEvent.objects.get(entry_revision=spanish, action="created")
+    assert created.actor == adm2
+    assert f"The words of #{spanish_by_adm1.pk}, written by adm1, unchanged" in created.comment
+    assert "still credited to adm1, who wrote them" in " ".join(said(saved))
+
+    # adm1 wrote the Spanish words: reviewing the two together is refused, as a whole.
+    client.force_login(adm1)
+    review = reverse("admin:faq_entryrevision_review") + f"?ids={english.pk},{spanish.pk}"
+    data = {"decision": "approve", "comment": "", "material_id": "MOC26011",
+            "approving_body": "MO HealthNet Division", "approved_on": "2026-03-02"}  # fmt: skip
+    refused = client.post(review, data)
+    assert refused.status_code == 400
+    assert set(entry.revisions.filter(pk__in=[english.pk, spanish.pk]).values_list(
+        "status", flat=True)) == {Status.SUBMITTED}  # fmt: skip
+    assert not Approval.objects.filter(material_id="MOC26011").exists()
+    client.force_login(make_user(role="reviewer"))
+    assert client.post(review, data).status_code == 302
+    assert set(entry.revisions.live().values_list("pk", flat=True)) == {english.pk, spanish.pk}
