@@ -458,7 +458,7 @@ class EntryAdmin(RevisedContentAdmin):
             (
                 f"{name} version",
                 {
-                    "fields": [f"question_{code}", f"answer_{code}"],
+                    "fields": [f"question_{code}", f"answer_{code}", f"base_revision_{code}"],
                     "description": translation_state_html(obj, code) if obj else "",
                 },
             )

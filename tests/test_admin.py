@@ -62,6 +62,8 @@ def entry_form(entry, **changes):
         "expires_at": "",
         "base_revision": latest.pk,
     }
+    for translation in entry.revisions.exclude(language="en").order_by("language", "-pk"):
+        data.setdefault(f"base_revision_{translation.language}", translation.pk)
     data.update(changes)
     return data
 

@@ -48,9 +48,15 @@ def test_save_and_submit_sends_an_unchanged_spanish_draft_too(client, editor):
     assert set(entry.revisions.values_list("status", flat=True)) == {Status.DRAFT}
     english = entry.revisions.originals().get()
 
+    spanish = entry.revisions.get(language="es")
     response = client.post(
         reverse("admin:faq_entry_change", args=[entry.pk]),
-        {**form, "base_revision": english.pk, "_submit": "Save and submit for review"},
+        {
+            **form,
+            "base_revision": english.pk,
+            "base_revision_es": spanish.pk,
+            "_submit": "Save and submit for review",
+        },
     )
     assert response.status_code == 302
     assert dict(entry.revisions.values_list("language", "status")) == {
@@ -69,9 +75,10 @@ def test_save_and_submit_with_nothing_to_send_says_so(client, editor):
     client.post(reverse("admin:faq_entry_add"), {**form, "_submit": "1"}, follow=True)
     entry = Entry.objects.get(slug="rides")
     english = entry.revisions.originals().get()
+    spanish = entry.revisions.get(language="es")
     response = client.post(
         reverse("admin:faq_entry_change", args=[entry.pk]),
-        {**form, "base_revision": english.pk, "_submit": "1"},
+        {**form, "base_revision": english.pk, "base_revision_es": spanish.pk, "_submit": "1"},
     )
     assert said(response)[:1] == [
         "Nothing was submitted: no version is a draft or rejected (each is already submitted "
@@ -169,7 +176,13 @@ def test_a_spanish_draft_follows_the_english_draft_that_replaced_its_original(cl
     # Only the English changes: a new English draft replaces the first before any approval.
     response = client.post(
         reverse("admin:faq_entry_change", args=[entry.pk]),
-        {**form, "answer": "Call us first.", "base_revision": first.pk, "_submit": "1"},
+        {
+            **form,
+            "answer": "Call us first.",
+            "base_revision": first.pk,
+            "base_revision_es": entry.revisions.get(language="es").pk,
+            "_submit": "1",
+        },
     )
     assert response.status_code == 302
     newest = entry.revisions.originals().order_by("-pk").first()
@@ -307,3 +320,75 @@ def test_unchanged_spanish_words_following_a_new_english_draft_keep_their_author
     client.force_login(make_user(role="reviewer"))
     assert client.post(review, data).status_code == 302
     assert set(entry.revisions.live().values_list("pk", flat=True)) == {english.pk, spanish.pk}
+
+
+def test_a_stale_form_does_not_bury_a_spanish_draft_saved_meanwhile(client):
+    from tests.factories import add_translation, make_entry
+
+    entry = make_entry(question="How do I get a ride?", answer="Call us.")
+    add_translation(entry, question="¿Transporte?", answer="Llámenos.")
+    ed1 = make_user(username="ed1", role="editor")
+    ed2 = make_user(username="ed2", role="editor")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    client.force_login(ed1)
+    stale = form_as_shown(client, entry, answer="Call us today.")
+    client.force_login(ed2)
+    client.post(url, form_as_shown(client, entry, answer_es="Llámenos hoy."))
+    spanish = entry.revisions.filter(language="es").latest("pk")
+    assert (spanish.answer, spanish.created_by) == ("Llámenos hoy.", ed2)
+    saved = entry.revisions.count()
+
+    client.force_login(ed1)
+    refused = client.post(url, stale)
+    assert refused.status_code == 200
+    assertContains(refused, "ed2 saved a newer Español version at")
+    assert entry.revisions.count() == saved  # nothing of ed1's, no old Spanish words again
+    shown = refused.context["adminform"].form
+    assert shown["answer"].value() == "Call us today."
+    assert shown["answer_es"].value() == "Llámenos hoy."  # ed1 had not changed the Spanish
+
+    again = {name: shown[name].value() for name in stale} | {"category": entry.category_id}
+    assert client.post(url, again).status_code == 302
+    english = entry.revisions.originals().latest("pk")
+    assert (english.answer, english.created_by) == ("Call us today.", ed1)
+    assert entry.revisions.filter(language="es").latest("pk") == spanish
+
+
+def test_spanish_typed_into_a_stale_form_is_kept_for_the_editor_to_compare(client):
+    from tests.factories import add_translation, make_entry
+
+    entry = make_entry()
+    add_translation(entry, answer="Llámenos.")
+    ed1 = make_user(username="ed1", role="editor")
+    ed2 = make_user(username="ed2", role="editor")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    client.force_login(ed1)
+    stale = form_as_shown(client, entry, answer_es="La versión de ed1.")
+    client.force_login(ed2)
+    client.post(url, form_as_shown(client, entry, answer_es="La versión de ed2."))
+
+    client.force_login(ed1)
+    refused = client.post(url, stale)
+    assertContains(refused, "ed2 saved a newer Español version at")
+    assertContains(refused, "Your text is still in the form below.")
+    assert refused.context["adminform"].form["answer_es"].value() == "La versión de ed1."
+    assert not entry.revisions.filter(answer="La versión de ed1.").exists()
+
+
+def test_a_stale_form_shows_the_newer_english_where_the_editor_changed_nothing(client):
+    from tests.factories import make_entry
+
+    entry = make_entry(question="Old question?", answer="Old answer.")
+    ed1 = make_user(username="ed1", role="editor")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    client.force_login(ed1)
+    stale = form_as_shown(client, entry, question="New question?")
+    client.force_login(make_user(username="ed2", role="editor"))
+    client.post(url, form_as_shown(client, entry, answer="New answer."))
+
+    client.force_login(ed1)
+    refused = client.post(url, stale)
+    assertContains(refused, "ed2 saved a newer version at")
+    assertContains(refused, "what you had not changed now shows the newer words")
+    shown = refused.context["adminform"].form
+    assert (shown["question"].value(), shown["answer"].value()) == ("New question?", "New answer.")
