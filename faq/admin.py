@@ -468,7 +468,7 @@ class EntryAdmin(RevisedContentAdmin):
             (None, {"fields": ["question", "answer", "category", "slug", "position"]}),
             *translations,
             ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
-            (None, {"fields": ["base_revision", "members_see", "revision_history"]}),
+            (None, {"fields": ["base_revision", "base_item", "members_see", "revision_history"]}),
         ]
 
     def get_queryset(self, request):
@@ -547,7 +547,18 @@ class ContactNumberAdmin(RevisedContentAdmin):
             {"fields": ["label", "number", "tty_number", "hours", "key", "purpose", "position"]},
         ),
         ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
-        (None, {"fields": ["used_in", "base_revision", "members_see", "revision_history"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "used_in",
+                    "base_revision",
+                    "base_item",
+                    "members_see",
+                    "revision_history",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -650,7 +661,7 @@ class NoticeAdmin(RevisedContentAdmin):
     fieldsets = [
         (None, {"fields": ["title", "body", "direction", "kind", "language", "position"]}),
         ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
-        (None, {"fields": ["base_revision", "members_see", "revision_history"]}),
+        (None, {"fields": ["base_revision", "base_item", "members_see", "revision_history"]}),
     ]
 
     def get_queryset(self, request):

@@ -1,4 +1,5 @@
 import datetime
+import json
 import re
 from html import unescape
 from urllib.parse import unquote, urlsplit
@@ -112,6 +113,8 @@ class RevisedContentForm(forms.ModelForm):
         help_text="Optional. Members stop seeing this version at this time.",
     )
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The item's own fields as shown: they change in place, with no revision to compare.
+    base_item = forms.CharField(required=False, widget=forms.HiddenInput)
 
     revision_model: type = EntryRevision
     schedule_fields = ("go_live_at", "expires_at")
@@ -138,6 +141,8 @@ class RevisedContentForm(forms.ModelForm):
                     "replaces them at its go-live."
                 )
             self.initial["base_revision"] = self.latest.pk
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["base_item"] = json.dumps(self.item_fields(self.instance))
 
     def latest_revision(self, *, lock: bool = False):
         if self.instance.pk is None:
@@ -181,6 +186,56 @@ class RevisedContentForm(forms.ModelForm):
         """Why this form is stale, if another save came since it was shown: one message for
         each part saved meanwhile. Each part left as it was shown now shows the newer one,
         so saving again keeps what the editor typed and loses nothing the other saved."""
+        return self.item_conflicts(cleaned) + self.revision_conflicts(latest, cleaned)
+
+    def item_fields(self, item) -> dict[str, str]:
+        """The item's own fields this form edits (an address, a topic, a position), as text."""
+        model_fields = {field.name for field in item._meta.concrete_fields}
+        return {
+            name: str(item.serializable_value(name))
+            for name in self.fields
+            if name in model_fields and not self.fields[name].disabled
+        }
+
+    def item_conflicts(self, cleaned) -> list[str]:
+        """The item's own fields saved by another editor since the form was shown: a save
+        of this form would put back the values it was shown with."""
+        try:
+            shown = json.loads(cleaned.get("base_item") or "")
+        except ValueError:  # a form posted without it, not the admin's own
+            return []
+        if self.instance.pk is None or not isinstance(shown, dict):
+            return []
+        model = type(self.instance)
+        # Read after latest_revision's row lock: no save can come between this and ours.
+        now = model.objects.get(pk=self.instance.pk)
+        changed, refreshed = [], {}
+        for name, was in shown.items():
+            if name not in self.fields or self.fields[name].disabled:
+                continue
+            is_now = str(now.serializable_value(name))
+            if is_now == was:
+                continue
+            field = self.fields[name]
+            shown_now = getattr(now, name)
+            changed.append(f"{field.label or pretty_name(name)} (now “{shown_now}”)")
+            typed = field.prepare_value(cleaned.get(name))
+            if str(typed) == was:
+                refreshed[name] = is_now
+        if not changed:
+            return []
+        self.keep_base("base_item", json.dumps(self.item_fields(now)))
+        self.show_instead(refreshed)
+        kind = model._meta.verbose_name
+        kept = (
+            " The form now shows the new value where you had not changed it." if refreshed else ""
+        )
+        return [
+            f"Another editor changed this {kind}'s {', '.join(changed)} while you were "
+            f"editing. Nothing was saved.{kept} Check the form, then save again to keep it."
+        ]
+
+    def revision_conflicts(self, latest, cleaned) -> list[str]:
         base_pk = cleaned.get("base_revision")
         if latest is None or latest.pk == base_pk:
             return []

@@ -392,3 +392,56 @@ def test_a_stale_form_shows_the_newer_english_where_the_editor_changed_nothing(c
     assertContains(refused, "what you had not changed now shows the newer words")
     shown = refused.context["adminform"].form
     assert (shown["question"].value(), shown["answer"].value()) == ("New question?", "New answer.")
+
+
+def test_a_stale_form_does_not_put_back_an_address_another_editor_changed(client):
+    from tests.factories import make_entry
+
+    entry = make_entry(slug="lost-card", answer="Old answer.")
+    ed1 = make_user(username="ed1", role="editor")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    client.force_login(ed1)
+    stale = form_as_shown(client, entry, answer="New answer.")
+    client.force_login(make_user(username="ed2", role="editor"))
+    assert client.post(url, form_as_shown(client, entry, slug="lost-card-moved")).status_code == 302
+    assert entry.revisions.count() == 1  # an address is no new version
+
+    client.force_login(ed1)
+    refused = client.post(url, stale)
+    assert refused.status_code == 200
+    assertContains(
+        refused, "Another editor changed this question&#x27;s Slug (now “lost-card-moved”)"
+    )
+    entry.refresh_from_db()
+    assert entry.slug == "lost-card-moved" and entry.revisions.count() == 1
+    shown = refused.context["adminform"].form
+    assert (shown["slug"].value(), shown["answer"].value()) == ("lost-card-moved", "New answer.")
+
+    again = {name: shown[name].value() for name in stale}
+    assert client.post(url, again).status_code == 302
+    entry.refresh_from_db()
+    assert entry.slug == "lost-card-moved"
+    assert entry.revisions.latest("pk").answer == "New answer."
+
+
+def test_a_stale_forms_own_position_and_topic_are_kept_for_the_editor_to_compare(client):
+    from tests.factories import make_entry
+
+    entry = make_entry(position=3)
+    other_topic = make_category()
+    ed1 = make_user(username="ed1", role="editor")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    client.force_login(ed1)
+    stale = form_as_shown(client, entry, position=9)
+    client.force_login(make_user(username="ed2", role="editor"))
+    client.post(url, form_as_shown(client, entry, position=5, category=other_topic.pk))
+
+    client.force_login(ed1)
+    refused = client.post(url, stale)
+    assertContains(refused, "Position (now “5”)")
+    assertContains(refused, f"Category (now “{other_topic}”)")
+    entry.refresh_from_db()
+    assert (entry.position, entry.category) == (5, other_topic)
+    shown = refused.context["adminform"].form
+    assert str(shown["position"].value()) == "9"  # what ed1 typed
+    assert str(shown["category"].value()) == str(other_topic.pk)  # ed1 had not changed it
