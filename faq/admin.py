@@ -826,6 +826,8 @@ class RevisionAdmin(admin.ModelAdmin):
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
+            # As they are now: the decision was rolled back, or another reviewer's came first.
+            revisions = list(self.get_queryset(request).filter(pk__in=ids).order_by("pk"))
             return self.render_review(request, revisions, form, status=400)
         return HttpResponseRedirect(self._url("changelist") + "?status__exact=submitted")
 

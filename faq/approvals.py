@@ -194,6 +194,37 @@ def revision_submit(*, revision: Revision, by, at: datetime | None = None) -> Re
     return revision
 
 
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%m/%d/%Y %H:%M")
+
+
+def revision_named(revision: Revision) -> str:
+    """A revision as reviewers tell it from the others of a review: #pk and its words' title."""
+    title = next(getattr(revision, name) for name in type(revision).CONTENT_FIELDS)
+    return f"#{revision.pk} (“{title}”)"
+
+
+def undecided_check(revision: Revision, *, decision: str) -> None:
+    """Lock the revision, read it again and refuse unless it still awaits a decision: two
+    reviewers deciding it at once are taken one after the other, and the second is told
+    who decided first (instead of a database error, or a rejection wiped by an approval)."""
+    revision.refresh_from_db(from_queryset=type(revision).objects.select_for_update())
+    if revision.status == Status.SUBMITTED:
+        return
+    named = revision_named(revision)
+    if revision.status in (Status.APPROVED, Status.REJECTED):
+        who = revision.reviewed_by or "system"
+        when = f" at {_local(revision.reviewed_at)}" if revision.reviewed_at else ""
+        raise ValidationError(
+            f"Only a revision submitted for review can be {decision}: {named} was already "
+            f"{revision.get_status_display().lower()} by {who}{when}. Nothing was recorded."
+        )
+    raise ValidationError(
+        f"Only a revision submitted for review can be {decision}; {named} is "
+        f"{revision.get_status_display().lower()}."
+    )
+
+
 @transaction.atomic
 def revision_approve(
     *,
@@ -210,11 +241,7 @@ def revision_approve(
     ``historic_go_live_at``: importing content that was already live, as the demo loader does.
     """
     at = at or timezone.now()
-    if revision.status != Status.SUBMITTED:
-        raise ValidationError(
-            f"Only a revision submitted for review can be approved; this one is "
-            f"{revision.get_status_display().lower()}."
-        )
+    undecided_check(revision, decision="approved")
     if by is not None and by.pk == revision.created_by_id:
         raise ValidationError("You wrote this revision, so someone else must approve it.")
     withdrawn_check(revision)
@@ -274,8 +301,7 @@ def revision_reject(
     *, revision: Revision, by, comment: str, at: datetime | None = None
 ) -> Revision:
     at = at or timezone.now()
-    if revision.status != Status.SUBMITTED:
-        raise ValidationError("Only a revision submitted for review can be rejected.")
+    undecided_check(revision, decision="rejected")
     if by is not None and by.pk == revision.created_by_id:
         raise ValidationError(
             "You wrote this revision, so someone else must review it: to change its words, "
