@@ -1,4 +1,5 @@
 import datetime
+from contextlib import contextmanager
 from pathlib import PurePath
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -25,6 +26,7 @@ from faq.approvals import (
     item_withdraw,
     revision_approve,
     revision_create,
+    revision_named,
     revision_reject,
     revision_restore,
     revision_submit,
@@ -503,6 +505,7 @@ class EntryAdmin(RevisedContentAdmin):
                 f"Saved the {names[language]} version as a new draft, "
                 f"translating version #{form.latest.pk} of the original.",
             )
+            request.saved_as_draft = True
         # A translation's draft of an original draft replaced since (never to be approved)
         # translates the newest original from now on, with its words and their author.
         for language, draft in list(newest.items()):
@@ -522,6 +525,7 @@ class EntryAdmin(RevisedContentAdmin):
                     f"#{form.latest.pk} of the original, as a new draft with the same words, "
                     f"still credited to {draft.created_by or 'system'}, who wrote them.",
                 )
+                request.saved_as_draft = True
         return list(newest.values())
 
     def preview(self, revision):
@@ -835,26 +839,41 @@ class RevisionAdmin(admin.ModelAdmin):
         now = timezone.now()
         if form.cleaned_data["decision"] == "reject":
             for revision in revisions:
-                revision_reject(
-                    revision=revision, by=request.user, comment=form.cleaned_data["comment"]
-                )
+                with self.named_if_refused(revision, revisions):
+                    revision_reject(
+                        revision=revision, by=request.user, comment=form.cleaned_data["comment"]
+                    )
             messages.info(request, f"Rejected {len(revisions)}; the authors see your comment.")
             return
         approval = form.cleaned_data["existing_approval"] or Approval.objects.create(
             **form.approval_fields(), recorded_by=request.user, recorded_at=now
         )
         for revision in revisions:
-            revision_approve(
-                revision=revision,
-                by=request.user,
-                approval=approval,
-                at=now,
-                comment=form.cleaned_data["comment"],
-            )
+            with self.named_if_refused(revision, revisions):
+                revision_approve(
+                    revision=revision,
+                    by=request.user,
+                    approval=approval,
+                    at=now,
+                    comment=form.cleaned_data["comment"],
+                )
         messages.success(
             request,
             f"Approved {len(revisions)} under {approval}. Members see each from its go-live time.",
         )
+
+    @contextmanager
+    def named_if_refused(self, revision, revisions):
+        """In a review of several, a refusal says which revision it is about."""
+        try:
+            yield
+        except ValidationError as error:
+            named = revision_named(revision)
+            if len(revisions) == 1:
+                raise
+            raise ValidationError(
+                [m if named in m else f"{named}: {m}" for m in error.messages]
+            ) from error
 
     def submit_view(self, request, pk):
         revision = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -445,3 +445,42 @@ def test_a_stale_forms_own_position_and_topic_are_kept_for_the_editor_to_compare
     shown = refused.context["adminform"].form
     assert str(shown["position"].value()) == "9"  # what ed1 typed
     assert str(shown["category"].value()) == str(other_topic.pk)  # ed1 had not changed it
+
+
+def test_a_save_that_makes_only_a_spanish_draft_does_not_say_the_question_changed(client):
+    from tests.factories import add_translation, make_entry
+
+    entry = make_entry()
+    add_translation(entry, answer="Llámenos.")
+    client.force_login(make_user(role="editor"))
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    response = client.post(url, form_as_shown(client, entry, answer_es="Llámenos hoy."))
+    assert response.status_code == 302
+    english = entry.revisions.originals().get()
+    assert said(response) == [
+        f"Saved the Español version as a new draft, translating version #{english.pk} of the "
+        "original."
+    ]
+
+
+def test_a_refusal_in_a_review_of_several_names_the_revision(client):
+    from faq.approvals import revision_submit
+    from tests.factories import add_revision, make_entry
+
+    boss = make_user(is_superuser=True)
+    mine = add_revision(make_entry(question="Lost card?"), answer="Mine.", by=boss)
+    theirs = add_revision(make_entry(), answer="Theirs.", by=make_user(role="editor"))
+    for revision in (mine, theirs):
+        revision_submit(revision=revision, by=None)
+    client.force_login(boss)
+    review = reverse("admin:faq_entryrevision_review") + f"?ids={theirs.pk},{mine.pk}"
+    data = {"decision": "approve", "comment": "", "material_id": "MOC26012",
+            "approving_body": "MO HealthNet Division", "approved_on": "2026-03-02"}  # fmt: skip
+    refused = client.post(review, data)
+    assertContains(
+        refused,
+        f"#{mine.pk} (“Lost card?”): You wrote this revision, so someone else must approve it.",
+        status_code=400,
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == Status.SUBMITTED
