@@ -848,15 +848,22 @@ class RevisionAdmin(admin.ModelAdmin):
         approval = form.cleaned_data["existing_approval"] or Approval.objects.create(
             **form.approval_fields(), recorded_by=request.user, recorded_at=now
         )
-        for revision in revisions:
-            with self.named_if_refused(revision, revisions):
-                revision_approve(
-                    revision=revision,
-                    by=request.user,
-                    approval=approval,
-                    at=now,
-                    comment=form.cleaned_data["comment"],
-                )
+        try:
+            for revision in revisions:
+                with self.named_if_refused(revision, revisions):
+                    revision_approve(
+                        revision=revision,
+                        by=request.user,
+                        approval=approval,
+                        at=now,
+                        comment=form.cleaned_data["comment"],
+                    )
+        except Exception:
+            # The new approval is rolled back with the review, but its letter was already
+            # written to the letter storage, where no record would name it.
+            if approval != form.cleaned_data["existing_approval"] and approval.letter:
+                approval.letter.storage.delete(approval.letter.name)
+            raise
         messages.success(
             request,
             f"Approved {len(revisions)} under {approval}. Members see each from its go-live time.",
