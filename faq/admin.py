@@ -1,4 +1,5 @@
 import datetime
+from contextlib import contextmanager
 from pathlib import PurePath
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -25,11 +26,13 @@ from faq.approvals import (
     item_withdraw,
     revision_approve,
     revision_create,
+    revision_named,
     revision_reject,
     revision_restore,
     revision_submit,
     same_material,
     scheduled_to_replace,
+    translation_relink,
     withdraw_check,
     withdrawn_warning,
 )
@@ -457,7 +460,7 @@ class EntryAdmin(RevisedContentAdmin):
             (
                 f"{name} version",
                 {
-                    "fields": [f"question_{code}", f"answer_{code}"],
+                    "fields": [f"question_{code}", f"answer_{code}", f"base_revision_{code}"],
                     "description": translation_state_html(obj, code) if obj else "",
                 },
             )
@@ -467,7 +470,7 @@ class EntryAdmin(RevisedContentAdmin):
             (None, {"fields": ["question", "answer", "category", "slug", "position"]}),
             *translations,
             ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
-            (None, {"fields": ["base_revision", "members_see", "revision_history"]}),
+            (None, {"fields": ["base_revision", "base_item", "members_see", "revision_history"]}),
         ]
 
     def get_queryset(self, request):
@@ -487,17 +490,7 @@ class EntryAdmin(RevisedContentAdmin):
     def save_translations(self, request, obj, form):
         newest = {code: revision for code, revision in form.translations.items() if revision}
         changed = form.changed_translations()
-        # A translation's draft of an original draft replaced since (never to be approved)
-        # translates the newest original from now on, with its words as they are.
-        for language, draft in newest.items():
-            source = draft.source_revision
-            if (
-                language not in changed
-                and draft.status in (Status.DRAFT, Status.REJECTED)
-                and source.status != Status.APPROVED
-                and source != form.latest
-            ):
-                changed[language] = draft.content()
+        names = dict(translation_languages())
         for language, words in changed.items():
             newest[language] = revision_create(
                 model=EntryRevision,
@@ -509,9 +502,30 @@ class EntryAdmin(RevisedContentAdmin):
             )
             messages.info(
                 request,
-                f"Saved the {dict(translation_languages())[language]} version as a new draft, "
+                f"Saved the {names[language]} version as a new draft, "
                 f"translating version #{form.latest.pk} of the original.",
             )
+            request.saved_as_draft = True
+        # A translation's draft of an original draft replaced since (never to be approved)
+        # translates the newest original from now on, with its words and their author.
+        for language, draft in list(newest.items()):
+            source = draft.source_revision
+            if (
+                language not in changed
+                and draft.status in (Status.DRAFT, Status.REJECTED)
+                and source.status != Status.APPROVED
+                and source != form.latest
+            ):
+                newest[language] = translation_relink(
+                    translation=draft, source=form.latest, by=request.user
+                )
+                messages.info(
+                    request,
+                    f"The {names[language]} version #{draft.pk} now translates version "
+                    f"#{form.latest.pk} of the original, as a new draft with the same words, "
+                    f"still credited to {draft.created_by or 'system'}, who wrote them.",
+                )
+                request.saved_as_draft = True
         return list(newest.values())
 
     def preview(self, revision):
@@ -537,7 +551,18 @@ class ContactNumberAdmin(RevisedContentAdmin):
             {"fields": ["label", "number", "tty_number", "hours", "key", "purpose", "position"]},
         ),
         ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
-        (None, {"fields": ["used_in", "base_revision", "members_see", "revision_history"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "used_in",
+                    "base_revision",
+                    "base_item",
+                    "members_see",
+                    "revision_history",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -640,7 +665,7 @@ class NoticeAdmin(RevisedContentAdmin):
     fieldsets = [
         (None, {"fields": ["title", "body", "direction", "kind", "language", "position"]}),
         ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
-        (None, {"fields": ["base_revision", "members_see", "revision_history"]}),
+        (None, {"fields": ["base_revision", "base_item", "members_see", "revision_history"]}),
     ]
 
     def get_queryset(self, request):
@@ -805,6 +830,8 @@ class RevisionAdmin(admin.ModelAdmin):
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
+            # As they are now: the decision was rolled back, or another reviewer's came first.
+            revisions = list(self.get_queryset(request).filter(pk__in=ids).order_by("pk"))
             return self.render_review(request, revisions, form, status=400)
         return HttpResponseRedirect(self._url("changelist") + "?status__exact=submitted")
 
@@ -812,26 +839,48 @@ class RevisionAdmin(admin.ModelAdmin):
         now = timezone.now()
         if form.cleaned_data["decision"] == "reject":
             for revision in revisions:
-                revision_reject(
-                    revision=revision, by=request.user, comment=form.cleaned_data["comment"]
-                )
+                with self.named_if_refused(revision, revisions):
+                    revision_reject(
+                        revision=revision, by=request.user, comment=form.cleaned_data["comment"]
+                    )
             messages.info(request, f"Rejected {len(revisions)}; the authors see your comment.")
             return
         approval = form.cleaned_data["existing_approval"] or Approval.objects.create(
             **form.approval_fields(), recorded_by=request.user, recorded_at=now
         )
-        for revision in revisions:
-            revision_approve(
-                revision=revision,
-                by=request.user,
-                approval=approval,
-                at=now,
-                comment=form.cleaned_data["comment"],
-            )
+        try:
+            for revision in revisions:
+                with self.named_if_refused(revision, revisions):
+                    revision_approve(
+                        revision=revision,
+                        by=request.user,
+                        approval=approval,
+                        at=now,
+                        comment=form.cleaned_data["comment"],
+                    )
+        except Exception:
+            # The new approval is rolled back with the review, but its letter was already
+            # written to the letter storage, where no record would name it.
+            if approval != form.cleaned_data["existing_approval"] and approval.letter:
+                approval.letter.storage.delete(approval.letter.name)
+            raise
         messages.success(
             request,
             f"Approved {len(revisions)} under {approval}. Members see each from its go-live time.",
         )
+
+    @contextmanager
+    def named_if_refused(self, revision, revisions):
+        """In a review of several, a refusal says which revision it is about."""
+        try:
+            yield
+        except ValidationError as error:
+            named = revision_named(revision)
+            if len(revisions) == 1:
+                raise
+            raise ValidationError(
+                [m if named in m else f"{named}: {m}" for m in error.messages]
+            ) from error
 
     def submit_view(self, request, pk):
         revision = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -58,6 +58,40 @@ def revision_create(
     return revision
 
 
+@transaction.atomic
+def translation_relink(
+    *, translation: EntryRevision, source: EntryRevision, by, at: datetime | None = None
+) -> EntryRevision:
+    """A translation draft's words, unchanged, as a new draft translating `source`, the
+    original draft that replaced the one they translated. The words keep their author
+    (created_by), so that nobody approves their own words because another saved them; the
+    audit record says who made the new draft, and from which."""
+    at = at or timezone.now()
+    relinked = EntryRevision(
+        entry=translation.entry,
+        language=translation.language,
+        source_revision=source,
+        created_by=translation.created_by,
+        created_at=at,
+        **translation.content(),
+    )
+    relinked.full_clean(exclude=["entry"], validate_constraints=False)
+    relinked.save()
+    author = translation.created_by or "system"
+    _record(
+        relinked,
+        Action.CREATED,
+        by=by,
+        at=at,
+        comment=(
+            f"The words of #{translation.pk}, written by {author}, unchanged, now translating "
+            f"version #{source.pk} of the original (#{translation.source_revision_id} was "
+            "replaced before it was approved)."
+        ),
+    )
+    return relinked
+
+
 def withdrawn_warning(item) -> str:
     """What editors and reviewers must know about a withdrawn item's versions."""
     kind = item._meta.verbose_name
@@ -160,6 +194,37 @@ def revision_submit(*, revision: Revision, by, at: datetime | None = None) -> Re
     return revision
 
 
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%m/%d/%Y %H:%M")
+
+
+def revision_named(revision: Revision) -> str:
+    """A revision as reviewers tell it from the others of a review: #pk and its words' title."""
+    title = next(getattr(revision, name) for name in type(revision).CONTENT_FIELDS)
+    return f"#{revision.pk} (“{title}”)"
+
+
+def undecided_check(revision: Revision, *, decision: str) -> None:
+    """Lock the revision, read it again and refuse unless it still awaits a decision: two
+    reviewers deciding it at once are taken one after the other, and the second is told
+    who decided first (instead of a database error, or a rejection wiped by an approval)."""
+    revision.refresh_from_db(from_queryset=type(revision).objects.select_for_update())
+    if revision.status == Status.SUBMITTED:
+        return
+    named = revision_named(revision)
+    if revision.status in (Status.APPROVED, Status.REJECTED):
+        who = revision.reviewed_by or "system"
+        when = f" at {_local(revision.reviewed_at)}" if revision.reviewed_at else ""
+        raise ValidationError(
+            f"Only a revision submitted for review can be {decision}: {named} was already "
+            f"{revision.get_status_display().lower()} by {who}{when}. Nothing was recorded."
+        )
+    raise ValidationError(
+        f"Only a revision submitted for review can be {decision}; {named} is "
+        f"{revision.get_status_display().lower()}."
+    )
+
+
 @transaction.atomic
 def revision_approve(
     *,
@@ -176,11 +241,7 @@ def revision_approve(
     ``historic_go_live_at``: importing content that was already live, as the demo loader does.
     """
     at = at or timezone.now()
-    if revision.status != Status.SUBMITTED:
-        raise ValidationError(
-            f"Only a revision submitted for review can be approved; this one is "
-            f"{revision.get_status_display().lower()}."
-        )
+    undecided_check(revision, decision="approved")
     if by is not None and by.pk == revision.created_by_id:
         raise ValidationError("You wrote this revision, so someone else must approve it.")
     withdrawn_check(revision)
@@ -240,8 +301,7 @@ def revision_reject(
     *, revision: Revision, by, comment: str, at: datetime | None = None
 ) -> Revision:
     at = at or timezone.now()
-    if revision.status != Status.SUBMITTED:
-        raise ValidationError("Only a revision submitted for review can be rejected.")
+    undecided_check(revision, decision="rejected")
     if by is not None and by.pk == revision.created_by_id:
         raise ValidationError(
             "You wrote this revision, so someone else must review it: to change its words, "

@@ -1,4 +1,5 @@
 import datetime
+import json
 import re
 from html import unescape
 from urllib.parse import unquote, urlsplit
@@ -18,6 +19,7 @@ from faq.markup import markup_unshown, render_markdown
 from faq.models import (
     LANGUAGE_TAG_ERROR,
     MEDICAID_BEGAN,
+    Action,
     Approval,
     Category,
     CategoryTranslation,
@@ -60,6 +62,36 @@ SCHEDULE_YEARS_ERROR = (
 )
 
 
+def conflict_message(latest, editor, *, what: str = "version", refreshed: bool = False) -> str:
+    """Why a stale form saved nothing: `latest` (a newer `what`, say "Español version") was
+    saved since the form was shown, by another editor or the same one in another tab.
+    `refreshed`: the form now shows the newer words where the editor had changed nothing."""
+    at = f"{timezone.localtime(latest.created_at):%H:%M}"
+    # Who saved it, which for a translation that followed a newer original is not who wrote
+    # its words (created_by; faq.approvals.translation_relink).
+    saved = latest.events.filter(action__in=[Action.CREATED, Action.RESTORED])
+    saved = saved.order_by("at", "pk").first()
+    saver = saved.actor if saved is not None else latest.created_by
+    if refreshed:
+        kept = (
+            "What you changed is still in the form below; what you had not changed now shows "
+            "the newer words."
+        )
+    else:
+        kept = "Your text is still in the form below."
+    if editor is not None and saver is not None and saver.pk == editor.pk:
+        # Most often a second click on Save, or the form again from the back button.
+        return (
+            f"You already saved a {what} of this at {at}, in another tab or with an earlier "
+            f"click. Nothing more was saved. {kept} Check the history, then save again if "
+            "this text is the one to keep."
+        )
+    return (
+        f"{saver or 'someone'} saved a newer {what} at {at} while you were editing. {kept} "
+        "Nothing was saved. Check the newer version in the history, then save again to keep yours."
+    )
+
+
 class RevisedContentForm(forms.ModelForm):
     """An item's own fields plus the words of its next revision.
 
@@ -81,6 +113,8 @@ class RevisedContentForm(forms.ModelForm):
         help_text="Optional. Members stop seeing this version at this time.",
     )
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The item's own fields as shown: they change in place, with no revision to compare.
+    base_item = forms.CharField(required=False, widget=forms.HiddenInput)
 
     revision_model: type = EntryRevision
     schedule_fields = ("go_live_at", "expires_at")
@@ -107,6 +141,8 @@ class RevisedContentForm(forms.ModelForm):
                     "replaces them at its go-live."
                 )
             self.initial["base_revision"] = self.latest.pk
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["base_item"] = json.dumps(self.item_fields(self.instance))
 
     def latest_revision(self, *, lock: bool = False):
         if self.instance.pk is None:
@@ -140,28 +176,94 @@ class RevisedContentForm(forms.ModelForm):
             self.add_error("expires_at", "The expiry time must be after the go-live time.")
         # Runs inside the admin's transaction: the row lock serialises two simultaneous saves.
         latest = self.latest_revision(lock=True)
-        if latest is not None and latest.pk != cleaned.get("base_revision"):
-            data = self.data.copy()
-            data[self.add_prefix("base_revision")] = latest.pk
-            self.data = data
-            at = f"{timezone.localtime(latest.created_at):%H:%M}"
-            if self.editor is not None and latest.created_by_id == self.editor.pk:
-                # Most often a second click on Save, or the form again from the back button.
-                message = (
-                    f"You already saved a version of this at {at}, in another tab or with an "
-                    "earlier click. Nothing more was saved; your text is still in the form "
-                    "below. Check the history, then save again if this text is the one to keep."
-                )
-            else:
-                who = latest.created_by or "someone"
-                message = (
-                    f"{who} saved a newer version at {at} while you were editing. Your text is "
-                    "still in the form below; nothing was saved. Check the newer version in "
-                    "the history, then save again to keep yours."
-                )
-            raise ValidationError(message, code="conflict")
+        conflicts = self.conflicts(latest, cleaned)
+        if conflicts:
+            raise ValidationError(conflicts, code="conflict")
         self.latest = latest
         return cleaned
+
+    def conflicts(self, latest, cleaned) -> list[str]:
+        """Why this form is stale, if another save came since it was shown: one message for
+        each part saved meanwhile. Each part left as it was shown now shows the newer one,
+        so saving again keeps what the editor typed and loses nothing the other saved."""
+        return self.item_conflicts(cleaned) + self.revision_conflicts(latest, cleaned)
+
+    def item_fields(self, item) -> dict[str, str]:
+        """The item's own fields this form edits (an address, a topic, a position), as text."""
+        model_fields = {field.name for field in item._meta.concrete_fields}
+        return {
+            name: str(item.serializable_value(name))
+            for name in self.fields
+            if name in model_fields and not self.fields[name].disabled
+        }
+
+    def item_conflicts(self, cleaned) -> list[str]:
+        """The item's own fields saved by another editor since the form was shown: a save
+        of this form would put back the values it was shown with."""
+        try:
+            shown = json.loads(cleaned.get("base_item") or "")
+        except ValueError:  # a form posted without it, not the admin's own
+            return []
+        if self.instance.pk is None or not isinstance(shown, dict):
+            return []
+        model = type(self.instance)
+        # Read after latest_revision's row lock: no save can come between this and ours.
+        now = model.objects.get(pk=self.instance.pk)
+        changed, refreshed = [], {}
+        for name, was in shown.items():
+            if name not in self.fields or self.fields[name].disabled:
+                continue
+            is_now = str(now.serializable_value(name))
+            if is_now == was:
+                continue
+            field = self.fields[name]
+            shown_now = getattr(now, name)
+            changed.append(f"{field.label or pretty_name(name)} (now “{shown_now}”)")
+            typed = field.prepare_value(cleaned.get(name))
+            if str(typed) == was:
+                refreshed[name] = is_now
+        if not changed:
+            return []
+        self.keep_base("base_item", json.dumps(self.item_fields(now)))
+        self.show_instead(refreshed)
+        kind = model._meta.verbose_name
+        kept = (
+            " The form now shows the new value where you had not changed it." if refreshed else ""
+        )
+        return [
+            f"Another editor changed this {kind}'s {', '.join(changed)} while you were "
+            f"editing. Nothing was saved.{kept} Check the form, then save again to keep it."
+        ]
+
+    def revision_conflicts(self, latest, cleaned) -> list[str]:
+        base_pk = cleaned.get("base_revision")
+        if latest is None or latest.pk == base_pk:
+            return []
+        self.keep_base("base_revision", latest.pk)
+        base = self.revision_model.objects.filter(
+            **{self.revision_model.PARENT_FIELD: self.instance}, pk=base_pk
+        ).first()
+        untouched = [
+            name
+            for name in self.revision_model.CONTENT_FIELDS
+            if base is not None and cleaned.get(name) == getattr(base, name)
+        ]
+        self.show_instead(
+            {name: self.initial_content(name, getattr(latest, name)) for name in untouched}
+        )
+        return [conflict_message(latest, self.editor, refreshed=bool(untouched))]
+
+    def keep_base(self, name: str, value) -> None:
+        """The form is shown again as started from `value`: saving it again is no conflict."""
+        self.show_instead({name: value})
+
+    def show_instead(self, values: dict) -> None:
+        if not values:
+            return
+        data = self.data.copy()
+        for name, value in values.items():
+            data[self.add_prefix(name)] = "" if value is None else value
+        self.data = data
 
     def validate_unique(self):
         super().validate_unique()
@@ -501,6 +603,7 @@ class EntryAdminForm(SlugInLowerCase, TypedNumbersRefused, RevisedContentForm):
             if latest is not None and not self.is_bound:
                 self.initial[f"question_{code}"] = latest.question
                 self.initial[f"answer_{code}"] = latest.answer
+                self.initial[f"base_revision_{code}"] = latest.pk
 
     def latest_translation(self, language: str):
         if self.instance.pk is None:
@@ -511,6 +614,31 @@ class EntryAdminForm(SlugInLowerCase, TypedNumbersRefused, RevisedContentForm):
 
     def clean_answer(self):
         return answer_text_check(self.cleaned_data["answer"])
+
+    def conflicts(self, latest, cleaned) -> list[str]:
+        conflicts = super().conflicts(latest, cleaned)
+        for code, name in translation_languages():
+            # Read after the question's row lock (latest_revision), as the original is.
+            newest = self.latest_translation(code)
+            base_pk = cleaned.get(f"base_revision_{code}")
+            if newest is None or newest.pk == base_pk:
+                continue
+            self.keep_base(f"base_revision_{code}", newest.pk)
+            self.translations[code] = newest
+            base = self.instance.revisions.filter(language=code, pk=base_pk).first()
+            shown = (base.question, base.answer) if base else ("", "")
+            typed = tuple(
+                cleaned.get(f"{field}_{code}", "").strip() for field in ("question", "answer")
+            )
+            untouched = typed == shown
+            if untouched:
+                self.show_instead(
+                    {f"question_{code}": newest.question, f"answer_{code}": newest.answer}
+                )
+            conflicts.append(
+                conflict_message(newest, self.editor, what=f"{name} version", refreshed=untouched)
+            )
+        return conflicts
 
     def clean(self):
         cleaned = super().clean()
@@ -565,6 +693,10 @@ def with_translation_fields(form_class):
             widget=forms.Textarea(attrs={"rows": 10, "cols": 90, "lang": code}),
             help_text=f"Leave both blank while there is no {name} version: members reading "
             f"{name} see the original, with a note. {ANSWER_HELP}",
+        )
+        # The translation the form started from, as base_revision for the original.
+        fields[f"base_revision_{code}"] = forms.IntegerField(
+            required=False, widget=forms.HiddenInput
         )
     return type(form_class.__name__, (form_class,), fields)
 

@@ -63,6 +63,8 @@ def entry_form(entry, **changes):
         "expires_at": "",
         "base_revision": latest.pk,
     }
+    for translation in entry.revisions.exclude(language="en").order_by("language", "-pk"):
+        data.setdefault(f"base_revision_{translation.language}", translation.pk)
     data.update(changes)
     return data
 
@@ -906,3 +908,29 @@ def test_editing_from_a_scheduled_version_keeps_its_go_live_and_the_reviewer_is_
     page = client.get(review_url(hurried))
     assertContains(page, f"version #{fix.pk}, approved under")
     assertContains(page, f"#{fix.pk}'s words replace it at that time")
+
+
+def test_a_reviewer_deciding_after_another_is_told_who_decided_first(client, editor):
+    from faq.approvals import revision_submit
+
+    rev1, rev2 = make_user(username="rev1", role="reviewer"), make_user(role="reviewer")
+    draft = add_revision(make_entry(question="Lost card?"), answer="New.", by=editor)
+    other = add_revision(make_entry(question="Rides?"), answer="New.", by=editor)
+    for revision in (draft, other):
+        revision_submit(revision=revision, by=editor)
+    ids = f"{draft.pk},{other.pk}"
+    review = reverse("admin:faq_entryrevision_review") + f"?ids={ids}"
+    signed_in(client, rev1).post(review_url(draft), approve_data())
+
+    refused = signed_in(client, rev2).post(review, {"decision": "reject", "comment": "No."})
+    assertContains(
+        refused,
+        f"#{draft.pk} (“Lost card?”) was already approved by rev1 at",
+        status_code=400,
+    )
+    assert [item["revision"].status for item in refused.context["items"]] == [
+        Status.APPROVED,
+        Status.SUBMITTED,
+    ]
+    other.refresh_from_db()
+    assert other.status == Status.SUBMITTED  # nothing of the review was kept

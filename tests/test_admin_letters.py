@@ -130,3 +130,32 @@ def test_a_letter_that_is_not_a_reasonable_pdf_is_refused_on_both_forms(
     assert response.status_code in (200, 400)
     assert not Approval.objects.filter(material_id="MOC26010").exists()
     assert not any(tmp_path.rglob("*.*"))
+
+
+def test_a_letter_of_an_approval_refused_with_its_review_is_not_kept(client, settings, tmp_path):
+    from faq.approvals import revision_submit
+    from faq.models import Approval, Status
+    from tests.factories import add_revision, make_entry
+
+    settings.MEDIA_ROOT = tmp_path
+    editor = make_user(role="editor")
+    ready = revision_submit(revision=add_revision(make_entry(), answer="New.", by=editor), by=None)
+    draft = add_revision(make_entry(), answer="Not submitted.", by=editor)
+    client.force_login(make_user(role="reviewer"))
+    review = reverse("admin:faq_entryrevision_review") + f"?ids={ready.pk},{draft.pk}"
+    data = {"decision": "approve", "comment": "", "material_id": "MOC26013",
+            "approving_body": "MO HealthNet Division", "approved_on": "2026-03-02",
+            "letter": SimpleUploadedFile("letter.pdf", LETTER)}  # fmt: skip
+    refused = client.post(review, data)
+    assertContains(refused, f"#{draft.pk} (“", status_code=400)
+    assert not Approval.objects.filter(material_id="MOC26013").exists()
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+    ready.refresh_from_db()
+    assert ready.status == Status.SUBMITTED
+    data["letter"] = SimpleUploadedFile("letter.pdf", LETTER)
+    review = reverse("admin:faq_entryrevision_review") + f"?ids={ready.pk}"
+    assert client.post(review, data).status_code == 302
+    kept = Approval.objects.get(material_id="MOC26013")
+    assert [path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()] == [LETTER]
+    assert (tmp_path / kept.letter.name).read_bytes() == LETTER

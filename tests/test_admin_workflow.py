@@ -48,9 +48,15 @@ def test_save_and_submit_sends_an_unchanged_spanish_draft_too(client, editor):
     assert set(entry.revisions.values_list("status", flat=True)) == {Status.DRAFT}
     english = entry.revisions.originals().get()
 
+    spanish = entry.revisions.get(language="es")
     response = client.post(
         reverse("admin:faq_entry_change", args=[entry.pk]),
-        {**form, "base_revision": english.pk, "_submit": "Save and submit for review"},
+        {
+            **form,
+            "base_revision": english.pk,
+            "base_revision_es": spanish.pk,
+            "_submit": "Save and submit for review",
+        },
     )
     assert response.status_code == 302
     assert dict(entry.revisions.values_list("language", "status")) == {
@@ -69,9 +75,10 @@ def test_save_and_submit_with_nothing_to_send_says_so(client, editor):
     client.post(reverse("admin:faq_entry_add"), {**form, "_submit": "1"}, follow=True)
     entry = Entry.objects.get(slug="rides")
     english = entry.revisions.originals().get()
+    spanish = entry.revisions.get(language="es")
     response = client.post(
         reverse("admin:faq_entry_change", args=[entry.pk]),
-        {**form, "base_revision": english.pk, "_submit": "1"},
+        {**form, "base_revision": english.pk, "base_revision_es": spanish.pk, "_submit": "1"},
     )
     assert said(response)[:1] == [
         "Nothing was submitted: no version is a draft or rejected (each is already submitted "
@@ -169,7 +176,13 @@ def test_a_spanish_draft_follows_the_english_draft_that_replaced_its_original(cl
     # Only the English changes: a new English draft replaces the first before any approval.
     response = client.post(
         reverse("admin:faq_entry_change", args=[entry.pk]),
-        {**form, "answer": "Call us first.", "base_revision": first.pk, "_submit": "1"},
+        {
+            **form,
+            "answer": "Call us first.",
+            "base_revision": first.pk,
+            "base_revision_es": entry.revisions.get(language="es").pk,
+            "_submit": "1",
+        },
     )
     assert response.status_code == 302
     newest = entry.revisions.originals().order_by("-pk").first()
@@ -254,3 +267,220 @@ def test_a_translations_state_reads_true_from_draft_to_expiry(client, monkeypatc
     later = soon + datetime.timedelta(minutes=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert listed() == "no original is live"
+
+
+def form_as_shown(client, entry, **changes) -> dict:
+    """What the question's form sends when saved as the signed-in user sees it now, with
+    `changes` typed in."""
+    form = client.get(reverse("admin:faq_entry_change", args=[entry.pk])).context["adminform"]
+    data = {}
+    for name, field in form.form.fields.items():
+        value = form.form[name].value()
+        data[name] = "" if value is None else field.prepare_value(value)
+    return {**data, **changes}
+
+
+def test_unchanged_spanish_words_following_a_new_english_draft_keep_their_author(client):
+    from faq.models import AuditEvent
+    from tests.factories import add_translation, make_entry
+
+    entry = make_entry(question="How do I get a ride?", answer="Call us.")
+    add_translation(entry, question="¿Transporte?", answer="Llámenos.")
+    adm1 = make_user(username="adm1", is_superuser=True)
+    adm2 = make_user(username="adm2", is_superuser=True)
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    client.force_login(adm1)
+    client.post(url, form_as_shown(client, entry, answer="Call us today.", answer_es="Hoy."))
+    spanish_by_adm1 = entry.revisions.filter(language="es").latest("pk")
+    assert spanish_by_adm1.created_by == adm1
+
+    client.force_login(adm2)
+    saved = client.post(url, form_as_shown(client, entry, answer="Call us now.", _submit="1"))
+    assert saved.status_code == 302
+    english = entry.revisions.originals().latest("pk")
+    spanish = entry.revisions.filter(language="es").latest("pk")
+    assert (english.created_by, english.status) == (adm2, Status.SUBMITTED)
+    assert spanish != spanish_by_adm1 and spanish.source_revision == english
+    assert (spanish.answer, spanish.created_by, spanish.status) == ("Hoy.", adm1, Status.SUBMITTED)
+    created = AuditEvent.objects.get(entry_revision=spanish, action="created")
+    assert created.actor == adm2
+    assert f"The words of #{spanish_by_adm1.pk}, written by adm1, unchanged" in created.comment
+    assert "still credited to adm1, who wrote them" in " ".join(said(saved))
+
+    # adm1 wrote the Spanish words: reviewing the two together is refused, as a whole.
+    client.force_login(adm1)
+    review = reverse("admin:faq_entryrevision_review") + f"?ids={english.pk},{spanish.pk}"
+    data = {"decision": "approve", "comment": "", "material_id": "MOC26011",
+            "approving_body": "MO HealthNet Division", "approved_on": "2026-03-02"}  # fmt: skip
+    refused = client.post(review, data)
+    assert refused.status_code == 400
+    assert set(entry.revisions.filter(pk__in=[english.pk, spanish.pk]).values_list(
+        "status", flat=True)) == {Status.SUBMITTED}  # fmt: skip
+    assert not Approval.objects.filter(material_id="MOC26011").exists()
+    client.force_login(make_user(role="reviewer"))
+    assert client.post(review, data).status_code == 302
+    assert set(entry.revisions.live().values_list("pk", flat=True)) == {english.pk, spanish.pk}
+
+
+def test_a_stale_form_does_not_bury_a_spanish_draft_saved_meanwhile(client):
+    from tests.factories import add_translation, make_entry
+
+    entry = make_entry(question="How do I get a ride?", answer="Call us.")
+    add_translation(entry, question="¿Transporte?", answer="Llámenos.")
+    ed1 = make_user(username="ed1", role="editor")
+    ed2 = make_user(username="ed2", role="editor")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    client.force_login(ed1)
+    stale = form_as_shown(client, entry, answer="Call us today.")
+    client.force_login(ed2)
+    client.post(url, form_as_shown(client, entry, answer_es="Llámenos hoy."))
+    spanish = entry.revisions.filter(language="es").latest("pk")
+    assert (spanish.answer, spanish.created_by) == ("Llámenos hoy.", ed2)
+    saved = entry.revisions.count()
+
+    client.force_login(ed1)
+    refused = client.post(url, stale)
+    assert refused.status_code == 200
+    assertContains(refused, "ed2 saved a newer Español version at")
+    assert entry.revisions.count() == saved  # nothing of ed1's, no old Spanish words again
+    shown = refused.context["adminform"].form
+    assert shown["answer"].value() == "Call us today."
+    assert shown["answer_es"].value() == "Llámenos hoy."  # ed1 had not changed the Spanish
+
+    again = {name: shown[name].value() for name in stale} | {"category": entry.category_id}
+    assert client.post(url, again).status_code == 302
+    english = entry.revisions.originals().latest("pk")
+    assert (english.answer, english.created_by) == ("Call us today.", ed1)
+    assert entry.revisions.filter(language="es").latest("pk") == spanish
+
+
+def test_spanish_typed_into_a_stale_form_is_kept_for_the_editor_to_compare(client):
+    from tests.factories import add_translation, make_entry
+
+    entry = make_entry()
+    add_translation(entry, answer="Llámenos.")
+    ed1 = make_user(username="ed1", role="editor")
+    ed2 = make_user(username="ed2", role="editor")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    client.force_login(ed1)
+    stale = form_as_shown(client, entry, answer_es="La versión de ed1.")
+    client.force_login(ed2)
+    client.post(url, form_as_shown(client, entry, answer_es="La versión de ed2."))
+
+    client.force_login(ed1)
+    refused = client.post(url, stale)
+    assertContains(refused, "ed2 saved a newer Español version at")
+    assertContains(refused, "Your text is still in the form below.")
+    assert refused.context["adminform"].form["answer_es"].value() == "La versión de ed1."
+    assert not entry.revisions.filter(answer="La versión de ed1.").exists()
+
+
+def test_a_stale_form_shows_the_newer_english_where_the_editor_changed_nothing(client):
+    from tests.factories import make_entry
+
+    entry = make_entry(question="Old question?", answer="Old answer.")
+    ed1 = make_user(username="ed1", role="editor")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    client.force_login(ed1)
+    stale = form_as_shown(client, entry, question="New question?")
+    client.force_login(make_user(username="ed2", role="editor"))
+    client.post(url, form_as_shown(client, entry, answer="New answer."))
+
+    client.force_login(ed1)
+    refused = client.post(url, stale)
+    assertContains(refused, "ed2 saved a newer version at")
+    assertContains(refused, "what you had not changed now shows the newer words")
+    shown = refused.context["adminform"].form
+    assert (shown["question"].value(), shown["answer"].value()) == ("New question?", "New answer.")
+
+
+def test_a_stale_form_does_not_put_back_an_address_another_editor_changed(client):
+    from tests.factories import make_entry
+
+    entry = make_entry(slug="lost-card", answer="Old answer.")
+    ed1 = make_user(username="ed1", role="editor")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    client.force_login(ed1)
+    stale = form_as_shown(client, entry, answer="New answer.")
+    client.force_login(make_user(username="ed2", role="editor"))
+    assert client.post(url, form_as_shown(client, entry, slug="lost-card-moved")).status_code == 302
+    assert entry.revisions.count() == 1  # an address is no new version
+
+    client.force_login(ed1)
+    refused = client.post(url, stale)
+    assert refused.status_code == 200
+    assertContains(
+        refused, "Another editor changed this question&#x27;s Slug (now “lost-card-moved”)"
+    )
+    entry.refresh_from_db()
+    assert entry.slug == "lost-card-moved" and entry.revisions.count() == 1
+    shown = refused.context["adminform"].form
+    assert (shown["slug"].value(), shown["answer"].value()) == ("lost-card-moved", "New answer.")
+
+    again = {name: shown[name].value() for name in stale}
+    assert client.post(url, again).status_code == 302
+    entry.refresh_from_db()
+    assert entry.slug == "lost-card-moved"
+    assert entry.revisions.latest("pk").answer == "New answer."
+
+
+def test_a_stale_forms_own_position_and_topic_are_kept_for_the_editor_to_compare(client):
+    from tests.factories import make_entry
+
+    entry = make_entry(position=3)
+    other_topic = make_category()
+    ed1 = make_user(username="ed1", role="editor")
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    client.force_login(ed1)
+    stale = form_as_shown(client, entry, position=9)
+    client.force_login(make_user(username="ed2", role="editor"))
+    client.post(url, form_as_shown(client, entry, position=5, category=other_topic.pk))
+
+    client.force_login(ed1)
+    refused = client.post(url, stale)
+    assertContains(refused, "Position (now “5”)")
+    assertContains(refused, f"Category (now “{other_topic}”)")
+    entry.refresh_from_db()
+    assert (entry.position, entry.category) == (5, other_topic)
+    shown = refused.context["adminform"].form
+    assert str(shown["position"].value()) == "9"  # what ed1 typed
+    assert str(shown["category"].value()) == str(other_topic.pk)  # ed1 had not changed it
+
+
+def test_a_save_that_makes_only_a_spanish_draft_does_not_say_the_question_changed(client):
+    from tests.factories import add_translation, make_entry
+
+    entry = make_entry()
+    add_translation(entry, answer="Llámenos.")
+    client.force_login(make_user(role="editor"))
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    response = client.post(url, form_as_shown(client, entry, answer_es="Llámenos hoy."))
+    assert response.status_code == 302
+    english = entry.revisions.originals().get()
+    assert said(response) == [
+        f"Saved the Español version as a new draft, translating version #{english.pk} of the "
+        "original."
+    ]
+
+
+def test_a_refusal_in_a_review_of_several_names_the_revision(client):
+    from faq.approvals import revision_submit
+    from tests.factories import add_revision, make_entry
+
+    boss = make_user(is_superuser=True)
+    mine = add_revision(make_entry(question="Lost card?"), answer="Mine.", by=boss)
+    theirs = add_revision(make_entry(), answer="Theirs.", by=make_user(role="editor"))
+    for revision in (mine, theirs):
+        revision_submit(revision=revision, by=None)
+    client.force_login(boss)
+    review = reverse("admin:faq_entryrevision_review") + f"?ids={theirs.pk},{mine.pk}"
+    data = {"decision": "approve", "comment": "", "material_id": "MOC26012",
+            "approving_body": "MO HealthNet Division", "approved_on": "2026-03-02"}  # fmt: skip
+    refused = client.post(review, data)
+    assertContains(
+        refused,
+        f"#{mine.pk} (“Lost card?”): You wrote this revision, so someone else must approve it.",
+        status_code=400,
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == Status.SUBMITTED

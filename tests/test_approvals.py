@@ -399,3 +399,98 @@ def test_a_withdrawn_items_versions_are_neither_submitted_nor_approved():
         "draft",
         "submitted",
     ]
+
+
+def _decide_at_once(revision_pk, first, second) -> Exception | None:
+    """Two reviewers decide one revision together: each read it as submitted, and the
+    second decides while the first's decision holds the row, not committed yet. What the
+    second decision raised, if anything."""
+    import threading
+
+    both_read, first_decided = threading.Barrier(2), threading.Event()
+    raised = {}
+
+    def decide(how, wait_for_first):
+        try:
+            stale = EntryRevision.objects.get(pk=revision_pk)
+            both_read.wait()
+            if wait_for_first:
+                first_decided.wait()
+                how(stale)
+                return
+            with transaction.atomic():
+                how(stale)
+                first_decided.set()
+                time.sleep(0.3)  # the second decision waits on the row meanwhile
+        except Exception as error:  # what the second reviewer would meet, whatever it is
+            raised[wait_for_first] = error
+        finally:
+            first_decided.set()
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(first, False)),
+        threading.Thread(target=decide, args=(second, True)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert False not in raised, raised.get(False)
+    return raised.get(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_reviewer_approving_at_the_same_moment_is_told_who_approved_first():
+    editor = make_user(role="editor")
+    rev1, rev2 = make_user(username="rev1"), make_user(username="rev2")
+    draft = revision_submit(revision=add_revision(make_entry(), answer="New.", by=editor), by=None)
+    first_approval, second_approval = make_approval(), make_approval()
+
+    raised = _decide_at_once(
+        draft.pk,
+        lambda r: revision_approve(revision=r, by=rev1, approval=first_approval),
+        lambda r: revision_approve(revision=r, by=rev2, approval=second_approval),
+    )
+    assert isinstance(raised, ValidationError)
+    assert f"#{draft.pk} (“Question" in raised.messages[0]
+    assert "was already approved by rev1 at" in raised.messages[0]
+    draft.refresh_from_db()
+    assert (draft.status, draft.reviewed_by, draft.approval) == (
+        Status.APPROVED,
+        rev1,
+        first_approval,
+    )
+    assert AuditEvent.objects.filter(entry_revision=draft, action=Action.APPROVED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rejection_at_the_same_moment_as_an_approval_is_refused_not_wiped():
+    editor = make_user(role="editor")
+    rev1, rev2 = make_user(username="rev1"), make_user(username="rev2")
+    draft = revision_submit(revision=add_revision(make_entry(), answer="New.", by=editor), by=None)
+    approval = make_approval()
+
+    raised = _decide_at_once(
+        draft.pk,
+        lambda r: revision_approve(revision=r, by=rev1, approval=approval),
+        lambda r: revision_reject(revision=r, by=rev2, comment="Wrong number."),
+    )
+    assert isinstance(raised, ValidationError)
+    assert "can be rejected: " in raised.messages[0]
+    assert "was already approved by rev1" in raised.messages[0]
+    draft.refresh_from_db()
+    assert (draft.status, draft.review_comment) == (Status.APPROVED, "")
+    actions = AuditEvent.objects.filter(entry_revision=draft).values_list("action", flat=True)
+    assert Action.REJECTED not in actions
+
+    # The other way round: the approval after a rejection is refused, the comment kept.
+    draft = revision_submit(revision=add_revision(make_entry(), answer="New.", by=editor), by=None)
+    raised = _decide_at_once(
+        draft.pk,
+        lambda r: revision_reject(revision=r, by=rev2, comment="Wrong number."),
+        lambda r: revision_approve(revision=r, by=rev1, approval=approval),
+    )
+    assert "was already rejected by rev2" in raised.messages[0]
+    draft.refresh_from_db()
+    assert (draft.status, draft.review_comment) == (Status.REJECTED, "Wrong number.")

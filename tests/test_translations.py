@@ -191,7 +191,7 @@ def test_unchanged_spanish_words_save_no_new_revision(client):
     form = client.get(reverse("admin:faq_entry_change", args=[entry.pk])).context["adminform"]
     assert form.form.initial["question_es"] == translation.question
     english = entry.revisions.originals().get()
-    client.post(
+    response = client.post(
         reverse("admin:faq_entry_change", args=[entry.pk]),
         {
             "question": english.question,
@@ -202,8 +202,10 @@ def test_unchanged_spanish_words_save_no_new_revision(client):
             "base_revision": english.pk,
             "question_es": translation.question,
             "answer_es": translation.answer,
+            "base_revision_es": translation.pk,
         },
     )
+    assert response.status_code == 302
     assert entry.revisions.count() == 2
 
 
