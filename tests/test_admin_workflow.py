@@ -280,6 +280,19 @@ def form_as_shown(client, entry, **changes) -> dict:
     return {**data, **changes}
 
 
+def stale_form_saved(client, entry, *, mine: dict, theirs: dict):
+    """ed1 opens the question's form and types `mine`; meanwhile ed2 saves `theirs`; then
+    ed1 saves. Returns ed1's answer and what ed1's form sent."""
+    url = reverse("admin:faq_entry_change", args=[entry.pk])
+    ed1 = make_user(username="ed1", role="editor")
+    client.force_login(ed1)
+    stale = form_as_shown(client, entry, **mine)
+    client.force_login(make_user(username="ed2", role="editor"))
+    assert client.post(url, form_as_shown(client, entry, **theirs)).status_code == 302
+    client.force_login(ed1)
+    return client.post(url, stale), stale
+
+
 def test_unchanged_spanish_words_following_a_new_english_draft_keep_their_author(client):
     from faq.models import AuditEvent
     from tests.factories import add_translation, make_entry
@@ -327,30 +340,22 @@ def test_a_stale_form_does_not_bury_a_spanish_draft_saved_meanwhile(client):
 
     entry = make_entry(question="How do I get a ride?", answer="Call us.")
     add_translation(entry, question="¿Transporte?", answer="Llámenos.")
-    ed1 = make_user(username="ed1", role="editor")
-    ed2 = make_user(username="ed2", role="editor")
-    url = reverse("admin:faq_entry_change", args=[entry.pk])
-    client.force_login(ed1)
-    stale = form_as_shown(client, entry, answer="Call us today.")
-    client.force_login(ed2)
-    client.post(url, form_as_shown(client, entry, answer_es="Llámenos hoy."))
-    spanish = entry.revisions.filter(language="es").latest("pk")
-    assert (spanish.answer, spanish.created_by) == ("Llámenos hoy.", ed2)
-    saved = entry.revisions.count()
-
-    client.force_login(ed1)
-    refused = client.post(url, stale)
+    refused, stale = stale_form_saved(
+        client, entry, mine={"answer": "Call us today."}, theirs={"answer_es": "Llámenos hoy."}
+    )
     assert refused.status_code == 200
     assertContains(refused, "ed2 saved a newer Español version at")
-    assert entry.revisions.count() == saved  # nothing of ed1's, no old Spanish words again
+    spanish = entry.revisions.filter(language="es").latest("pk")
+    assert (spanish.answer, spanish.created_by.username) == ("Llámenos hoy.", "ed2")
+    assert entry.revisions.count() == 3  # ed2's draft only: nothing of ed1's, no old Spanish
     shown = refused.context["adminform"].form
     assert shown["answer"].value() == "Call us today."
     assert shown["answer_es"].value() == "Llámenos hoy."  # ed1 had not changed the Spanish
 
     again = {name: shown[name].value() for name in stale} | {"category": entry.category_id}
-    assert client.post(url, again).status_code == 302
+    assert client.post(reverse("admin:faq_entry_change", args=[entry.pk]), again).status_code == 302
     english = entry.revisions.originals().latest("pk")
-    assert (english.answer, english.created_by) == ("Call us today.", ed1)
+    assert (english.answer, english.created_by.username) == ("Call us today.", "ed1")
     assert entry.revisions.filter(language="es").latest("pk") == spanish
 
 
@@ -359,16 +364,12 @@ def test_spanish_typed_into_a_stale_form_is_kept_for_the_editor_to_compare(clien
 
     entry = make_entry()
     add_translation(entry, answer="Llámenos.")
-    ed1 = make_user(username="ed1", role="editor")
-    ed2 = make_user(username="ed2", role="editor")
-    url = reverse("admin:faq_entry_change", args=[entry.pk])
-    client.force_login(ed1)
-    stale = form_as_shown(client, entry, answer_es="La versión de ed1.")
-    client.force_login(ed2)
-    client.post(url, form_as_shown(client, entry, answer_es="La versión de ed2."))
-
-    client.force_login(ed1)
-    refused = client.post(url, stale)
+    refused, _ = stale_form_saved(
+        client,
+        entry,
+        mine={"answer_es": "La versión de ed1."},
+        theirs={"answer_es": "La versión de ed2."},
+    )
     assertContains(refused, "ed2 saved a newer Español version at")
     assertContains(refused, "Your text is still in the form below.")
     assert refused.context["adminform"].form["answer_es"].value() == "La versión de ed1."
@@ -379,15 +380,9 @@ def test_a_stale_form_shows_the_newer_english_where_the_editor_changed_nothing(c
     from tests.factories import make_entry
 
     entry = make_entry(question="Old question?", answer="Old answer.")
-    ed1 = make_user(username="ed1", role="editor")
-    url = reverse("admin:faq_entry_change", args=[entry.pk])
-    client.force_login(ed1)
-    stale = form_as_shown(client, entry, question="New question?")
-    client.force_login(make_user(username="ed2", role="editor"))
-    client.post(url, form_as_shown(client, entry, answer="New answer."))
-
-    client.force_login(ed1)
-    refused = client.post(url, stale)
+    refused, _ = stale_form_saved(
+        client, entry, mine={"question": "New question?"}, theirs={"answer": "New answer."}
+    )
     assertContains(refused, "ed2 saved a newer version at")
     assertContains(refused, "what you had not changed now shows the newer words")
     shown = refused.context["adminform"].form
@@ -398,27 +393,21 @@ def test_a_stale_form_does_not_put_back_an_address_another_editor_changed(client
     from tests.factories import make_entry
 
     entry = make_entry(slug="lost-card", answer="Old answer.")
-    ed1 = make_user(username="ed1", role="editor")
-    url = reverse("admin:faq_entry_change", args=[entry.pk])
-    client.force_login(ed1)
-    stale = form_as_shown(client, entry, answer="New answer.")
-    client.force_login(make_user(username="ed2", role="editor"))
-    assert client.post(url, form_as_shown(client, entry, slug="lost-card-moved")).status_code == 302
-    assert entry.revisions.count() == 1  # an address is no new version
-
-    client.force_login(ed1)
-    refused = client.post(url, stale)
+    refused, stale = stale_form_saved(
+        client, entry, mine={"answer": "New answer."}, theirs={"slug": "lost-card-moved"}
+    )
     assert refused.status_code == 200
     assertContains(
         refused, "Another editor changed this question&#x27;s Slug (now “lost-card-moved”)"
     )
     entry.refresh_from_db()
-    assert entry.slug == "lost-card-moved" and entry.revisions.count() == 1
+    assert entry.slug == "lost-card-moved"
+    assert entry.revisions.count() == 1  # an address is no new version, nor was ed1's saved
     shown = refused.context["adminform"].form
     assert (shown["slug"].value(), shown["answer"].value()) == ("lost-card-moved", "New answer.")
 
     again = {name: shown[name].value() for name in stale}
-    assert client.post(url, again).status_code == 302
+    assert client.post(reverse("admin:faq_entry_change", args=[entry.pk]), again).status_code == 302
     entry.refresh_from_db()
     assert entry.slug == "lost-card-moved"
     assert entry.revisions.latest("pk").answer == "New answer."
@@ -429,15 +418,9 @@ def test_a_stale_forms_own_position_and_topic_are_kept_for_the_editor_to_compare
 
     entry = make_entry(position=3)
     other_topic = make_category()
-    ed1 = make_user(username="ed1", role="editor")
-    url = reverse("admin:faq_entry_change", args=[entry.pk])
-    client.force_login(ed1)
-    stale = form_as_shown(client, entry, position=9)
-    client.force_login(make_user(username="ed2", role="editor"))
-    client.post(url, form_as_shown(client, entry, position=5, category=other_topic.pk))
-
-    client.force_login(ed1)
-    refused = client.post(url, stale)
+    refused, _ = stale_form_saved(
+        client, entry, mine={"position": 9}, theirs={"position": 5, "category": other_topic.pk}
+    )
     assertContains(refused, "Position (now “5”)")
     assertContains(refused, f"Category (now “{other_topic}”)")
     entry.refresh_from_db()
