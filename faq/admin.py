@@ -24,6 +24,7 @@ from psycopg.errors import UniqueViolation
 
 from faq.approvals import (
     item_withdraw,
+    local_moment,
     revision_approve,
     revision_create,
     revision_named,
@@ -83,10 +84,6 @@ from faq.search import (
 )
 from faq.tokens import answers_using, expand_phone_tokens, notices_using, phone_token, use_state
 from faq.views import search_found
-
-
-def _local(moment):
-    return timezone.localtime(moment).strftime("%m/%d/%Y %H:%M") if moment else "—"
 
 
 def staff_name(user) -> str:
@@ -203,9 +200,9 @@ class RevisedContentAdmin(SavedOnceChecked):
     @admin.display(description="Members see", ordering="live_since")
     def live_state(self, obj):
         if obj.withdrawn_at:
-            return f"Withdrawn {_local(obj.withdrawn_at)}"
+            return f"Withdrawn {local_moment(obj.withdrawn_at)}"
         if obj.live_since:
-            return f"Live since {_local(obj.live_since)}"
+            return f"Live since {local_moment(obj.live_since)}"
         return "Nothing yet"
 
     @admin.display(description="Members see now")
@@ -220,7 +217,7 @@ class RevisedContentAdmin(SavedOnceChecked):
         return format_html(
             "{}<br><small>Live since {} · approved under {}</small>",
             self.preview(live),
-            _local(live.go_live_at),
+            local_moment(live.go_live_at),
             live.approval,
         )
 
@@ -242,7 +239,7 @@ class RevisedContentAdmin(SavedOnceChecked):
                     r.get_status_display()
                     + (f" ({r.get_language_display()})" if getattr(r, "is_translation", 0) else ""),
                     r.created_by or "system",
-                    _local(r.created_at),
+                    local_moment(r.created_at),
                     r.review_comment or (r.approval or ""),
                 )
                 for r in revisions

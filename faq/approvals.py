@@ -92,10 +92,15 @@ def translation_relink(
     return relinked
 
 
+def local_moment(moment: datetime | None) -> str:
+    """A moment as editors and reviewers read it: the plan's local time, US date order."""
+    return timezone.localtime(moment).strftime("%m/%d/%Y %H:%M") if moment else "—"
+
+
 def withdrawn_warning(item) -> str:
     """What editors and reviewers must know about a withdrawn item's versions."""
     kind = item._meta.verbose_name
-    withdrawn = timezone.localtime(item.withdrawn_at).strftime("%m/%d/%Y %H:%M")
+    withdrawn = local_moment(item.withdrawn_at)
     return (
         f"This {kind} is withdrawn ({withdrawn}): members will not see it, whatever is "
         "approved, and a withdrawal cannot be undone. To show these words to members again, "
@@ -194,10 +199,6 @@ def revision_submit(*, revision: Revision, by, at: datetime | None = None) -> Re
     return revision
 
 
-def _local(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%m/%d/%Y %H:%M")
-
-
 def revision_named(revision: Revision) -> str:
     """A revision as reviewers tell it from the others of a review: #pk and its words' title."""
     title = next(getattr(revision, name) for name in type(revision).CONTENT_FIELDS)
@@ -214,7 +215,7 @@ def undecided_check(revision: Revision, *, decision: str) -> None:
     named = revision_named(revision)
     if revision.status in (Status.APPROVED, Status.REJECTED):
         who = revision.reviewed_by or "system"
-        when = f" at {_local(revision.reviewed_at)}" if revision.reviewed_at else ""
+        when = f" at {local_moment(revision.reviewed_at)}" if revision.reviewed_at else ""
         raise ValidationError(
             f"Only a revision submitted for review can be {decision}: {named} was already "
             f"{revision.get_status_display().lower()} by {who}{when}. Nothing was recorded."
@@ -268,9 +269,8 @@ def revision_approve(
     if source and historic_go_live_at is None:
         go_live_at = max(go_live_at, source.go_live_at)
     if revision.expires_at and revision.expires_at <= go_live_at:
-        expires = timezone.localtime(revision.expires_at)
         raise ValidationError(
-            f"This version expires at {expires:%m/%d/%Y %H:%M}, before it could go live"
+            f"This version expires at {local_moment(revision.expires_at)}, before it could go live"
             f"{' with the version it translates' if go_live_at > own_go_live_at else ''}, "
             "so members would never see it. Ask its editor to change or remove the expiry "
             "and submit it again, or reject it."

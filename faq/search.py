@@ -315,7 +315,9 @@ def is_spanish_verb_form(word: str, dictionary: frozenset[str]) -> bool:
             at = stem.rfind(changed)
             if at >= 0:
                 stems.add(stem[:at] + back + stem[at + len(changed) :])
-        if any(f"{s}{ending}" in dictionary for s in stems for ending in ("ar", "er", "ir")):
+        if any(
+            f"{s}{infinitive}" in dictionary for s in stems for infinitive in ("ar", "er", "ir")
+        ):
             return True
     return False
 
