@@ -897,7 +897,10 @@ class RevisionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         restored = revision_restore(revision=revision, by=request.user)
         messages.success(
-            request, f"Restored as a new draft (#{restored.pk}). Submit it for review when ready."
+            request,
+            f"Restored as a new draft (#{restored.pk}), still credited to "
+            f"{restored.created_by or 'system'}, who wrote the words. Submit it for review "
+            "when ready.",
         )
         return HttpResponseRedirect(self._url("change", restored.pk))
 

@@ -320,7 +320,10 @@ def revision_reject(
 
 @transaction.atomic
 def revision_restore(*, revision: Revision, by, at: datetime | None = None) -> Revision:
-    """Copy an earlier revision's words into a new draft, to edit or resubmit."""
+    """Copy an earlier revision's words into a new draft, to edit or resubmit. The words
+    keep their author (created_by), as in translation_relink: otherwise whoever wrote a
+    rejected version could approve it once another editor restored it. The audit record
+    says who restored it."""
     at = at or timezone.now()
     model = type(revision)
     # A restored translation still translates what it translated then, so it is flagged
@@ -332,7 +335,7 @@ def revision_restore(*, revision: Revision, by, at: datetime | None = None) -> R
     )
     restored = model(
         **{model.PARENT_FIELD: revision.parent},
-        created_by=by,
+        created_by=revision.created_by,
         created_at=at,
         **language,
         **revision.content(),
@@ -344,7 +347,10 @@ def revision_restore(*, revision: Revision, by, at: datetime | None = None) -> R
         Action.RESTORED,
         by=by,
         at=at,
-        comment=f"Restored from revision {revision.pk} of {written:%Y-%m-%d %H:%M}.",
+        comment=(
+            f"Restored from revision {revision.pk} of {written:%Y-%m-%d %H:%M}, written by "
+            f"{revision.created_by or 'system'}."
+        ),
     )
     return restored
 

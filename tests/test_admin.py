@@ -324,11 +324,19 @@ def test_reviewer_cannot_edit_content(client, reviewer):
 
 def test_restore_makes_a_new_draft_from_history(client, editor):
     entry = make_entry(answer="Original.")
-    original = entry.revisions.get()
+    author = make_user(role="editor")
+    original = add_revision(entry, answer="Original words.", by=author)
     add_revision(entry, answer="Changed.")
-    signed_in(client, editor).post(reverse("admin:faq_entryrevision_restore", args=[original.pk]))
+    response = signed_in(client, editor).post(
+        reverse("admin:faq_entryrevision_restore", args=[original.pk]), follow=True
+    )
     newest = entry.revisions.order_by("-pk").first()
-    assert (newest.answer, newest.status, newest.created_by) == ("Original.", Status.DRAFT, editor)
+    assert (newest.answer, newest.status, newest.created_by) == (
+        "Original words.",
+        Status.DRAFT,
+        author,
+    )
+    assertContains(response, f"still credited to {author}, who wrote the words")
 
 
 def test_a_restored_version_is_checked_as_a_form_would_before_review(client, editor):

@@ -232,17 +232,34 @@ def test_point_in_time_returns_what_members_saw():
 
 def test_restore_copies_an_earlier_revision_into_a_new_draft():
     entry = make_entry(answer="Original.")
-    original = entry.revisions.get()
+    author, editor = make_user(role="editor"), make_user(role="editor")
+    original = add_revision(entry, answer="Original words.", by=author)
     publish(add_revision(entry, answer="Replaced."))
-    editor = make_user(role="editor")
     restored = revision_restore(revision=original, by=editor)
+    # The words stay their author's; the record says who brought them back.
     assert (restored.status, restored.answer, restored.created_by) == (
         Status.DRAFT,
-        "Original.",
-        editor,
+        "Original words.",
+        author,
     )
     assert restored.content_hash == original.content_hash
-    assert restored.events.get().action == Action.RESTORED
+    event = restored.events.get()
+    assert (event.action, event.actor) == (Action.RESTORED, editor)
+    assert f"written by {author}" in event.comment
+
+
+def test_whoever_wrote_rejected_words_cannot_approve_them_once_another_restores_them():
+    author = make_user(role="editor")
+    entry = make_entry(answer="Approved words.")
+    rejected = add_revision(entry, answer="Words the reviewer refused.", by=author)
+    revision_submit(revision=rejected, by=author)
+    revision_reject(revision=rejected, by=make_user(role="reviewer"), comment="Not approved.")
+    restored = revision_restore(revision=rejected, by=make_user(role="editor"))
+    revision_submit(revision=restored, by=None)
+    with pytest.raises(ValidationError, match="You wrote this revision"):
+        revision_approve(revision=restored, by=author, approval=make_approval())
+    restored.refresh_from_db()
+    assert restored.status == Status.SUBMITTED
 
 
 def test_every_transition_is_in_the_audit_log():
