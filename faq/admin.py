@@ -10,7 +10,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Func, OuterRef, Subquery, Sum, Value
+from django.db.models import F, Func, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Concat
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -72,7 +72,12 @@ from faq.models import (
     Status,
     translation_languages,
 )
-from faq.names import category_text_record, contact_labels_record
+from faq.names import (
+    category_text_record,
+    contact_labels_record,
+    entry_placement_record,
+    placement_history_begin,
+)
 from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
 from faq.search import (
     MAX_RESULTS,
@@ -451,6 +456,7 @@ class EntryAdmin(RevisedContentAdmin):
     search_fields = ["slug", "revisions__question", "revisions__answer"]
     ordering = ["category__position", "position"]
     list_select_related = ["category"]
+    readonly_fields = [*RevisedContentAdmin.readonly_fields, "placement_history"]
 
     def get_fieldsets(self, request, obj=None):
         translations = [
@@ -467,8 +473,54 @@ class EntryAdmin(RevisedContentAdmin):
             (None, {"fields": ["question", "answer", "category", "slug", "position"]}),
             *translations,
             ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
-            (None, {"fields": ["base_revision", "base_item", "members_see", "revision_history"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "base_revision",
+                        "base_item",
+                        "members_see",
+                        "revision_history",
+                        "placement_history",
+                    ]
+                },
+            ),
         ]
+
+    def save_model(self, request, obj, form, change):
+        if change:  # a question made without a record keeps its address of before
+            placement_history_begin(entry_ids=[obj.pk])
+        super().save_model(request, obj, form, change)
+        entry_placement_record(entry=obj, by=request.user)
+
+    @admin.display(description="Topic and address history")
+    def placement_history(self, obj):
+        if not obj.pk:
+            return "—"
+        records = obj.placement_records.select_related("category", "recorded_by").order_by(
+            F("shown_at").desc(nulls_last=True), "-pk"
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    local_moment(r.shown_at) if r.shown_at else "Before this history began",
+                    r.category.name,
+                    reverse("faq:entry", kwargs={"slug": r.slug}),
+                    r.position,
+                    r.recorded_by or "system",
+                )
+                for r in records
+            ),
+        )
+        return format_html(
+            "<p>Members who follow an earlier address are sent to this question's address of "
+            "now, unless another question has taken it.</p>"
+            "<table><thead><tr><th>From</th><th>Topic</th><th>Address</th><th>Position</th>"
+            "<th>By</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_translation_states()

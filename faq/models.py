@@ -533,6 +533,16 @@ class EntryQuerySet(ItemQuerySet):
             )
         return self.annotate(**annotations)
 
+    def moved_from(self, slug: str):
+        """The question that last had the address `slug`, if it has another now: addresses
+        members were given (on paper, in a text message) keep leading to it."""
+        last_held = (
+            EntryPlacementRecord.objects.filter(slug=slug)
+            .order_by(F("shown_at").desc(nulls_last=True), "-pk")
+            .values("entry")[:1]
+        )
+        return self.filter(pk=Subquery(last_held)).exclude(slug=slug)
+
 
 class Entry(models.Model):
     """One FAQ. Its words live in revisions; members see only the live one."""
@@ -578,6 +588,55 @@ class Entry(models.Model):
 
     def get_absolute_url(self):
         return reverse("faq:entry", kwargs={"slug": self.slug})
+
+
+class EntryPlacementRecord(models.Model):
+    """Where a question was from a moment on: its topic, its address and its place among
+    the topic's questions. These change in place, without review, and show at once; one row
+    per change, never changed or deleted (database triggers, migration placement_history),
+    so that an address members were given still leads to the question, and reviewers can
+    tell who moved or renamed what, and when."""
+
+    entry = models.ForeignKey(Entry, models.PROTECT, related_name="placement_records")
+    category = models.ForeignKey(Category, models.PROTECT, related_name="+")
+    slug = models.SlugField(max_length=120)
+    position = models.PositiveIntegerField()
+    shown_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When members began to find the question here. Empty: already here when "
+        "this history began.",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = WordsRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entry", F("shown_at").asc(nulls_first=True), "pk"]
+        indexes = [
+            # An old address is looked up when no question has it now.
+            models.Index(fields=["slug"], name="faq_entryplacement_slug_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "shown_at"], name="faq_entryplacementrecord_one_per_moment"
+            ),
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=Q(shown_at__isnull=True),
+                name="faq_entryplacementrecord_one_undated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug=""), name="faq_entryplacementrecord_slug_not_blank"
+            ),
+        ]
+
+    def __str__(self):
+        since = f"from {self.shown_at:%Y-%m-%d %H:%M}" if self.shown_at else "before records"
+        return f"/{self.slug}/ in topic #{self.category_id}, position {self.position} ({since})"
 
 
 # Text-search configurations by content language: stemming and stop words per language.

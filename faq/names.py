@@ -1,8 +1,10 @@
-"""The history of topics' names and descriptions and of numbers' labels in other languages.
+"""The history of what changes in place, without review, and shows at once: topics' names
+and descriptions, numbers' labels in other languages, and where each question is (its
+topic, address and position).
 
-These words change in place, without review, and show at once; archived views (?as_of=)
-read what was recorded here as shown at their moment (faq.models.category_text_at,
-faq.contacts). Whatever changes them records them here: the admin, the demo loader.
+Archived views (?as_of=) read the words recorded here as shown at their moment
+(faq.models.category_text_at, faq.contacts); a question's former addresses lead to it
+(faq.views.EntryView). Whatever changes these records them here: the admin, the demo loader.
 """
 
 from datetime import datetime
@@ -17,6 +19,8 @@ from faq.models import (
     CategoryTextRecord,
     ContactNumber,
     ContactNumberLabelRecord,
+    Entry,
+    EntryPlacementRecord,
     translation_languages,
 )
 
@@ -69,6 +73,47 @@ def contact_labels_record(*, contact: ContactNumber, by, at: datetime | None = N
             )
         )
     return added
+
+
+@transaction.atomic
+def entry_placement_record(*, entry: Entry, by, at: datetime | None = None):
+    """Record where `entry` is now (its topic, address and position), shown from `at` (now)
+    on, where that is not what was recorded as shown then. Returns the record added, if any."""
+    at = at or timezone.now()
+    placed = (entry.category_id, entry.slug, entry.position)
+    said = entry.placement_records.said_at(at).first()
+    if said is not None and (said.category_id, said.slug, said.position) == placed:
+        return None
+    return EntryPlacementRecord.objects.create(
+        entry=entry,
+        category_id=entry.category_id,
+        slug=entry.slug,
+        position=entry.position,
+        shown_at=at,
+        recorded_by=by,
+    )
+
+
+def placement_history_begin(apps=global_apps, *, entry_ids=None) -> int:
+    """Record where every question (or those of `entry_ids`) is now, as in place before this
+    history began (shown_at empty), where nothing is recorded for it yet; returns how many.
+    The migration placement_history runs it for every question; the admin, for a question
+    about to move that was made without a record (from the shell, say), so that its earlier
+    address still leads to it."""
+    Entry = apps.get_model("faq", "Entry")
+    EntryPlacementRecord = apps.get_model("faq", "EntryPlacementRecord")
+    entries = Entry.objects.exclude(
+        pk__in=EntryPlacementRecord.objects.values("entry_id")
+    ).order_by("pk")
+    if entry_ids is not None:
+        entries = entries.filter(pk__in=entry_ids)
+    records = EntryPlacementRecord.objects.bulk_create(
+        EntryPlacementRecord(
+            entry_id=e.pk, category_id=e.category_id, slug=e.slug, position=e.position
+        )
+        for e in entries
+    )
+    return len(records)
 
 
 def name_history_begin(apps=global_apps) -> int:

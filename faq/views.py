@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import is_valid_path
-from django.utils.cache import add_never_cache_headers
+from django.urls import is_valid_path, reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.views import defaults
@@ -21,6 +21,7 @@ from faq.forms import past_moment
 from faq.models import (
     Category,
     ContactPurpose,
+    Entry,
     EntryRevision,
     NoticeKind,
     NoticeRevision,
@@ -176,6 +177,26 @@ class EntryView(PublicPageMixin, DetailView):
     slug_field = "entry__slug"
 
     related_limit = 5
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = (
+                live_entries(self.at)
+                .filter(entry__in=Entry.objects.moved_from(kwargs["slug"]))
+                .values_list("entry__slug", flat=True)
+                .first()
+            )
+            if moved is None:
+                raise
+            query = request.META.get("QUERY_STRING")
+            address = reverse("faq:entry", kwargs={"slug": moved})
+            response = redirect(f"{address}?{query}" if query else address, permanent=True)
+            # Browsers keep a permanent redirect as long as they are told: a day, so that
+            # an address another question takes later reaches it soon.
+            patch_cache_control(response, max_age=86400)
+            return response
 
     def get_queryset(self):
         return live_entries(self.at)

@@ -127,3 +127,20 @@ def test_edit_review_reject_story(page, team):
     member_sees(page, site, "A new card will be sent out right away.", SEED_STAMP)
     page.goto(site + "/questions/lost-member-id-card/")
     expect(page.locator("main")).not_to_contain_text("7 to 10 days")
+
+
+def test_an_address_an_editor_renamed_still_leads_members_to_the_question(page, team):
+    site = team
+    sign_in(page, site, "erin")
+    page.goto(site + "/admin/faq/entry/")
+    page.get_by_role("link", name="What if I lose my Missouri Care member ID card?").click()
+    page.get_by_label("Slug").fill("replace-member-id-card")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+    page.goto(site + "/questions/lost-member-id-card/")
+    expect(page).to_have_url(site + "/questions/replace-member-id-card/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "What if I lose my Missouri Care member ID card?"
+    )
+    expect(page.locator("footer .stamp")).to_have_text(SEED_STAMP)

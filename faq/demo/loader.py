@@ -27,7 +27,7 @@ from faq.models import (
     NoticeRevision,
     SearchSynonym,
 )
-from faq.names import category_text_record, contact_labels_record
+from faq.names import category_text_record, contact_labels_record, entry_placement_record
 from faq.phones import normalize_phone
 
 DEMO_FILE = Path(__file__).with_name("missouri_care.toml")
@@ -175,6 +175,7 @@ def demo_content_load(
             )
             if created:
                 report.entries += 1
+                entry_placement_record(entry=entry, by=None, at=demo.last_updated)
                 demo.publish(
                     EntryRevision,
                     entry,

@@ -1,0 +1,184 @@
+"""A question's topic, address and position change in place, without review: each change is
+recorded, and an address members were given keeps leading to the question."""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains
+
+from faq.approvals import item_withdraw
+from faq.models import Entry, EntryPlacementRecord
+from faq.names import entry_placement_record, placement_history_begin
+from tests.factories import add_translation, make_category, make_entry, make_user
+from tests.test_admin import change_url, entry_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return make_user(role="editor")
+
+
+def save_in_admin(client, user, entry, **changes):
+    """The question's admin form as it stands, its translations' words too, and `changes`."""
+    latest = entry.revisions.originals().order_by("-created_at", "-pk").first()
+    words = {"question": latest.question, "answer": latest.answer, "base_revision": latest.pk}
+    for translation in entry.revisions.exclude(language="en").order_by("language", "pk"):
+        code = translation.language
+        words |= {f"question_{code}": translation.question, f"answer_{code}": translation.answer}
+    client.force_login(user)
+    response = client.post(change_url(entry), entry_form(entry, **(words | changes)))
+    assert response.status_code == 302, response.context["errors"]
+    client.logout()
+    entry.refresh_from_db()
+
+
+def placements(entry):
+    return [
+        (r.category_id, r.slug, r.position, r.recorded_by)
+        for r in entry.placement_records.order_by("pk")
+    ]
+
+
+def test_a_renamed_address_leads_members_to_the_question(client, editor):
+    entry = make_entry(slug="lost-card", question="What if I lose my ID card?")
+    add_translation(entry, question="¿Qué hago si pierdo mi tarjeta?")
+    save_in_admin(client, editor, entry, slug="replace-id-card")
+    response = client.get("/questions/lost-card/")
+    assert response.status_code == 301
+    assert response["Location"] == "/questions/replace-id-card/"
+    # Kept a day, not for ever: the address may serve another question later.
+    assert "max-age=86400" in response["Cache-Control"]
+    assertContains(client.get(response["Location"]), "What if I lose my ID card?")
+    spanish = client.get("/es/questions/lost-card/")
+    assert (spanish.status_code, spanish["Location"]) == (301, "/es/questions/replace-id-card/")
+    assertContains(client.get(spanish["Location"]), "¿Qué hago si pierdo mi tarjeta?")
+    # A reviewer's archived view of an old address keeps its moment.
+    client.force_login(make_user(role="reviewer"))
+    moment = timezone.now().isoformat()
+    archived = client.get("/questions/lost-card/", {"as_of": moment})
+    assert archived["Location"] == f"/questions/replace-id-card/?{urlencode({'as_of': moment})}"
+    assertContains(client.get(archived["Location"]), 'class="archive-note"')
+
+
+def test_an_address_renamed_twice_leads_to_the_newest(client, editor):
+    entry = make_entry(slug="pcp")
+    save_in_admin(client, editor, entry, slug="primary-care")
+    save_in_admin(client, editor, entry, slug="your-primary-care-provider")
+    for old in ("pcp", "primary-care"):
+        response = client.get(f"/questions/{old}/")
+        assert response["Location"] == "/questions/your-primary-care-provider/"
+
+
+def test_an_old_address_another_question_took_shows_that_question(client, editor):
+    entry = make_entry(slug="dental", question="Is dental care covered?")
+    save_in_admin(client, editor, entry, slug="dental-care")
+    other = make_entry(slug="new-question", question="Where is a dentist near me?")
+    save_in_admin(client, editor, other, slug="dental")
+    assertContains(client.get("/questions/dental/"), "Where is a dentist near me?")
+    # Once that one is withdrawn too, the address was last its: it is not found, rather
+    # than leading members to the question that had it before.
+    item_withdraw(item=other, by=editor)
+    assert client.get("/questions/dental/").status_code == 404
+    assertContains(client.get("/questions/dental-care/"), "Is dental care covered?")
+
+
+def test_an_old_address_of_a_withdrawn_question_is_not_found(client, editor):
+    entry = make_entry(slug="flu-shot")
+    save_in_admin(client, editor, entry, slug="flu-shots")
+    item_withdraw(item=entry, by=editor)
+    for address in ("/questions/flu-shot/", "/questions/flu-shots/"):
+        assert client.get(address).status_code == 404
+
+
+def test_an_address_nobody_had_is_still_not_found(client):
+    make_entry(slug="flu-shot")
+    assert client.get("/questions/flu-shoot/").status_code == 404
+
+
+def test_the_admin_records_who_moved_or_renamed_a_question_and_only_then(client, editor):
+    first, second = make_category(name="Your doctors"), make_category(name="Your benefits")
+    entry = make_entry(category=first, slug="specialist", position=3)
+    other = make_user(role="editor")
+    save_in_admin(client, editor, entry, answer="New words only.")
+    # Made without a record (as the factories do): where it was is recorded as it stood
+    # before the history began; new words alone move nothing, so nothing else.
+    assert placements(entry) == [(first.pk, "specialist", 3, None)]
+    assert entry.placement_records.get().shown_at is None
+    save_in_admin(client, other, entry, category=second.pk, position=1)
+    save_in_admin(client, editor, entry, slug="see-a-specialist")
+    assert placements(entry) == [
+        (first.pk, "specialist", 3, None),
+        (second.pk, "specialist", 1, other),
+        (second.pk, "see-a-specialist", 1, editor),
+    ]
+    client.force_login(editor)
+    page = client.get(change_url(entry))
+    assertContains(page, "Topic and address history")
+    assertContains(page, "Before this history began")
+    assertContains(page, f"<td>{other.username}</td>", html=True)
+    assertContains(page, "<td>/questions/see-a-specialist/</td>", html=True)
+
+
+def test_a_question_added_in_the_admin_is_recorded_where_it_is(client, editor):
+    category = make_category()
+    data = entry_form(make_entry(category=category), slug="brand-new", position=9)
+    data |= {"question": "Brand new?", "answer": "Yes.", "base_revision": ""}
+    client.force_login(editor)
+    assert client.post(reverse("admin:faq_entry_add"), data).status_code == 302
+    created = Entry.objects.get(slug="brand-new")
+    record = created.placement_records.get()
+    assert (record.category, record.slug, record.position, record.recorded_by) == (
+        category,
+        "brand-new",
+        9,
+        editor,
+    )
+    assert record.shown_at is not None
+
+
+def test_the_history_begins_with_every_question_where_it_is():
+    """What the migration placement_history does on an existing site."""
+    recorded, unrecorded = make_entry(slug="recorded"), make_entry(slug="unrecorded")
+    entry_placement_record(entry=recorded, by=None)
+    assert placement_history_begin() == 1
+    assert placement_history_begin() == 0  # safe to run again
+    assert unrecorded.placement_records.get().shown_at is None
+    assert recorded.placement_records.get().shown_at is not None
+
+
+def test_recording_the_same_place_again_adds_nothing():
+    entry = make_entry(slug="same")
+    assert entry_placement_record(entry=entry, by=None) is not None
+    assert entry_placement_record(entry=entry, by=None) is None
+    assert entry_placement_record(entry=entry, by=None, at=timezone.now()) is None
+
+
+def test_recorded_placements_cannot_be_changed_or_deleted():
+    entry = make_entry(slug="kept")
+    entry_placement_record(entry=entry, by=None)
+    for sql in (
+        "UPDATE faq_entryplacementrecord SET slug = 'forged'",
+        "DELETE FROM faq_entryplacementrecord",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert entry.placement_records.get().slug == "kept"
+
+
+def test_the_demo_records_where_its_questions_are_since_its_last_update(demo_content):
+    entries = Entry.objects.all()
+    records = EntryPlacementRecord.objects.all()
+    assert records.count() == entries.count() > 0
+    for entry in entries:
+        record = entry.placement_records.get()
+        assert (record.category_id, record.slug, record.position) == (
+            entry.category_id,
+            entry.slug,
+            entry.position,
+        )
+        assert record.shown_at == entry.created_at
