@@ -75,8 +75,8 @@ from faq.models import (
 from faq.names import (
     category_text_record,
     contact_labels_record,
-    entry_placement_record,
     placement_history_begin,
+    placement_record,
 )
 from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
 from faq.search import (
@@ -142,6 +142,39 @@ class SavedOnceChecked(admin.ModelAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
 
+def places_table(obj, kind: str, records, columns: dict) -> str:
+    """An item's place records (EntryPlacementRecord, CategoryAddressRecord), the newest
+    first, with `columns` (heading: the value of a record) between when and by whom."""
+    if not obj.pk:
+        return "—"
+    records = records.select_related("recorded_by").order_by(
+        F("shown_at").desc(nulls_last=True), "-pk"
+    )
+
+    def cells(values, tag: str) -> str:
+        return format_html_join("", f"<{tag}>{{}}</{tag}>", ((value,) for value in values))
+
+    rows = (
+        [
+            local_moment(r.shown_at) if r.shown_at else "Before this history began",
+            *(column(r) for column in columns.values()),
+            r.recorded_by or "system",
+        ]
+        for r in records
+    )
+    headings = cells(["From", *columns, "By"], "th")
+    rows = format_html_join("", "<tr>{}</tr>", ((cells(row, "td"),) for row in rows))
+    return format_html(
+        "<p>Members who follow an earlier address are sent to this {}'s address of now, "
+        "unless another {} has had it since.</p>"
+        "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
+        kind,
+        kind,
+        headings,
+        rows,
+    )
+
+
 @admin.register(Category)
 class CategoryAdmin(SavedOnceChecked):
     form = CategoryAdminForm
@@ -151,6 +184,16 @@ class CategoryAdmin(SavedOnceChecked):
     search_fields = ["name", "description"]
     ordering = ["position", "name"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["address_history"]
+
+    @admin.display(description="Address history")
+    def address_history(self, obj):
+        return places_table(
+            obj,
+            "topic",
+            obj.pk and obj.address_records,
+            {"Address": lambda r: reverse("faq:category", kwargs={"slug": r.slug})},
+        )
 
     def get_changelist_form(self, request, **kwargs):
         # The list's position boxes have no <label>; each sits in its topic's row.
@@ -158,7 +201,10 @@ class CategoryAdmin(SavedOnceChecked):
         return super().get_changelist_form(request, widgets={"position": widget}, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        if change:  # a topic made without a record keeps its address of before
+            placement_history_begin(kind="category", ids=[obj.pk])
         super().save_model(request, obj, form, change)
+        placement_record(item=obj, by=request.user)
         public_content_changed()
 
     def save_related(self, request, form, formsets, change):
@@ -489,37 +535,21 @@ class EntryAdmin(RevisedContentAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:  # a question made without a record keeps its address of before
-            placement_history_begin(entry_ids=[obj.pk])
+            placement_history_begin(kind="entry", ids=[obj.pk])
         super().save_model(request, obj, form, change)
-        entry_placement_record(entry=obj, by=request.user)
+        placement_record(item=obj, by=request.user)
 
     @admin.display(description="Topic and address history")
     def placement_history(self, obj):
-        if not obj.pk:
-            return "—"
-        records = obj.placement_records.select_related("category", "recorded_by").order_by(
-            F("shown_at").desc(nulls_last=True), "-pk"
-        )
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    local_moment(r.shown_at) if r.shown_at else "Before this history began",
-                    r.category.name,
-                    reverse("faq:entry", kwargs={"slug": r.slug}),
-                    r.position,
-                    r.recorded_by or "system",
-                )
-                for r in records
-            ),
-        )
-        return format_html(
-            "<p>Members who follow an earlier address are sent to this question's address of "
-            "now, unless another question has taken it.</p>"
-            "<table><thead><tr><th>From</th><th>Topic</th><th>Address</th><th>Position</th>"
-            "<th>By</th></tr></thead><tbody>{}</tbody></table>",
-            rows,
+        return places_table(
+            obj,
+            "question",
+            obj.pk and obj.placement_records.select_related("category"),
+            {
+                "Topic": lambda r: r.category.name,
+                "Address": lambda r: reverse("faq:entry", kwargs={"slug": r.slug}),
+                "Position": lambda r: r.position,
+            },
         )
 
     def get_queryset(self, request):

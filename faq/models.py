@@ -57,6 +57,11 @@ class CategoryQuerySet(models.QuerySet):
         `language` see them, now or at a past moment (see category_text)."""
         return self.annotate(**category_text(language, "", at))
 
+    def moved_from(self, slug: str):
+        """The topic that last had the address `slug`, if it has another now."""
+        last = last_to_hold(CategoryAddressRecord.objects, slug)
+        return self.filter(pk=Subquery(last)).exclude(slug=slug)
+
     def with_questions_shown_in(self, language: str, at=None):
         """The categories with at least one question members reading `language` see. Each
         stops at its first live question in the newest-revision index: 0.3 ms of Postgres
@@ -263,6 +268,59 @@ class CategoryTextRecord(WordsRecord):
     @property
     def words(self) -> str:
         return self.name
+
+
+class CategoryAddressRecord(models.Model):
+    """A topic's address from a moment on, as EntryPlacementRecord keeps a question's: an
+    address members were given keeps leading to the topic after it changes."""
+
+    category = models.ForeignKey(Category, models.PROTECT, related_name="address_records")
+    slug = models.SlugField(max_length=120)
+    shown_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When members began to find the topic here. Empty: already here when this "
+        "history began.",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = WordsRecordQuerySet.as_manager()
+
+    PARENT_FIELD = "category"
+
+    class Meta:
+        ordering = ["category", F("shown_at").asc(nulls_first=True), "pk"]
+        indexes = [models.Index(fields=["slug"], name="faq_categoryaddress_slug_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "shown_at"], name="faq_categoryaddressrecord_one_per_moment"
+            ),
+            models.UniqueConstraint(
+                fields=["category"],
+                condition=Q(shown_at__isnull=True),
+                name="faq_categoryaddressrecord_one_undated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug=""), name="faq_categoryaddressrecord_slug_not_blank"
+            ),
+        ]
+
+    def __str__(self):
+        since = f"from {self.shown_at:%Y-%m-%d %H:%M}" if self.shown_at else "before records"
+        return f"/{self.slug}/ ({since})"
+
+
+def last_to_hold(records, slug: str):
+    """The item (its id) whose address `slug` was last: of `records`, place records of one
+    kind (EntryPlacementRecord, CategoryAddressRecord)."""
+    return (
+        records.filter(slug=slug)
+        .order_by(F("shown_at").desc(nulls_last=True), "-pk")
+        .values(records.model.PARENT_FIELD)[:1]
+    )
 
 
 def category_text_at(language: str, path: str, at) -> dict:
@@ -536,12 +594,8 @@ class EntryQuerySet(ItemQuerySet):
     def moved_from(self, slug: str):
         """The question that last had the address `slug`, if it has another now: addresses
         members were given (on paper, in a text message) keep leading to it."""
-        last_held = (
-            EntryPlacementRecord.objects.filter(slug=slug)
-            .order_by(F("shown_at").desc(nulls_last=True), "-pk")
-            .values("entry")[:1]
-        )
-        return self.filter(pk=Subquery(last_held)).exclude(slug=slug)
+        last = last_to_hold(EntryPlacementRecord.objects, slug)
+        return self.filter(pk=Subquery(last)).exclude(slug=slug)
 
 
 class Entry(models.Model):
@@ -613,6 +667,8 @@ class EntryPlacementRecord(models.Model):
     )
 
     objects = WordsRecordQuerySet.as_manager()
+
+    PARENT_FIELD = "entry"
 
     class Meta:
         ordering = ["entry", F("shown_at").asc(nulls_first=True), "pk"]

@@ -20,7 +20,6 @@ from faq.models import (
     ContactNumber,
     ContactNumberLabelRecord,
     Entry,
-    EntryPlacementRecord,
     translation_languages,
 )
 
@@ -75,43 +74,43 @@ def contact_labels_record(*, contact: ContactNumber, by, at: datetime | None = N
     return added
 
 
+# Per kind of item whose place is recorded: the model recording it, its field naming the
+# item, and the item's fields it keeps.
+PLACEMENTS = {
+    "entry": ("entryplacementrecord", "entry", ("category_id", "slug", "position")),
+    "category": ("categoryaddressrecord", "category", ("slug",)),
+}
+
+
 @transaction.atomic
-def entry_placement_record(*, entry: Entry, by, at: datetime | None = None):
-    """Record where `entry` is now (its topic, address and position), shown from `at` (now)
-    on, where that is not what was recorded as shown then. Returns the record added, if any."""
+def placement_record(*, item: Entry | Category, by, at: datetime | None = None):
+    """Record where `item` is now (a question's topic, address and position; a topic's
+    address), shown from `at` (now) on, where that is not what was recorded as shown then.
+    Returns the record added, if any."""
     at = at or timezone.now()
-    placed = (entry.category_id, entry.slug, entry.position)
-    said = entry.placement_records.said_at(at).first()
-    if said is not None and (said.category_id, said.slug, said.position) == placed:
+    record_name, parent, fields = PLACEMENTS[item._meta.model_name]
+    records = global_apps.get_model("faq", record_name).objects
+    placed = {field: getattr(item, field) for field in fields}
+    said = records.filter(**{parent: item}).said_at(at).first()
+    if said is not None and all(getattr(said, f) == value for f, value in placed.items()):
         return None
-    return EntryPlacementRecord.objects.create(
-        entry=entry,
-        category_id=entry.category_id,
-        slug=entry.slug,
-        position=entry.position,
-        shown_at=at,
-        recorded_by=by,
-    )
+    return records.create(**{parent: item}, **placed, shown_at=at, recorded_by=by)
 
 
-def placement_history_begin(apps=global_apps, *, entry_ids=None) -> int:
-    """Record where every question (or those of `entry_ids`) is now, as in place before this
-    history began (shown_at empty), where nothing is recorded for it yet; returns how many.
-    The migration placement_history runs it for every question; the admin, for a question
-    about to move that was made without a record (from the shell, say), so that its earlier
-    address still leads to it."""
-    Entry = apps.get_model("faq", "Entry")
-    EntryPlacementRecord = apps.get_model("faq", "EntryPlacementRecord")
-    entries = Entry.objects.exclude(
-        pk__in=EntryPlacementRecord.objects.values("entry_id")
-    ).order_by("pk")
-    if entry_ids is not None:
-        entries = entries.filter(pk__in=entry_ids)
-    records = EntryPlacementRecord.objects.bulk_create(
-        EntryPlacementRecord(
-            entry_id=e.pk, category_id=e.category_id, slug=e.slug, position=e.position
-        )
-        for e in entries
+def placement_history_begin(apps=global_apps, *, kind: str, ids=None) -> int:
+    """Record where every question or topic (`kind`; or those of `ids`) is now, as in place
+    before this history began (shown_at empty), where nothing is recorded for it yet;
+    returns how many. The migration placement_history runs it for every one; the admin, for
+    one about to move that was made without a record (from the shell, say), so that its
+    earlier address still leads to it."""
+    record_name, parent, fields = PLACEMENTS[kind]
+    Item, Record = apps.get_model("faq", kind), apps.get_model("faq", record_name)
+    items = Item.objects.exclude(pk__in=Record.objects.values(f"{parent}_id")).order_by("pk")
+    if ids is not None:
+        items = items.filter(pk__in=ids)
+    records = Record.objects.bulk_create(
+        Record(**{f"{parent}_id": item.pk}, **{field: getattr(item, field) for field in fields})
+        for item in items
     )
     return len(records)
 

@@ -70,6 +70,17 @@ def show_categories(revisions):
     return revisions
 
 
+def moved_to(request, address: str):
+    """A permanent redirect to `address`, with the request's query: the page that was asked
+    for is there now."""
+    query = request.META.get("QUERY_STRING")
+    response = redirect(f"{address}?{query}" if query else address, permanent=True)
+    # Browsers keep a permanent redirect as long as they are told: a day, so that an address
+    # another question or topic takes later reaches it soon.
+    patch_cache_control(response, max_age=86400)
+    return response
+
+
 class PublicPageMixin:
     """Every public page: built from live content, or from a past moment for reviewers."""
 
@@ -151,6 +162,9 @@ class CategoryView(PublicPageMixin, DetailView):
         if not self.revisions:
             total = revisions.count() if number > 1 else 0
             if not total:
+                moved = Category.objects.moved_from(self.kwargs["slug"]).first()
+                if moved is not None:
+                    return moved_to(request, moved.get_absolute_url())
                 raise Http404("No category with published questions here.")
             query = request.GET.copy()
             query["page"] = Paginator(range(total), self.per_page).num_pages
@@ -190,13 +204,7 @@ class EntryView(PublicPageMixin, DetailView):
             )
             if moved is None:
                 raise
-            query = request.META.get("QUERY_STRING")
-            address = reverse("faq:entry", kwargs={"slug": moved})
-            response = redirect(f"{address}?{query}" if query else address, permanent=True)
-            # Browsers keep a permanent redirect as long as they are told: a day, so that
-            # an address another question takes later reaches it soon.
-            patch_cache_control(response, max_age=86400)
-            return response
+            return moved_to(request, reverse("faq:entry", kwargs={"slug": moved}))
 
     def get_queryset(self):
         return live_entries(self.at)
@@ -282,8 +290,7 @@ def page_not_found(request, exception):
         and not path.startswith(NON_PUBLIC_PREFIXES)
         and is_valid_path(path)
     ):
-        query = request.META.get("QUERY_STRING")
-        return redirect(f"{path}?{query}" if query else path, permanent=True)
+        return moved_to(request, path)
     return defaults.page_not_found(request, exception)
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from faq.approvals import item_withdraw
-from faq.models import Entry, EntryPlacementRecord
-from faq.names import entry_placement_record, placement_history_begin
+from faq.models import Category, CategoryAddressRecord, Entry, EntryPlacementRecord
+from faq.names import placement_history_begin, placement_record
 from tests.factories import add_translation, make_category, make_entry, make_user
 from tests.test_admin import change_url, entry_form
 
@@ -144,30 +144,36 @@ def test_a_question_added_in_the_admin_is_recorded_where_it_is(client, editor):
 def test_the_history_begins_with_every_question_where_it_is():
     """What the migration placement_history does on an existing site."""
     recorded, unrecorded = make_entry(slug="recorded"), make_entry(slug="unrecorded")
-    entry_placement_record(entry=recorded, by=None)
-    assert placement_history_begin() == 1
-    assert placement_history_begin() == 0  # safe to run again
+    placement_record(item=recorded, by=None)
+    assert placement_history_begin(kind="entry") == 1
+    assert placement_history_begin(kind="entry") == 0  # safe to run again
     assert unrecorded.placement_records.get().shown_at is None
     assert recorded.placement_records.get().shown_at is not None
+    topics = Category.objects.count()
+    assert placement_history_begin(kind="category") == topics > 0
+    assert placement_history_begin(kind="category") == 0
+    assert not CategoryAddressRecord.objects.exclude(shown_at=None).exists()
 
 
 def test_recording_the_same_place_again_adds_nothing():
     entry = make_entry(slug="same")
-    assert entry_placement_record(entry=entry, by=None) is not None
-    assert entry_placement_record(entry=entry, by=None) is None
-    assert entry_placement_record(entry=entry, by=None, at=timezone.now()) is None
+    assert placement_record(item=entry, by=None) is not None
+    assert placement_record(item=entry, by=None) is None
+    assert placement_record(item=entry, by=None, at=timezone.now()) is None
+    entry.position += 1
+    assert placement_record(item=entry, by=None).position == entry.position
 
 
-def test_recorded_placements_cannot_be_changed_or_deleted():
-    entry = make_entry(slug="kept")
-    entry_placement_record(entry=entry, by=None)
-    for sql in (
-        "UPDATE faq_entryplacementrecord SET slug = 'forged'",
-        "DELETE FROM faq_entryplacementrecord",
-    ):
+@pytest.mark.parametrize("table", ["faq_entryplacementrecord", "faq_categoryaddressrecord"])
+def test_recorded_places_cannot_be_changed_or_deleted(table):
+    entry = make_entry(slug="kept", category=make_category(slug="kept"))
+    placement_record(item=entry, by=None)
+    placement_record(item=entry.category, by=None)
+    for sql in (f"UPDATE {table} SET slug = 'forged'", f"DELETE FROM {table}"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert entry.placement_records.get().slug == "kept"
+    assert entry.category.address_records.get().slug == "kept"
 
 
 def test_the_demo_records_where_its_questions_are_since_its_last_update(demo_content):
@@ -182,3 +188,54 @@ def test_the_demo_records_where_its_questions_are_since_its_last_update(demo_con
             entry.position,
         )
         assert record.shown_at == entry.created_at
+    for category in Category.objects.all():
+        record = category.address_records.get()
+        assert (record.slug, record.shown_at) == (category.slug, entries[0].created_at)
+
+
+def test_a_topic_renamed_in_the_admin_keeps_its_old_address_leading_to_it(client, editor):
+    category = make_category(name="Pharmacy", slug="pharmacy")
+    make_entry(category=category, question="How do I get my medicine?")
+    save_topic(client, editor, category, slug="prescriptions")
+    save_topic(client, editor, category, slug="your-prescriptions")
+    for old in ("pharmacy", "prescriptions"):
+        response = client.get(f"/topics/{old}/", {"page": "1"})
+        assert (response.status_code, response["Location"]) == (
+            301,
+            "/topics/your-prescriptions/?page=1",
+        )
+    spanish = client.get("/es/topics/pharmacy/")
+    assert spanish["Location"] == "/es/topics/your-prescriptions/"
+    assertContains(client.get("/topics/your-prescriptions/"), "How do I get my medicine?")
+    assert [(r.slug, r.recorded_by) for r in category.address_records.order_by("pk")] == [
+        ("pharmacy", None),
+        ("prescriptions", editor),
+        ("your-prescriptions", editor),
+    ]
+    client.force_login(editor)
+    form = client.get(reverse("admin:faq_category_change", args=[category.pk]))
+    assertContains(form, "Address history")
+    assertContains(form, "<td>/topics/pharmacy/</td>", html=True)
+    client.logout()
+    # The name alone, or its place in the list of topics, moves no address.
+    save_topic(client, editor, category, name="Medicine", position=7)
+    assert category.address_records.count() == 3
+    assert client.get("/topics/unknown/").status_code == 404
+
+
+def test_a_topic_address_another_topic_took_shows_that_topic(client, editor):
+    first = make_category(name="Dental", slug="dental")
+    make_entry(category=first, question="Is dental care covered?")
+    save_topic(client, editor, first, slug="dental-care")
+    second = make_category(name="Teeth", slug="teeth")
+    make_entry(category=second, question="Where is a dentist?")
+    save_topic(client, editor, second, slug="dental")
+    assertContains(client.get("/topics/dental/"), "Where is a dentist?")
+
+
+def save_topic(client, user, category, **changes):
+    from tests.test_name_history import save_in_admin as save_topic_in_admin
+
+    save_topic_in_admin(client, user, category, **changes)
+    client.logout()
+    category.refresh_from_db()

@@ -27,7 +27,7 @@ from faq.models import (
     NoticeRevision,
     SearchSynonym,
 )
-from faq.names import category_text_record, contact_labels_record, entry_placement_record
+from faq.names import category_text_record, contact_labels_record, placement_record
 from faq.phones import normalize_phone
 
 DEMO_FILE = Path(__file__).with_name("missouri_care.toml")
@@ -164,6 +164,7 @@ def demo_content_load(
         if created:  # its words shown since the page's "Last Updated On", as its questions
             report.categories += 1
             category_text_record(category=category, by=None, at=demo.last_updated)
+            placement_record(item=category, by=None, at=demo.last_updated)
         for entry_position, entry_data in enumerate(item["entries"]):
             entry, created = Entry.objects.get_or_create(
                 slug=entry_data["slug"],
@@ -175,7 +176,7 @@ def demo_content_load(
             )
             if created:
                 report.entries += 1
-                entry_placement_record(entry=entry, by=None, at=demo.last_updated)
+                placement_record(item=entry, by=None, at=demo.last_updated)
                 demo.publish(
                     EntryRevision,
                     entry,
