@@ -25,6 +25,7 @@ from psycopg.errors import UniqueViolation
 from faq.approvals import (
     item_withdraw,
     local_moment,
+    own_part,
     revision_approve,
     revision_create,
     revision_named,
@@ -55,6 +56,7 @@ from faq.forms import (
     revision_text_check,
 )
 from faq.models import (
+    Action,
     Approval,
     AuditEvent,
     Category,
@@ -142,6 +144,18 @@ class SavedOnceChecked(admin.ModelAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
 
+def earlier_address_warning(request, obj, holders, *, kind: str, reach: str) -> None:
+    """Tell the editor who gave `obj` an address that another of `holders` had before:
+    members who follow it `reach` this `kind` from now on, not that one."""
+    earlier = holders.exclude(pk=obj.pk).order_by("-pk").first()
+    if earlier is not None:
+        messages.warning(
+            request,
+            f"{obj.get_absolute_url()} was the address of the {kind} “{earlier}” before. "
+            f"Members who follow it {reach}, not that {kind}.",
+        )
+
+
 def places_table(obj, kind: str, records, columns: dict) -> str:
     """An item's place records (EntryPlacementRecord, CategoryAddressRecord), the newest
     first, with `columns` (heading: the value of a record) between when and by whom."""
@@ -205,6 +219,14 @@ class CategoryAdmin(SavedOnceChecked):
             placement_history_begin(kind="category", ids=[obj.pk])
         super().save_model(request, obj, form, change)
         placement_record(item=obj, by=request.user)
+        if "slug" in form.changed_data:
+            earlier_address_warning(
+                request,
+                obj,
+                Category.objects.filter(address_records__slug=obj.slug),
+                kind="topic",
+                reach="now reach this topic",
+            )
         public_content_changed()
 
     def save_related(self, request, form, formsets, change):
@@ -538,6 +560,16 @@ class EntryAdmin(RevisedContentAdmin):
             placement_history_begin(kind="entry", ids=[obj.pk])
         super().save_model(request, obj, form, change)
         placement_record(item=obj, by=request.user)
+        if "slug" in form.changed_data:
+            earlier_address_warning(
+                request,
+                obj,
+                Entry.objects.filter(placement_records__slug=obj.slug),
+                kind="question",
+                reach="now reach this question"
+                if obj.revisions.live().originals().exists()
+                else "reach this question once a version of it is approved",
+            )
 
     @admin.display(description="Topic and address history")
     def placement_history(self, obj):
@@ -860,7 +892,10 @@ class RevisionAdmin(admin.ModelAdmin):
                     "is_outdated": getattr(revision, "is_outdated", False),
                     "diff": revision_diff(live, revision),
                     "events": revision.events.select_related("actor").order_by("at", "pk"),
-                    "is_author": revision.created_by_id == request.user.pk,
+                    "own_part": own_part(revision, request.user),
+                    "restored": revision.events.filter(action=Action.RESTORED)
+                    .select_related("actor")
+                    .first(),
                     "withdrawn": withdrawn_warning(revision.parent)
                     if revision.parent.withdrawn_at
                     else "",
@@ -870,7 +905,7 @@ class RevisionAdmin(admin.ModelAdmin):
                 }
             )
         can_review = self.has_review_permission(request) and all(
-            r.status == Status.SUBMITTED and r.created_by_id != request.user.pk for r in revisions
+            item["revision"].status == Status.SUBMITTED and not item["own_part"] for item in items
         )
         context = {
             **self.admin_site.each_context(request),

@@ -92,6 +92,21 @@ def translation_relink(
     return relinked
 
 
+def own_part(revision: Revision, user) -> str:
+    """What `user` had to do with `revision` that leaves its review to someone else, in a
+    few words ("wrote this revision"), or "" if nothing: whoever wrote the words, and whoever
+    put someone else's words up as this draft (restoring them, or carrying a translation
+    over to a newer original), as four eyes see more than two."""
+    if user is None:
+        return ""
+    if user.pk == revision.created_by_id:
+        return "wrote this revision"
+    made = revision.events.filter(action__in=[Action.CREATED, Action.RESTORED], actor=user)
+    if made.exists():
+        return f"made this draft of {revision.created_by or 'system'}'s words"
+    return ""
+
+
 def local_moment(moment: datetime | None) -> str:
     """A moment as editors and reviewers read it: the plan's local time, US date order."""
     return timezone.localtime(moment).strftime("%m/%d/%Y %H:%M") if moment else "—"
@@ -243,8 +258,8 @@ def revision_approve(
     """
     at = at or timezone.now()
     undecided_check(revision, decision="approved")
-    if by is not None and by.pk == revision.created_by_id:
-        raise ValidationError("You wrote this revision, so someone else must approve it.")
+    if part := own_part(revision, by):
+        raise ValidationError(f"You {part}, so someone else must approve it.")
     withdrawn_check(revision)
     if approval.approved_on > timezone.localdate():
         raise ValidationError(
@@ -302,10 +317,10 @@ def revision_reject(
 ) -> Revision:
     at = at or timezone.now()
     undecided_check(revision, decision="rejected")
-    if by is not None and by.pk == revision.created_by_id:
+    if part := own_part(revision, by):
         raise ValidationError(
-            "You wrote this revision, so someone else must review it: to change its words, "
-            "save a new version instead."
+            f"You {part}, so someone else must review it: to change its words, save a new "
+            "version instead."
         )
     if not comment.strip():
         raise ValidationError("Say why it is rejected: the author will read this.")

@@ -315,12 +315,10 @@ class CategoryAddressRecord(models.Model):
 
 def last_to_hold(records, slug: str):
     """The item (its id) whose address `slug` was last: of `records`, place records of one
-    kind (EntryPlacementRecord, CategoryAddressRecord)."""
-    return (
-        records.filter(slug=slug)
-        .order_by(F("shown_at").desc(nulls_last=True), "-pk")
-        .values(records.model.PARENT_FIELD)[:1]
-    )
+    kind (EntryPlacementRecord, CategoryAddressRecord). In the order they were recorded:
+    an item made without a record is recorded as in place before the history began when it
+    first moves, later than others' dated records of the same address."""
+    return records.filter(slug=slug).order_by("-pk").values(records.model.PARENT_FIELD)[:1]
 
 
 def category_text_at(language: str, path: str, at) -> dict:
@@ -594,7 +592,14 @@ class EntryQuerySet(ItemQuerySet):
     def moved_from(self, slug: str):
         """The question that last had the address `slug`, if it has another now: addresses
         members were given (on paper, in a text message) keep leading to it."""
-        last = last_to_hold(EntryPlacementRecord.objects, slug)
+        # A question members have never been shown has not taken the address from them.
+        shown = EntryRevision.objects.filter(
+            entry=OuterRef("entry"),
+            status=Status.APPROVED,
+            language=settings.LANGUAGE_CODE,
+            go_live_at__lte=timezone.now(),
+        )
+        last = last_to_hold(EntryPlacementRecord.objects.filter(Exists(shown)), slug)
         return self.filter(pk=Subquery(last)).exclude(slug=slug)
 
 

@@ -70,14 +70,15 @@ def show_categories(revisions):
     return revisions
 
 
-def moved_to(request, address: str):
-    """A permanent redirect to `address`, with the request's query: the page that was asked
-    for is there now."""
+def moved_to(request, address: str, *, permanent: bool = False):
+    """A redirect to `address`, with the request's query: the page asked for is there now.
+    Not permanent unless it always will be (an address in capitals): an editor may give the
+    old address back, or to another question, and a browser that kept the redirect would
+    then send members round in a loop, or to the wrong page."""
     query = request.META.get("QUERY_STRING")
-    response = redirect(f"{address}?{query}" if query else address, permanent=True)
-    # Browsers keep a permanent redirect as long as they are told: a day, so that an address
-    # another question or topic takes later reaches it soon.
-    patch_cache_control(response, max_age=86400)
+    response = redirect(f"{address}?{query}" if query else address, permanent=permanent)
+    if not permanent:
+        patch_cache_control(response, no_cache=True)
     return response
 
 
@@ -290,7 +291,7 @@ def page_not_found(request, exception):
         and not path.startswith(NON_PUBLIC_PREFIXES)
         and is_valid_path(path)
     ):
-        return moved_to(request, path)
+        return moved_to(request, path, permanent=True)
     return defaults.page_not_found(request, exception)
 
 

@@ -339,6 +339,26 @@ def test_restore_makes_a_new_draft_from_history(client, editor):
     assertContains(response, f"still credited to {author}, who wrote the words")
 
 
+def test_the_review_page_says_who_restored_a_version_and_keeps_them_from_deciding(client):
+    author, both = make_user(role="editor"), make_user(role="editor")
+    both.groups.add(*make_user(role="reviewer").groups.all())
+    entry = make_entry(answer="Original.")
+    original = add_revision(entry, answer="Original words.", by=author)
+    add_revision(entry, answer="Changed.")
+    signed_in(client, both).post(reverse("admin:faq_entryrevision_restore", args=[original.pk]))
+    restored = entry.revisions.order_by("-pk").first()
+    client.post(reverse("admin:faq_entryrevision_submit", args=[restored.pk]))
+    page = client.get(review_url(restored))
+    assertContains(page, f"Restored by {both} on ")
+    assertContains(page, f"Restored from revision {original.pk} of ")
+    assertContains(page, f"written by {author}.")
+    assertContains(page, f"You made this draft of {author}&#x27;s words, so another reviewer")
+    assertNotContains(page, "Record decision")
+    assertContains(
+        signed_in(client, make_user(role="reviewer")).get(review_url(restored)), "Record decision"
+    )
+
+
 def test_a_restored_version_is_checked_as_a_form_would_before_review(client, editor):
     # Written before typed numbers were refused, an old version must not reach review by
     # being restored: the submit checks what the form would have.

@@ -262,6 +262,25 @@ def test_whoever_wrote_rejected_words_cannot_approve_them_once_another_restores_
     assert restored.status == Status.SUBMITTED
 
 
+def test_whoever_restores_words_cannot_approve_or_reject_them_alone():
+    # One person with both roles (a superuser) restores words a reviewer refused.
+    author, admin = make_user(role="editor"), make_user(is_superuser=True)
+    entry = make_entry(answer="Approved words.")
+    rejected = add_revision(entry, answer="Words the reviewer refused.", by=author)
+    revision_submit(revision=rejected, by=author)
+    revision_reject(revision=rejected, by=make_user(role="reviewer"), comment="Not approved.")
+    restored = revision_restore(revision=rejected, by=admin)
+    revision_submit(revision=restored, by=admin)
+    made = f"You made this draft of {author}'s words, so someone else must"
+    with pytest.raises(ValidationError, match=made + " approve it"):
+        revision_approve(revision=restored, by=admin, approval=make_approval())
+    with pytest.raises(ValidationError, match=made + " review it"):
+        revision_reject(revision=restored, by=admin, comment="Changed my mind.")
+    revision_approve(revision=restored, by=make_user(role="reviewer"), approval=make_approval())
+    restored.refresh_from_db()
+    assert restored.status == Status.APPROVED
+
+
 def test_every_transition_is_in_the_audit_log():
     entry = make_entry()
     editor, reviewer = make_user(role="editor"), make_user(role="reviewer")
