@@ -67,8 +67,8 @@ class CategoryQuerySet(models.QuerySet):
         stops at its first live question in the newest-revision index: 0.3 ms of Postgres
         time at 10,000 questions (0.6 ms on Spanish pages), where joining every live
         question and removing the duplicates took 15 ms (62 ms; docs/benchmarks.md)."""
-        shown = EntryRevision.objects.shown_in(language, at).filter(entry__category=OuterRef("pk"))
-        return self.filter(Exists(shown))
+        shown = EntryRevision.objects.shown_in(language, at).placed_at(at)
+        return self.filter(Exists(shown.filter(placed_category_id=OuterRef("pk"))))
 
 
 class Category(models.Model):
@@ -755,15 +755,52 @@ class EntryRevisionQuerySet(RevisionQuerySet):
         shown_in gives: a translation is shown only while its original is live
         (with_live_original), so each language shows the questions with a live original.
         Counted so, with no test for a translation beside each (35 ms became 11.5 ms at
-        10,000 questions; docs/benchmarks.md)."""
+        10,000 questions; docs/benchmarks.md). At a past moment, by the topics they were in
+        then (placed_at)."""
+        topic = "entry__category_id" if at is None else "placed_category_id"
         return (
             self.live(at)
             .filter(language=settings.LANGUAGE_CODE)
+            .placed_at(at)
             .order_by()
-            .values("entry__category_id")
+            .values(topic)
             .annotate(shown=Count("pk"))
-            .values_list("entry__category_id", "shown")
+            .values_list(topic, "shown")
         )
+
+    def placed_at(self, at=None):
+        """Where each revision's question is, to filter and order by: placed_category_id and
+        placed_position. Now (`at` None) they are the question's own columns, as aliases, so
+        the SQL is what it would be without them. At a past moment they come from the
+        question's place records (EntryPlacementRecord: the one in effect then, else its
+        first; none, where it is now), annotated, for show_categories to put each question
+        under its topic of then."""
+        if at is None:
+            return self.alias(
+                placed_category_id=F("entry__category_id"), placed_position=F("entry__position")
+            )
+        said = EntryPlacementRecord.objects.filter(entry=OuterRef("entry_id"))
+        said = said.said_at(at, or_earliest=True)
+        return self.annotate(
+            placed_category_id=Coalesce(
+                Subquery(said.values("category_id")[:1]),
+                F("entry__category_id"),
+                output_field=models.BigIntegerField(),
+            ),
+            placed_position=Coalesce(Subquery(said.values("position")[:1]), F("entry__position")),
+        )
+
+    def in_topic_order(self, at=None):
+        """In the order of the topics (today's: it has no history) and of the questions in
+        each, at `at` (now); after placed_at."""
+        in_topics = ("placed_position", "entry_id")
+        if at is None:
+            return self.order_by("entry__category__position", "entry__category__name", *in_topics)
+        topic = Category.objects.filter(pk=OuterRef("placed_category_id"))
+        return self.alias(
+            placed_topic_position=Subquery(topic.values("position")[:1]),
+            placed_topic_name=Subquery(topic.values("name")[:1]),
+        ).order_by("placed_topic_position", "placed_topic_name", *in_topics)
 
     def with_translation_state(self, at=None):
         """Translations annotated is_outdated: the original members see now (original_is_live)

@@ -666,7 +666,8 @@ def search_hits(
     page's own rows are read by search_results.
 
     `entries` decides what may be found: EntryRevision.objects.shown_in(), what members see;
-    topics are weighed by their names at `at` (now), as those entries are."""
+    topics are weighed by their names at `at` (now), as those entries are, each question
+    by the topic it is in now (search_results shows the one it was in at `at`)."""
 
     def ranked(match_all: bool) -> tuple[str, tuple]:
         query = search_query(terms, match_all=match_all)
@@ -713,6 +714,7 @@ def search_results(
         EntryRevision.objects.filter(pk__in=list(pks))
         .select_related("entry__category", "approval")
         .annotate(**category_text(terms.language, "entry__category__", at))
+        .placed_at(at)
     )
     source = _snippet_source()
     headlines = revisions.annotate(

@@ -4,7 +4,7 @@ from itertools import groupby
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Window
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import is_valid_path, reverse
@@ -56,17 +56,30 @@ def live_entries(at=None, language=None):
         EntryRevision.objects.shown_in(language, at)
         .select_related("entry__category", "approval")
         .annotate(**category_text(language, "entry__category__", at))
-        .order_by(
-            "entry__category__position", "entry__category__name", "entry__position", "entry_id"
-        )
+        .placed_at(at)
+        .in_topic_order(at)
     )
 
 
-def show_categories(revisions):
-    """Put each revision's topic words in the page's language (see live_entries)."""
+def show_categories(revisions, at=None):
+    """Put each revision's topic words in the page's language (see live_entries); at a
+    past moment, a question that has moved since goes under its topic of then, in that
+    topic's words then (EntryRevisionQuerySet.placed_at)."""
     revisions = list(revisions)
     for revision in revisions:
         revision.entry.category.show_as(revision)
+    moved = [
+        r
+        for r in revisions
+        if getattr(r, "placed_category_id", r.entry.category_id) != r.entry.category_id
+    ]
+    if moved:
+        topics = Category.objects.filter(pk__in={r.placed_category_id for r in moved})
+        then = {topic.pk: topic for topic in topics.shown_in(get_language(), at)}
+        for topic in then.values():
+            topic.show_as(topic)
+        for revision in moved:
+            revision.entry.category = then[revision.placed_category_id]
     return revisions
 
 
@@ -107,10 +120,10 @@ class HomeView(PublicPageMixin, TemplateView):
         # 0.7 + 7.5 ms of Postgres time at 10,000 questions, where ranking every live
         # question with window functions took 18.7 ms (docs/benchmarks.md).
         language = get_language()
-        shown = EntryRevision.objects.shown_in(language, self.at)
+        shown = EntryRevision.objects.shown_in(language, self.at).placed_at(self.at)
         totals = dict(EntryRevision.objects.shown_per_category(self.at))
-        firsts = shown.filter(entry__category_id=OuterRef("pk")).order_by(
-            "entry__position", "entry_id"
+        firsts = shown.filter(placed_category_id=OuterRef("pk")).order_by(
+            "placed_position", "entry_id"
         )
         each_topics_first = (
             Category.objects.order_by()
@@ -120,7 +133,7 @@ class HomeView(PublicPageMixin, TemplateView):
             )
             .values("revision")
         )
-        revisions = show_categories(live_entries(self.at).filter(pk__in=each_topics_first))
+        revisions = show_categories(live_entries(self.at).filter(pk__in=each_topics_first), self.at)
         for revision in revisions:
             revision.in_category = totals[revision.entry.category_id]
         sections = [
@@ -154,11 +167,17 @@ class CategoryView(PublicPageMixin, DetailView):
     per_page = CATEGORY_QUESTIONS_PER_PAGE
 
     def get(self, request, *args, **kwargs):
-        revisions = live_entries(self.at).filter(entry__category__slug=self.kwargs["slug"])
+        revisions = live_entries(self.at)
+        if self.at is None:
+            revisions = revisions.filter(entry__category__slug=self.kwargs["slug"])
+        else:  # the questions in the topic then
+            topic = Category.objects.filter(slug=self.kwargs["slug"]).values("pk")
+            revisions = revisions.filter(placed_category_id=Subquery(topic))
         number = page_number(request.GET.get("page"))
         start = (number - 1) * self.per_page
         self.revisions = show_categories(
-            revisions.annotate(in_category=Window(Count("pk")))[start : start + self.per_page]
+            revisions.annotate(in_category=Window(Count("pk")))[start : start + self.per_page],
+            self.at,
         )
         if not self.revisions:
             total = revisions.count() if number > 1 else 0
@@ -211,16 +230,16 @@ class EntryView(PublicPageMixin, DetailView):
         return live_entries(self.at)
 
     def get_object(self, queryset=None):
-        return show_categories([super().get_object(queryset)])[0]
+        return show_categories([super().get_object(queryset)], self.at)[0]
 
     def get_context_data(self, **kwargs):
         # In the topic's own order, so the index on it gives them without a sort: 0.1 ms
         # where sorting the topic's 663 questions took 9 ms (docs/benchmarks.md).
         related = list(
             live_entries(self.at)
-            .filter(entry__category_id=self.object.entry.category_id)
+            .filter(placed_category_id=self.object.entry.category_id)
             .exclude(pk=self.object.pk)
-            .order_by("entry__position", "entry_id")[: self.related_limit]
+            .order_by("placed_position", "entry_id")[: self.related_limit]
         )
         return super().get_context_data(
             related=related,
@@ -382,7 +401,7 @@ def search_found(at, terms, raw_page) -> dict:
         "has_more_results": len(hits) > MAX_RESULTS,
         "page": page,
         "results": results,
-        "revisions": show_categories([result.revision for result in results]),
+        "revisions": show_categories([result.revision for result in results], at),
         "numbers": numbers,
         # The number to call comes first when the words name one ("deaf", "enrollment").
         "contact_matches": contact_matches,

@@ -320,7 +320,7 @@ def test_the_history_begins_with_the_words_in_place_and_shows_them_for_earlier_m
 
 def test_a_topic_shows_its_first_recorded_words_for_a_moment_before_them():
     """A question moved into a topic made after it went live is shown under the topic's
-    first words (which topic a question is in has no history)."""
+    first words, for a moment before the question's place was recorded."""
     category = make_category(name="Pharmacy")
     moment = category.text_records.get().shown_at - datetime.timedelta(microseconds=1)
     category.name = "Prescriptions"

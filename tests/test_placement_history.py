@@ -7,11 +7,17 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from faq.approvals import item_withdraw
-from faq.models import Category, CategoryAddressRecord, Entry, EntryPlacementRecord
-from faq.names import placement_history_begin, placement_record
+from faq.models import (
+    Category,
+    CategoryAddressRecord,
+    CategoryTranslation,
+    Entry,
+    EntryPlacementRecord,
+)
+from faq.names import category_text_record, placement_history_begin, placement_record
 from tests.factories import add_translation, make_category, make_entry, make_user, publish
 from tests.test_admin import change_url, entry_form
 from tests.test_name_history import category_form
@@ -288,3 +294,68 @@ def save_topic(client, user, category, **changes):
     save_topic_in_admin(client, user, category, **changes)
     client.logout()
     category.refresh_from_db()
+
+
+@pytest.fixture
+def reviewer():
+    return make_user(role="reviewer")
+
+
+def archived(client, reviewer, url, moment, **query):
+    client.force_login(reviewer)
+    response = client.get(url, {**query, "as_of": moment.isoformat()})
+    client.logout()
+    assertContains(response, 'class="archive-note"')
+    return response
+
+
+def test_archived_pages_show_a_moved_question_where_it_was_then(client, editor, reviewer):
+    pharmacy = make_category(name="Pharmacy", slug="pharmacy", position=1)
+    benefits = make_category(name="Your benefits", slug="benefits", position=2)
+    CategoryTranslation.objects.create(category=pharmacy, language="es", name="Farmacia")
+    category_text_record(category=pharmacy, by=None)
+    medicine = make_entry(category=pharmacy, slug="medicine", question="How do I get medicine?")
+    add_translation(medicine, question="¿Cómo consigo medicina?")
+    refill = make_entry(category=pharmacy, slug="refill", question="How do I refill medicine?")
+    make_entry(category=benefits, slug="rides", question="Can I get a ride?")
+    for entry in (medicine, refill):
+        placement_record(item=entry, by=None)
+    before = timezone.now()
+    save_in_admin(client, editor, medicine, category=benefits.pk, slug="get-medicine", position=0)
+    after = timezone.now()
+
+    # Then: under Pharmacy, on the home page, the topic page and the question's own.
+    asked = "How do I get medicine?"
+    home = archived(client, reviewer, "/", before).content.decode()
+    assert home.index("Pharmacy") < home.index(asked) < home.index("Your benefits")
+    assertContains(archived(client, reviewer, "/topics/pharmacy/", before), asked)
+    assertNotContains(archived(client, reviewer, "/topics/benefits/", before), asked)
+    question = archived(client, reviewer, "/questions/get-medicine/", before)
+    assertContains(question, 'href="/topics/pharmacy/"')
+    assertContains(question, "How do I refill medicine?")  # its neighbours then
+    found = archived(client, reviewer, "/search/", before, q="medicine")
+    assertContains(found, '<a href="/topics/pharmacy/">Pharmacy</a>', html=True)
+    spanish = archived(client, reviewer, "/es/questions/get-medicine/", before)
+    assertContains(spanish, "Farmacia")
+    # After the move: under Your benefits, first there.
+    home = archived(client, reviewer, "/", after).content.decode()
+    assert home.index("Your benefits") < home.index(asked) < home.index("Can I get a ride?")
+    assertNotContains(archived(client, reviewer, "/topics/pharmacy/", after), asked)
+    assertContains(archived(client, reviewer, "/topics/benefits/", after), asked)
+    # Members now see what the archived view of now shows.
+    assertContains(client.get("/topics/benefits/"), asked)
+    assertNotContains(client.get("/topics/pharmacy/"), asked)
+
+
+def test_an_archived_topic_lists_its_questions_in_their_order_then(client, editor, reviewer):
+    topic = make_category(name="Pharmacy", slug="pharmacy")
+    first = make_entry(category=topic, slug="first", position=1, question="Asked first then?")
+    second = make_entry(category=topic, slug="second", position=2, question="Asked second then?")
+    for entry in (first, second):
+        placement_record(item=entry, by=None)
+    before = timezone.now()
+    save_in_admin(client, editor, first, position=3)
+    page = archived(client, reviewer, "/topics/pharmacy/", before).content.decode()
+    assert page.index("Asked first then?") < page.index("Asked second then?")
+    page = client.get("/topics/pharmacy/").content.decode()
+    assert page.index("Asked second then?") < page.index("Asked first then?")
