@@ -891,7 +891,9 @@ class RevisionAdmin(admin.ModelAdmin):
                     "source_pending": source is not None and source.status != Status.APPROVED,
                     "is_outdated": getattr(revision, "is_outdated", False),
                     "diff": revision_diff(live, revision),
-                    "events": revision.events.select_related("actor").order_by("at", "pk"),
+                    "events": revision.events.happened()
+                    .select_related("actor")
+                    .order_by("at", "pk"),
                     "own_part": own_part(revision, request.user),
                     "restored": revision.events.filter(action=Action.RESTORED)
                     .select_related("actor")
@@ -1206,6 +1208,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["actor", "entry_revision", "contact_revision", "notice_revision"]
     fields = ["at", "action", "subject_link", "actor_name", "comment"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Shown, and exported, as they happen: not a scheduled go-live that may never come.
+        return super().get_queryset(request).happened()
 
     @admin.display(description="Actor")
     def actor_name(self, obj):

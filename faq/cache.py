@@ -48,8 +48,13 @@ SELECT min(moment) FROM (
         WHERE status = 'approved' AND go_live_at > %(now)s
     UNION ALL SELECT min(expires_at) FROM faq_contactnumberrevision
         WHERE status = 'approved' AND expires_at > %(now)s
+    UNION ALL SELECT min(go_live_at) FROM faq_noticerevision
+        WHERE status = 'approved' AND go_live_at > %(now)s
+    UNION ALL SELECT min(expires_at) FROM faq_noticerevision
+        WHERE status = 'approved' AND expires_at > %(now)s
     UNION ALL SELECT min(withdrawn_at) FROM faq_entry WHERE withdrawn_at > %(now)s
     UNION ALL SELECT min(withdrawn_at) FROM faq_contactnumber WHERE withdrawn_at > %(now)s
+    UNION ALL SELECT min(withdrawn_at) FROM faq_notice WHERE withdrawn_at > %(now)s
 ) AS upcoming
 """
 

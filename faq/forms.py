@@ -1032,7 +1032,10 @@ class ApprovalAdminForm(forms.ModelForm):
 class AsOfForm(forms.Form):
     at = forms.DateTimeField(
         label="Moment",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        # To the second, as the audit log and the compliance report give moments.
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S"
+        ),
     )
     path = forms.CharField(initial="/", max_length=300, label="Page address")
 
@@ -1072,9 +1075,10 @@ def past_moment(raw: str) -> datetime.datetime | None:
     time that does not exist, or exists twice, on a clock change is refused), if pages can
     be rebuilt at it."""
     try:
-        at = forms.DateTimeField().clean(raw)
-        at.astimezone(datetime.UTC)  # "0001-01-01T00:00+14:00" is before the first moment
-    except (ValidationError, OverflowError):
+        # In the plan's time: PostgreSQL refuses offsets Python takes ("-23:59"), and the
+        # year that must be 1965 or later is the plan's ("1965-01-01T00:00+14:00" is not).
+        at = timezone.localtime(forms.DateTimeField().clean(raw))
+    except (ValidationError, OverflowError):  # "0001-01-01T00:00+14:00" is before year 1
         return None
     return None if past_moment_error(at) else at
 

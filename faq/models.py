@@ -1244,6 +1244,23 @@ class NoticeRevision(Revision):
         return self.notice.language
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def happened(self, now=None):
+        """The events that have happened by `now`. A version's publication and expiry are
+        recorded when it is approved, stamped with the moments they take effect: one whose
+        moment has not come is left out, and so is one that never came, because a newer
+        version replaced the version or its item was withdrawn first."""
+        now = now or timezone.now()
+        never = Q()
+        for subject in ("entry_revision", "contact_revision", "notice_revision"):
+            item = AuditEvent._meta.get_field(subject).related_model.PARENT_FIELD
+            never |= Q(**{f"{subject}__superseded_at__lte": F("at")})
+            never |= Q(**{f"{subject}__{item}__withdrawn_at__lte": F("at")})
+        return self.filter(at__lte=now).exclude(
+            Q(action__in=[Action.PUBLISHED, Action.EXPIRED]) & never
+        )
+
+
 class AuditEvent(models.Model):
     """An append-only record of one transition of one revision."""
 
@@ -1262,6 +1279,8 @@ class AuditEvent(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     comment = models.TextField(blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

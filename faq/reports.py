@@ -100,7 +100,13 @@ def compliance_report(at: datetime.datetime | None = None) -> list[ReportRow]:
 
 
 def _local(moment: datetime.datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z") if moment else ""
+    """A moment to the second, rounded up: the page as members saw it at the time shown
+    (an address's ?as_of=) is the page after it, never before it."""
+    if not moment:
+        return ""
+    if moment.microsecond:
+        moment += datetime.timedelta(microseconds=1_000_000 - moment.microsecond)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def spreadsheet_csv(header: list[str], rows, *, filename: str) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from faq.models import (
+    Action,
     Approval,
     AuditEvent,
     Category,
@@ -470,6 +471,55 @@ def test_audit_log_exports_every_event_as_csv(client, reviewer, demo_content):
     assert {row[1] for row in rows[1:]} == {
         "Created", "Submitted for review", "Approved", "Published"
     }  # fmt: skip
+
+
+def test_the_audit_log_lists_a_go_live_only_once_it_has_happened(client, editor, reviewer):
+    from faq.approvals import item_withdraw
+
+    soon = timezone.now() + datetime.timedelta(minutes=3)
+    scheduled = make_entry(question="Scheduled then withdrawn?")
+    draft = add_revision(scheduled, answer="Words for later.", go_live_at=soon)
+    publish(draft)
+    replaced = make_entry(question="Scheduled then replaced?")
+    later = publish(add_revision(replaced, answer="Words for later.", go_live_at=soon))
+    # Approved for the same moment, the newer version is what members will see then.
+    publish(add_revision(replaced, answer="Other words for later.", go_live_at=soon))
+
+    def published(at=None):
+        events = AuditEvent.objects.happened(at).filter(action=Action.PUBLISHED)
+        return set(events.values_list("entry_revision", flat=True))
+
+    assert draft.pk not in published() and later.pk not in published()
+    rows = read_csv(signed_in(client, reviewer).get(reverse("admin:faq_auditevent_export")))
+    assert not [
+        row for row in rows if row[1] == "Published" and row[4] in (str(draft.pk), str(later.pk))
+    ]
+    assert draft.pk in published(soon)  # had nothing stopped it, it would have gone live
+    item_withdraw(item=scheduled, by=editor)
+    after = soon + datetime.timedelta(seconds=1)
+    assert draft.pk not in published(after)
+    assert later.pk not in published(after)  # replaced as it went live: never shown
+    review = client.get(review_url(draft))
+    assertNotContains(review, "Published by")
+
+
+def test_an_exported_moment_opens_the_page_as_it_was_after_the_event(client, reviewer):
+    entry = make_entry(answer="Old words.", live=False)
+    went_live = (timezone.now() - datetime.timedelta(minutes=5)).replace(microsecond=750_000)
+    publish(entry.revisions.get(), at=went_live - datetime.timedelta(minutes=5))
+    new = publish(add_revision(entry, answer="New words."), at=went_live)
+    rows = read_csv(signed_in(client, reviewer).get(reverse("admin:faq_auditevent_export")))
+    shown = next(row[0] for row in rows if row[1] == "Published" and row[4] == str(new.pk))
+    # Rounded up to the second: at the moment written, the event had happened.
+    second = timezone.localtime(went_live).replace(microsecond=0) + datetime.timedelta(seconds=1)
+    assert shown == second.strftime("%Y-%m-%d %H:%M:%S %Z")
+    form = {"at": second.strftime("%Y-%m-%dT%H:%M:%S"), "path": entry.get_absolute_url()}
+    page = client.get(reverse("admin:faq_as_of"), form, follow=True)
+    assertContains(page, "New words.")
+    assertContains(page, f"at {second:%H:%M:%S %Z}.")
+    form["at"] = (second - datetime.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    assertContains(client.get(reverse("admin:faq_as_of"), form, follow=True), "Old words.")
+    assertContains(client.get(reverse("admin:faq_as_of")), 'step="1"')
 
 
 def test_exports_never_hand_a_spreadsheet_a_formula(client, editor, reviewer):

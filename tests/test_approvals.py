@@ -530,3 +530,19 @@ def test_a_rejection_at_the_same_moment_as_an_approval_is_refused_not_wiped():
     assert "was already rejected by rev2" in raised.messages[0]
     draft.refresh_from_db()
     assert (draft.status, draft.review_comment) == (Status.REJECTED, "Wrong number.")
+
+
+def test_whoever_wrote_the_words_cannot_approve_them_saved_again_with_a_new_schedule():
+    # One person with both roles writes the words; another editor changes only the expiry,
+    # which saves the same words as a version credited to that editor.
+    admin, editor = make_user(is_superuser=True), make_user(role="editor")
+    entry = make_entry(answer="Approved words.")
+    written = add_revision(entry, answer="Words the admin wrote.", by=admin)
+    rescheduled = add_revision(
+        entry, by=editor, expires_at=timezone.now() + datetime.timedelta(days=90)
+    )
+    assert (rescheduled.content_hash, rescheduled.created_by) == (written.content_hash, editor)
+    revision_submit(revision=rescheduled, by=editor)
+    with pytest.raises(ValidationError, match=f"You wrote these words \\(version #{written.pk}\\)"):
+        revision_approve(revision=rescheduled, by=admin, approval=make_approval())
+    revision_approve(revision=rescheduled, by=make_user(role="reviewer"), approval=make_approval())

@@ -58,6 +58,29 @@ def test_scheduled_go_live_and_expiry_invalidate_without_any_job(client):
     assert get(client, entry.get_absolute_url())[0].status_code == 404
 
 
+def test_a_notices_scheduled_go_live_expiry_and_withdrawal_invalidate_too(client):
+    from faq.models import NoticeRevision
+    from tests.test_language_assistance import make_notice
+
+    make_contact(key="member-services")
+    notice = make_notice(title="Soomaali", body="FIIRO GAAR AH: Wac hadda.")
+    page = reverse("faq:language_assistance")
+    go_live = timezone.now() + datetime.timedelta(seconds=1.2)
+    expiry = go_live + datetime.timedelta(seconds=1.2)
+    publish(
+        add_revision(
+            notice, body="FIIRO GAAR AH: Wac maanta.", go_live_at=go_live, expires_at=expiry
+        )
+    )
+    assert "Wac hadda." in get(client, page)[1]
+    assert get(client, page)[0]["X-Cache"] == "hit"
+    time.sleep(max(0, (go_live - timezone.now()).total_seconds()) + 0.05)
+    assert "Wac maanta." in get(client, page)[1]
+    time.sleep(max(0, (expiry - timezone.now()).total_seconds()) + 0.05)
+    assert "Wac maanta." not in get(client, page)[1]
+    assert not NoticeRevision.objects.live().filter(notice=notice).exists()
+
+
 def test_a_number_change_shows_on_every_cached_page(client):
     contact = make_contact(key="member-services", number="+18003226027")
     entry = make_entry()

@@ -164,7 +164,14 @@ def test_a_reviewer_looking_back_sees_the_number_members_saw_then(client, nurse_
 
 
 @pytest.mark.parametrize(
-    "moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2020-02-30T00:00", "x"]
+    "moment",
+    [
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59-14:00",
+        "2020-02-30T00:00",
+        "x",
+        "1965-01-01T00:00:00+14:00",  # 1964 in the plan's time
+    ],
 )
 def test_a_moment_that_cannot_be_is_read_as_now(client, moment):
     entry = make_entry(answer="Flu shots at the pharmacy.")
@@ -175,6 +182,18 @@ def test_a_moment_that_cannot_be_is_read_as_now(client, moment):
         response = client.get(url, {**query, "as_of": moment})
         assert response.status_code == 200, url
         assertNotContains(response, "Archived view for compliance review")
+
+
+@pytest.mark.parametrize("offset", ["-23:59", "+23:59", "+15:00"])
+def test_a_moment_with_any_offset_python_reads_rebuilds_the_pages(client, offset):
+    # PostgreSQL refuses offsets beyond 15:59 that Python accepts: the moment is read in
+    # the plan's own time before any query sees it.
+    make_entry(answer="Flu shots at the pharmacy.")
+    moment = (timezone.now() - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S")
+    client.force_login(make_user(role="reviewer"))
+    for url, query in [("/", {}), ("/contact/", {}), (reverse("faq:search"), {"q": "flu"})]:
+        response = client.get(url, {**query, "as_of": moment + offset})
+        assertContains(response, "Archived view for compliance review")
 
 
 def test_the_stamp_counts_the_numbers_a_pages_answers_use(client):
