@@ -53,6 +53,7 @@ from faq.forms import (
     ReviewForm,
     SearchPeriodForm,
     SearchTryForm,
+    past_moment,
     revision_text_check,
 )
 from faq.models import (
@@ -1164,15 +1165,29 @@ class ApprovalAdmin(admin.ModelAdmin):
     def report_view(self, request):
         if not request.user.has_perm("faq.view_compliance_report"):
             raise PermissionDenied
-        rows = compliance_report()
+        raw = request.GET.get("as_of")
+        at = past_moment(raw) if raw else None
+        if raw and at is None:
+            messages.error(
+                request,
+                "That is not a past moment since 1965 that the report can be rebuilt at, so "
+                "this is what members see now.",
+            )
+        rows = compliance_report(at)
         if request.GET.get("format") == "csv":
-            stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+            stamp = timezone.localtime(at).strftime("%Y%m%d-%H%M%S")
             return compliance_report_csv(rows, filename=f"compliance-report-{stamp}.csv")
+        then = timezone.localtime(at) if at else None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Compliance report: what members see now",
+            "title": (
+                f"Compliance report: what members saw on {then:%m/%d/%Y at %H:%M:%S %Z}"
+                if then
+                else "Compliance report: what members see now"
+            ),
             "rows": rows,
+            "at": then,
         }
         return TemplateResponse(request, "admin/faq/compliance_report.html", context)
 

@@ -5,11 +5,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
-from faq.models import ContactNumberRevision, EntryRevision, NoticeRevision, Revision, Status
+from faq.models import ContactNumberRevision, EntryRevision, NoticeRevision, Revision
 
 EDITED_SINCE_APPROVAL = "edited since approval — re-approval pending"
 UPDATED_AFTER_APPROVAL_DATE = "content dated after its approval date — no re-approval on record"
@@ -30,11 +30,13 @@ class ReportRow:
         return self.revision.approval
 
 
-def _pending_edits(model: type[Revision]) -> dict[tuple, datetime.datetime]:
-    """The newest pending edit per material: per item, and per language where translated."""
+def _pending_edits(model: type[Revision], at: datetime.datetime) -> dict[tuple, datetime.datetime]:
+    """The newest edit pending at `at` per material (per item, and per language where
+    translated): saved by then, and not yet approved or rejected then."""
     fields = [f"{model.PARENT_FIELD}_id", *model.LIVE_PER[1:]]
+    undecided = Q(reviewed_at__isnull=True) | Q(reviewed_at__gt=at)
     rows = (
-        model.objects.filter(status__in=[Status.DRAFT, Status.SUBMITTED])
+        model.objects.filter(undecided, created_at__lte=at)
         .values(*fields)
         .annotate(newest=Max("created_at"))
     )
@@ -83,7 +85,7 @@ def compliance_report(at: datetime.datetime | None = None) -> list[ReportRow]:
         ),
     ]
     for kind, revisions, title in sources:
-        pending = _pending_edits(revisions.model)
+        pending = _pending_edits(revisions.model, at)
         for revision in revisions:
             row = ReportRow(kind(revision), title(revision), _public_url(revision), revision)
             if getattr(revision, "is_outdated", False):

@@ -457,6 +457,32 @@ def test_compliance_report_lists_every_live_item_with_flags(client, reviewer, de
     assert EDITED_SINCE_APPROVAL not in by_title["What if I need a specialist?"][11]
 
 
+def test_the_compliance_report_can_be_rebuilt_at_a_past_moment(client, editor, reviewer):
+    entry = make_entry(question="Old question?", live=False)
+    then = timezone.now() - datetime.timedelta(days=3)
+    publish(entry.revisions.get(), approval=make_approval(material_id="OLD00001"), at=then)
+    moment = then + datetime.timedelta(days=1)
+    publish(
+        add_revision(entry, question="New question?"),
+        approval=make_approval(material_id="NEW00001"),
+    )
+    add_revision(entry, question="Draft of today?", by=editor)
+    report = reverse("admin:faq_compliance_report")
+    page = signed_in(client, reviewer).get(report, {"as_of": moment.isoformat()})
+    assertContains(page, f"what members saw on {timezone.localtime(moment):%m/%d/%Y at %H:%M:%S}")
+    assertContains(page, "OLD00001")
+    assertNotContains(page, "NEW00001")
+    assertNotContains(page, EDITED_SINCE_APPROVAL)  # the draft came later
+    rows = read_csv(client.get(report, {"as_of": moment.isoformat(), "format": "csv"}))
+    assert [(row[1], row[4]) for row in rows[1:]] == [("Old question?", "OLD00001")]
+    now = read_csv(client.get(report, {"format": "csv"}))
+    assert [(row[1], row[4]) for row in now[1:]] == [("New question?", "NEW00001")]
+    assert EDITED_SINCE_APPROVAL in now[1][11]
+    refused = client.get(report, {"as_of": "2099-01-01T00:00"}, follow=True)
+    assertContains(refused, "That is not a past moment since 1965")
+    assertContains(refused, "NEW00001")
+
+
 def test_compliance_report_needs_its_permission(client, editor):
     response = signed_in(client, editor).get(reverse("admin:faq_compliance_report"))
     assert response.status_code == 403
