@@ -781,13 +781,26 @@ class EntryRevisionQuerySet(RevisionQuerySet):
             )
         said = EntryPlacementRecord.objects.filter(entry=OuterRef("entry_id"))
         said = said.said_at(at, or_earliest=True)
+        # Only a question moved since then can have been elsewhere: the records are read for
+        # those alone (the archived home page at 10,000 questions took 411 ms reading them
+        # for every question in every topic, 46 ms before there were any; docs/benchmarks.md).
+        moved_since = Q(
+            entry_id__in=EntryPlacementRecord.objects.filter(shown_at__gt=at).values("entry_id")
+        )
+
+        def then(field: str, output_field):
+            return Case(
+                When(
+                    moved_since,
+                    then=Coalesce(Subquery(said.values(field)[:1]), F(f"entry__{field}")),
+                ),
+                default=F(f"entry__{field}"),
+                output_field=output_field,
+            )
+
         return self.annotate(
-            placed_category_id=Coalesce(
-                Subquery(said.values("category_id")[:1]),
-                F("entry__category_id"),
-                output_field=models.BigIntegerField(),
-            ),
-            placed_position=Coalesce(Subquery(said.values("position")[:1]), F("entry__position")),
+            placed_category_id=then("category_id", models.BigIntegerField()),
+            placed_position=then("position", models.PositiveIntegerField()),
         )
 
     def in_topic_order(self, at=None):
