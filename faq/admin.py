@@ -80,6 +80,7 @@ from faq.names import (
     contact_labels_record,
     placement_history_begin,
     placement_record,
+    placement_records_of,
 )
 from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
 from faq.search import (
@@ -145,16 +146,33 @@ class SavedOnceChecked(admin.ModelAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
 
-def earlier_address_warning(request, obj, holders, *, kind: str, reach: str) -> None:
-    """Tell the editor who gave `obj` an address that another of `holders` had before:
-    members who follow it `reach` this `kind` from now on, not that one."""
-    earlier = holders.exclude(pk=obj.pk).order_by("-pk").first()
-    if earlier is not None:
-        messages.warning(
-            request,
-            f"{obj.get_absolute_url()} was the address of the {kind} “{earlier}” before. "
-            f"Members who follow it {reach}, not that {kind}.",
-        )
+class PlaceRecorded:
+    """The admin of items whose place is recorded (faq.names.PLACEMENTS): each save records
+    it, and an editor who gives one an address another had before is told whose it was."""
+
+    kind = ""  # as editors call the item
+
+    def save_model(self, request, obj, form, change):
+        item = obj._meta.model_name
+        if change:  # an item made without a record keeps its address of before
+            placement_history_begin(kind=item, ids=[obj.pk])
+        super().save_model(request, obj, form, change)
+        placement_record(item=obj, by=request.user)
+        if "slug" not in form.changed_data:
+            return
+        record = placement_records_of(obj)
+        holders = type(obj).objects.filter(**{f"{record}__slug": obj.slug}).exclude(pk=obj.pk)
+        earlier = holders.order_by("-pk").first()
+        if earlier is not None:
+            messages.warning(
+                request,
+                f"{obj.get_absolute_url()} was the address of the {self.kind} “{earlier}” "
+                f"before. Members who follow it {self.reach(obj)}, not that {self.kind}.",
+            )
+
+    def reach(self, obj) -> str:
+        """What members who follow the address reach from now on."""
+        return f"now reach this {self.kind}"
 
 
 def places_table(obj, kind: str, records, columns: dict) -> str:
@@ -191,7 +209,8 @@ def places_table(obj, kind: str, records, columns: dict) -> str:
 
 
 @admin.register(Category)
-class CategoryAdmin(SavedOnceChecked):
+class CategoryAdmin(PlaceRecorded, SavedOnceChecked):
+    kind = "topic"
     form = CategoryAdminForm
     inlines = [CategoryTranslationInline]
     list_display = ["name", "slug", "position", "description"]
@@ -216,18 +235,7 @@ class CategoryAdmin(SavedOnceChecked):
         return super().get_changelist_form(request, widgets={"position": widget}, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if change:  # a topic made without a record keeps its address of before
-            placement_history_begin(kind="category", ids=[obj.pk])
         super().save_model(request, obj, form, change)
-        placement_record(item=obj, by=request.user)
-        if "slug" in form.changed_data:
-            earlier_address_warning(
-                request,
-                obj,
-                Category.objects.filter(address_records__slug=obj.slug),
-                kind="topic",
-                reach="now reach this topic",
-            )
         public_content_changed()
 
     def save_related(self, request, form, formsets, change):
@@ -514,7 +522,8 @@ class TranslationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(RevisedContentAdmin):
+class EntryAdmin(PlaceRecorded, RevisedContentAdmin):
+    kind = "question"
     form = EntryAdminForm
     revision_model = EntryRevision
     title_field = "question"
@@ -556,21 +565,10 @@ class EntryAdmin(RevisedContentAdmin):
             ),
         ]
 
-    def save_model(self, request, obj, form, change):
-        if change:  # a question made without a record keeps its address of before
-            placement_history_begin(kind="entry", ids=[obj.pk])
-        super().save_model(request, obj, form, change)
-        placement_record(item=obj, by=request.user)
-        if "slug" in form.changed_data:
-            earlier_address_warning(
-                request,
-                obj,
-                Entry.objects.filter(placement_records__slug=obj.slug),
-                kind="question",
-                reach="now reach this question"
-                if obj.revisions.live().originals().exists()
-                else "reach this question once a version of it is approved",
-            )
+    def reach(self, obj) -> str:
+        if obj.revisions.live().originals().exists():
+            return super().reach(obj)
+        return "reach this question once a version of it is approved"
 
     @admin.display(description="Topic and address history")
     def placement_history(self, obj):

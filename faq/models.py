@@ -270,16 +270,15 @@ class CategoryTextRecord(WordsRecord):
         return self.name
 
 
-class CategoryAddressRecord(models.Model):
-    """A topic's address from a moment on, as EntryPlacementRecord keeps a question's: an
-    address members were given keeps leading to the topic after it changes."""
+class PlaceRecord(models.Model):
+    """Where an item was from a moment on (EntryPlacementRecord, CategoryAddressRecord):
+    one row per change, never changed or deleted (database triggers, migration
+    placement_history)."""
 
-    category = models.ForeignKey(Category, models.PROTECT, related_name="address_records")
-    slug = models.SlugField(max_length=120)
     shown_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When members began to find the topic here. Empty: already here when this "
+        help_text="When members began to find it here. Empty: already here when this "
         "history began.",
     )
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -288,6 +287,17 @@ class CategoryAddressRecord(models.Model):
     )
 
     objects = WordsRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class CategoryAddressRecord(PlaceRecord):
+    """A topic's address from a moment on, as EntryPlacementRecord keeps a question's: an
+    address members were given keeps leading to the topic after it changes."""
+
+    category = models.ForeignKey(Category, models.PROTECT, related_name="address_records")
+    slug = models.SlugField(max_length=120)
 
     PARENT_FIELD = "category"
 
@@ -649,7 +659,7 @@ class Entry(models.Model):
         return reverse("faq:entry", kwargs={"slug": self.slug})
 
 
-class EntryPlacementRecord(models.Model):
+class EntryPlacementRecord(PlaceRecord):
     """Where a question was from a moment on: its topic, its address and its place among
     the topic's questions. These change in place, without review, and show at once; one row
     per change, never changed or deleted (database triggers, migration placement_history),
@@ -660,18 +670,6 @@ class EntryPlacementRecord(models.Model):
     category = models.ForeignKey(Category, models.PROTECT, related_name="+")
     slug = models.SlugField(max_length=120)
     position = models.PositiveIntegerField()
-    shown_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="When members began to find the question here. Empty: already here when "
-        "this history began.",
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    objects = WordsRecordQuerySet.as_manager()
 
     PARENT_FIELD = "entry"
 

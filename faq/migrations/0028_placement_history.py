@@ -37,16 +37,16 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("slug", models.SlugField(max_length=120)),
                 (
                     "shown_at",
                     models.DateTimeField(
                         blank=True,
-                        help_text="When members began to find the topic here. Empty: already here when this history began.",
+                        help_text="When members began to find it here. Empty: already here when this history began.",
                         null=True,
                     ),
                 ),
                 ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("slug", models.SlugField(max_length=120)),
                 (
                     "category",
                     models.ForeignKey(
@@ -99,17 +99,17 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("slug", models.SlugField(max_length=120)),
-                ("position", models.PositiveIntegerField()),
                 (
                     "shown_at",
                     models.DateTimeField(
                         blank=True,
-                        help_text="When members began to find the question here. Empty: already here when this history began.",
+                        help_text="When members began to find it here. Empty: already here when this history began.",
                         null=True,
                     ),
                 ),
                 ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("slug", models.SlugField(max_length=120)),
+                ("position", models.PositiveIntegerField()),
                 (
                     "category",
                     models.ForeignKey(
