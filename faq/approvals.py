@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -94,25 +95,27 @@ def translation_relink(
 
 def own_part(revision: Revision, user) -> str:
     """What `user` had to do with `revision` that leaves its review to someone else, in a
-    few words ("wrote this revision"), or "" if nothing: whoever wrote the words, in this
-    version or in another of the same item with the same words (a version saved again with
-    only a new schedule is credited to whoever saved it), and whoever put someone else's
-    words up as this draft (restoring them, or carrying a translation over to a newer
-    original), as four eyes see more than two."""
+    few words ("wrote this revision"), or "" if nothing: whoever wrote its words, and
+    whoever put someone else's words up as a draft (restoring them, or carrying a
+    translation over to a newer original), in this version or in another of the same
+    material with the same words (saving a version again with only a new schedule credits
+    it to whoever saved it), as four eyes see more than two."""
     if user is None:
         return ""
     if user.pk == revision.created_by_id:
         return "wrote this revision"
-    same_words = type(revision).objects.filter(
-        **{revision.PARENT_FIELD: revision.parent},
-        content_hash=revision.content_hash,
-        created_by=user,
+    same_words = (
+        type(revision)
+        .objects.filter(**same_material(revision), content_hash=revision.content_hash)
+        .order_by("pk")
     )
-    if earlier := same_words.order_by("pk").first():
+    if earlier := same_words.filter(created_by=user).first():
         return f"wrote these words (version #{earlier.pk})"
-    made = revision.events.filter(action__in=[Action.CREATED, Action.RESTORED], actor=user)
-    if made.exists():
-        return f"made this draft of {revision.created_by or 'system'}'s words"
+    put_up = Q(events__action__in=[Action.CREATED, Action.RESTORED], events__actor=user)
+    if made := same_words.filter(put_up).first():
+        if made.pk == revision.pk:
+            return f"made this draft of {revision.created_by or 'system'}'s words"
+        return f"made a draft of these words before (version #{made.pk})"
     return ""
 
 

@@ -1262,13 +1262,20 @@ class AuditEventQuerySet(models.QuerySet):
         moment has not come is left out, and so is one that never came, because a newer
         version replaced the version or its item was withdrawn first."""
         now = now or timezone.now()
-        never = Q()
-        for subject in ("entry_revision", "contact_revision", "notice_revision"):
-            item = AuditEvent._meta.get_field(subject).related_model.PARENT_FIELD
-            never |= Q(**{f"{subject}__superseded_at__lte": F("at")})
-            never |= Q(**{f"{subject}__{item}__withdrawn_at__lte": F("at")})
+
+        # Replaced or withdrawn at the moment it would go live: never shown. At the moment
+        # it expires (a plan year's words ending as the next year's begin): it did expire.
+        def ended_before(lookup: str) -> Q:
+            ended = Q()
+            for subject in ("entry_revision", "contact_revision", "notice_revision"):
+                item = AuditEvent._meta.get_field(subject).related_model.PARENT_FIELD
+                ended |= Q(**{f"{subject}__superseded_at__{lookup}": F("at")})
+                ended |= Q(**{f"{subject}__{item}__withdrawn_at__{lookup}": F("at")})
+            return ended
+
         return self.filter(at__lte=now).exclude(
-            Q(action__in=[Action.PUBLISHED, Action.EXPIRED]) & never
+            Q(action=Action.PUBLISHED) & ended_before("lte")
+            | Q(action=Action.EXPIRED) & ended_before("lt")
         )
 
 

@@ -5,11 +5,19 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
-from faq.models import ContactNumberRevision, EntryRevision, NoticeRevision, Revision
+from faq.models import (
+    Action,
+    AuditEvent,
+    ContactNumberRevision,
+    EntryRevision,
+    NoticeRevision,
+    Revision,
+    Status,
+)
 
 EDITED_SINCE_APPROVAL = "edited since approval — re-approval pending"
 UPDATED_AFTER_APPROVAL_DATE = "content dated after its approval date — no re-approval on record"
@@ -30,16 +38,30 @@ class ReportRow:
         return self.revision.approval
 
 
-def _pending_edits(model: type[Revision], at: datetime.datetime) -> dict[tuple, datetime.datetime]:
-    """The newest edit pending at `at` per material (per item, and per language where
-    translated): saved by then, and not yet approved or rejected then."""
+def _pending_edits(model: type[Revision], at: datetime.datetime | None) -> dict:
+    """The newest edit pending at `at` (now) per material (per item, and per language
+    where translated): a draft or a version under review. At a past moment, one saved by
+    then whose last decision by then, if any, came before it was last put up again (a
+    rejected version can be submitted again): its status now cannot tell."""
     fields = [f"{model.PARENT_FIELD}_id", *model.LIVE_PER[1:]]
-    undecided = Q(reviewed_at__isnull=True) | Q(reviewed_at__gt=at)
-    rows = (
-        model.objects.filter(undecided, created_at__lte=at)
-        .values(*fields)
-        .annotate(newest=Max("created_at"))
-    )
+    if at is None:
+        pending = model.objects.filter(status__in=[Status.DRAFT, Status.SUBMITTED])
+    else:
+        subject = model.events.field.name
+        events = AuditEvent.objects.filter(**{subject: OuterRef("pk")}, at__lte=at)
+
+        def last(*actions):
+            return Subquery(events.filter(action__in=actions).order_by("-at").values("at")[:1])
+
+        pending = (
+            model.objects.filter(created_at__lte=at)
+            .alias(
+                decided=last(Action.APPROVED, Action.REJECTED),
+                put_up=last(Action.CREATED, Action.SUBMITTED, Action.RESTORED),
+            )
+            .filter(Q(decided__isnull=True) | Q(put_up__gt=F("decided")))
+        )
+    rows = pending.values(*fields).annotate(newest=Max("created_at"))
     return {tuple(row[f] for f in fields): row["newest"] for row in rows}
 
 
@@ -58,7 +80,7 @@ def _material_key(revision: Revision) -> tuple:
 
 def compliance_report(at: datetime.datetime | None = None) -> list[ReportRow]:
     """Every piece of content members see at a moment, with what an auditor would ask about it."""
-    at = at or timezone.now()
+    moment, at = at, at or timezone.now()
     year_ago = timezone.localtime(at).date() - datetime.timedelta(days=365)
     rows = []
     sources = [
@@ -85,7 +107,7 @@ def compliance_report(at: datetime.datetime | None = None) -> list[ReportRow]:
         ),
     ]
     for kind, revisions, title in sources:
-        pending = _pending_edits(revisions.model, at)
+        pending = _pending_edits(revisions.model, moment)
         for revision in revisions:
             row = ReportRow(kind(revision), title(revision), _public_url(revision), revision)
             if getattr(revision, "is_outdated", False):

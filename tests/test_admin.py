@@ -483,6 +483,25 @@ def test_the_compliance_report_can_be_rebuilt_at_a_past_moment(client, editor, r
     assertContains(refused, "NEW00001")
 
 
+def test_a_rejected_version_submitted_again_is_an_edit_pending_now_and_then(editor, reviewer):
+    from faq.approvals import revision_reject, revision_submit
+    from faq.reports import compliance_report
+
+    entry = make_entry(question="Live words?")
+    draft = add_revision(entry, answer="Edited words.", by=editor)
+    revision_submit(revision=draft, by=editor)
+    revision_reject(revision=draft, by=reviewer, comment="Fix it.")
+    rejected_then = timezone.now()
+    revision_submit(revision=draft, by=editor)
+
+    def flags(at=None):
+        return [flag for row in compliance_report(at) for flag in row.flags]
+
+    assert EDITED_SINCE_APPROVAL in flags()
+    assert EDITED_SINCE_APPROVAL not in flags(rejected_then)
+    assert EDITED_SINCE_APPROVAL in flags(timezone.now())
+
+
 def test_compliance_report_needs_its_permission(client, editor):
     response = signed_in(client, editor).get(reverse("admin:faq_compliance_report"))
     assert response.status_code == 403
@@ -497,6 +516,17 @@ def test_audit_log_exports_every_event_as_csv(client, reviewer, demo_content):
     assert {row[1] for row in rows[1:]} == {
         "Created", "Submitted for review", "Approved", "Published"
     }  # fmt: skip
+
+
+def test_an_expiry_at_the_moment_the_next_version_goes_live_is_in_the_audit_log():
+    # A plan year's words end as the next year's begin.
+    entry = make_entry(question="Plan year?")
+    new_year = timezone.now() + datetime.timedelta(seconds=30)
+    old = publish(add_revision(entry, answer="This year's words.", expires_at=new_year))
+    new = publish(add_revision(entry, answer="Next year's words.", go_live_at=new_year))
+    after = AuditEvent.objects.happened(new_year + datetime.timedelta(seconds=1))
+    assert after.filter(action=Action.EXPIRED, entry_revision=old).exists()
+    assert after.filter(action=Action.PUBLISHED, entry_revision=new).exists()
 
 
 def test_the_audit_log_lists_a_go_live_only_once_it_has_happened(client, editor, reviewer):

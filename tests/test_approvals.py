@@ -546,3 +546,40 @@ def test_whoever_wrote_the_words_cannot_approve_them_saved_again_with_a_new_sche
     with pytest.raises(ValidationError, match=f"You wrote these words \\(version #{written.pk}\\)"):
         revision_approve(revision=rescheduled, by=admin, approval=make_approval())
     revision_approve(revision=rescheduled, by=make_user(role="reviewer"), approval=make_approval())
+
+
+def test_whoever_restored_words_cannot_approve_them_once_another_saves_them_again():
+    author, other = make_user(role="editor"), make_user(role="editor")
+    restorer = make_user(is_superuser=True)
+    entry = make_entry(answer="Approved words.")
+    rejected = add_revision(entry, answer="Rejected words.", by=author)
+    revision_submit(revision=rejected, by=author)
+    revision_reject(revision=rejected, by=make_user(role="reviewer"), comment="No.")
+    restored = revision_restore(revision=rejected, by=restorer)
+    resaved = add_revision(entry, by=other, expires_at=timezone.now() + datetime.timedelta(days=9))
+    assert resaved.content_hash == restored.content_hash
+    revision_submit(revision=resaved, by=other)
+    made = f"made a draft of these words before \\(version #{restored.pk}\\)"
+    with pytest.raises(ValidationError, match=made):
+        revision_approve(revision=resaved, by=restorer, approval=make_approval())
+
+
+def test_a_translator_may_review_an_original_whose_words_their_translation_shares():
+    from faq.approvals import own_part, revision_create
+
+    translator = make_user(role="editor")
+    entry = make_entry(question="Medicaid?", answer="Medicaid.")
+    live = entry.revisions.get()
+    revision_create(
+        model=EntryRevision,
+        parent=entry,
+        by=translator,
+        language="es",
+        source_revision=live,
+        question="Medicaid?",
+        answer="Medicaid.",
+    )
+    # Words alike in both languages are still each language's own version.
+    original = add_revision(entry, answer="Medicaid.", expires_at=None)
+    assert original.content_hash == live.content_hash
+    assert own_part(original, translator) == ""
