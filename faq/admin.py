@@ -61,18 +61,21 @@ from faq.models import (
     Approval,
     AuditEvent,
     Category,
+    CategoryAddressRecord,
     CategoryTranslation,
     ContactNumber,
     ContactNumberRevision,
     ContactNumberTranslation,
     Direction,
     Entry,
+    EntryPlacementRecord,
     EntryRevision,
     Notice,
     NoticeRevision,
     SearchLog,
     SearchSynonym,
     Status,
+    last_to_hold,
     translation_languages,
 )
 from faq.names import (
@@ -80,7 +83,6 @@ from faq.names import (
     contact_labels_record,
     placement_history_begin,
     placement_record,
-    placement_records_of,
 )
 from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
 from faq.search import (
@@ -151,18 +153,18 @@ class PlaceRecorded:
     it, and an editor who gives one an address another had before is told whose it was."""
 
     kind = ""  # as editors call the item
+    place_records = None  # the model recording its place
 
     def save_model(self, request, obj, form, change):
-        item = obj._meta.model_name
         if change:  # an item made without a record keeps its address of before
-            placement_history_begin(kind=item, ids=[obj.pk])
+            placement_history_begin(kind=obj._meta.model_name, ids=[obj.pk])
         super().save_model(request, obj, form, change)
         placement_record(item=obj, by=request.user)
         if "slug" not in form.changed_data:
             return
-        record = placement_records_of(obj)
-        holders = type(obj).objects.filter(**{f"{record}__slug": obj.slug}).exclude(pk=obj.pk)
-        earlier = holders.order_by("-pk").first()
+        # Whose address it was last, as an old address finds it (last_to_hold), but this item.
+        others = self.place_records.objects.exclude(**{self.place_records.PARENT_FIELD: obj})
+        earlier = type(obj).objects.filter(pk=Subquery(last_to_hold(others, obj.slug))).first()
         if earlier is not None:
             messages.warning(
                 request,
@@ -211,6 +213,7 @@ def places_table(obj, kind: str, records, columns: dict) -> str:
 @admin.register(Category)
 class CategoryAdmin(PlaceRecorded, SavedOnceChecked):
     kind = "topic"
+    place_records = CategoryAddressRecord
     form = CategoryAdminForm
     inlines = [CategoryTranslationInline]
     list_display = ["name", "slug", "position", "description"]
@@ -524,6 +527,7 @@ class TranslationFilter(admin.SimpleListFilter):
 @admin.register(Entry)
 class EntryAdmin(PlaceRecorded, RevisedContentAdmin):
     kind = "question"
+    place_records = EntryPlacementRecord
     form = EntryAdminForm
     revision_model = EntryRevision
     title_field = "question"
@@ -882,6 +886,7 @@ class RevisionAdmin(admin.ModelAdmin):
             # What members see of the same material: in the same language, for a translation.
             live = self.model.objects.live().filter(**same_material(revision)).first()
             source = getattr(revision, "source_revision", None)
+            events = list(revision.events.happened().select_related("actor").order_by("at", "pk"))
             items.append(
                 {
                     "revision": revision,
@@ -890,13 +895,9 @@ class RevisionAdmin(admin.ModelAdmin):
                     "source_pending": source is not None and source.status != Status.APPROVED,
                     "is_outdated": getattr(revision, "is_outdated", False),
                     "diff": revision_diff(live, revision),
-                    "events": revision.events.happened()
-                    .select_related("actor")
-                    .order_by("at", "pk"),
+                    "events": events,
                     "own_part": own_part(revision, request.user),
-                    "restored": revision.events.filter(action=Action.RESTORED)
-                    .select_related("actor")
-                    .first(),
+                    "restored": next((e for e in events if e.action == Action.RESTORED), None),
                     "withdrawn": withdrawn_warning(revision.parent)
                     if revision.parent.withdrawn_at
                     else "",

@@ -82,12 +82,6 @@ PLACEMENTS = {
 }
 
 
-def placement_records_of(item) -> str:
-    """The name of `item`'s place records, from the item: "placement_records"."""
-    record_name, parent, _fields = PLACEMENTS[item._meta.model_name]
-    return global_apps.get_model("faq", record_name)._meta.get_field(parent).related_query_name()
-
-
 @transaction.atomic
 def placement_record(*, item: Entry | Category, by, at: datetime | None = None):
     """Record where `item` is now (a question's topic, address and position; a topic's
