@@ -21,6 +21,7 @@ from faq.names import category_text_record, placement_history_begin, placement_r
 from tests.factories import add_translation, make_category, make_entry, make_user, publish
 from tests.test_admin import change_url, entry_form
 from tests.test_name_history import category_form
+from tests.test_name_history import save_in_admin as save_topic_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -289,8 +290,6 @@ def test_a_topic_address_another_topic_took_shows_that_topic(client, editor):
 
 
 def save_topic(client, user, category, **changes):
-    from tests.test_name_history import save_in_admin as save_topic_in_admin
-
     save_topic_in_admin(client, user, category, **changes)
     client.logout()
     category.refresh_from_db()
