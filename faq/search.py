@@ -363,7 +363,7 @@ def _alternatives(phrases: set[str], words: list[str], language: str) -> list[tu
         "words": spelt,
         "firsts": [without_accents(word[0]) for word in spelt],
         "edits": [max_spelling_edits(word) for word in spelt],
-        "swaps": [" ".join(swapped_letters(word)) for word in spelt],
+        "swaps": [" ".join(swapped_letters_accented(word)) for word in spelt],
     }
     with connections[router.db_for_read(SearchSynonym)].cursor() as cursor:
         cursor.execute(_ALTERNATIVES, params)
@@ -401,8 +401,10 @@ CROSS JOIN LATERAL (
         -- Levenshtein counts two edits and the words share few trigrams.
         OR searchword.word = ANY(string_to_array(typed.swaps, ' '))
     )
-    -- A word that differs only in its accents first ("medico": "médico", not "medio").
+    -- A word that differs only in its accents first ("medico": "médico", not "medio"), then
+    -- one with two letters the other way round ("medcio": "médico", not "medio").
     ORDER BY unaccent(searchword.word) = unaccent(typed.word) DESC,
+        searchword.word = ANY(string_to_array(typed.swaps, ' ')) DESC,
         searchword.word <-> typed.word
     LIMIT 1
 ) AS closest
@@ -413,6 +415,23 @@ def swapped_letters(word: str) -> list[str]:
     """`word` with each pair of neighbouring letters swapped: "crad" → "rcad", "card", "crda"."""
     swaps = (word[:at] + word[at + 1] + word[at] + word[at + 2 :] for at in range(len(word) - 1))
     return list(dict.fromkeys(swap for swap in swaps if swap != word))
+
+
+_ACCENTED = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "úü", "n": "ñ"}
+
+
+def swapped_letters_accented(word: str) -> list[str]:
+    """swapped_letters, each also with one letter accented as Spanish writes it: members leave
+    accents out, so "medcio" is "médico" ("medico" swapped, with the accent the content has).
+    A word looked up by its index, where comparing every word unaccented would read them all."""
+    swaps = swapped_letters(without_accents(word))
+    accented = (
+        swap[:at] + letter + swap[at + 1 :]
+        for swap in swaps
+        for at, plain in enumerate(swap)
+        for letter in _ACCENTED.get(plain, "")
+    )
+    return list(dict.fromkeys([*swaps, *accented]))
 
 
 def max_spelling_edits(word: str) -> int:

@@ -36,6 +36,7 @@ from faq.search import (
     search_snippet,
     search_terms,
     swapped_letters,
+    swapped_letters_accented,
 )
 from faq.views import live_entries
 from tests.factories import (
@@ -226,7 +227,7 @@ def test_a_correction_changes_at_most_two_letters(client):
 @pytest.mark.parametrize(
     ("typed", "language", "meant"),
     [("crad", "en", "card"), ("membre", "en", "member"), ("docotr", "en", "doctor"),
-     ("tarejta", "es", "tarjeta")],
+     ("tarejta", "es", "tarjeta"), ("medcio", "es", "médico")],
 )  # fmt: skip
 def test_two_letters_typed_in_the_wrong_order_are_corrected(demo_content, typed, language, meant):
     assert search_terms(typed, language).corrections == ((typed, meant),)
@@ -235,6 +236,18 @@ def test_two_letters_typed_in_the_wrong_order_are_corrected(demo_content, typed,
 def test_swapped_letters_are_each_neighbouring_pair_swapped_once():
     assert swapped_letters("crad") == ["rcad", "card", "crda"]
     assert swapped_letters("noon") == ["onon", "nono"]  # "noon" with its two o's swapped is itself
+
+
+def test_swapped_letters_accented_adds_one_accent_as_spanish_writes_it():
+    assert swapped_letters_accented("ni") == ["in", "ín", "iñ"]
+    assert "médico" in swapped_letters_accented("medcio")
+    assert "médico" in swapped_letters_accented("mdéico")
+
+
+def test_a_swap_is_read_before_a_missing_letter(demo_content, client):
+    # "medcio" is "medio" (middle) without its c, and "médico" with two letters swapped.
+    body = client.get("/es/search/", {"q": "medcio"}).content.decode()
+    assert "También buscamos: <strong>médico</strong>." in body
 
 
 def test_a_swap_finds_the_answer_a_member_meant(demo_content, client):
