@@ -289,6 +289,9 @@ def revision_approve(
         )
     if isinstance(revision, NoticeRevision) and revision.expires_at and revision.notice.is_required:
         raise ValidationError(REQUIRED_NOTICE_EXPIRY)
+    if isinstance(revision, ContactNumberRevision) and revision.expires_at:
+        # Expired, the number is off every page that names it, as if withdrawn then.
+        contact_withdraw_check(contact=revision.contact, at=revision.expires_at, expiring=True)
     own_go_live_at = historic_go_live_at or max(revision.go_live_at or at, at)
     go_live_at = own_go_live_at
     # A translation goes live with the words it translates, not before: until then members
@@ -462,18 +465,22 @@ def notice_withdraw_check(*, notice: Notice) -> None:
         )
 
 
-def contact_withdraw_check(*, contact: ContactNumber, at: datetime | None = None) -> None:
-    """Refuse to retire a number that answers members see, or are about to see, still name."""
+def contact_withdraw_check(
+    *, contact: ContactNumber, at: datetime | None = None, expiring: bool = False
+) -> None:
+    """Refuse to retire a number that answers members see, or are about to see, still name:
+    withdrawn now, or (`expiring`) by a version that expires at `at`."""
     at = at or timezone.now()
     uses = [*answers_using(contact.key, at=at), *notices_using(contact.key, at=at)]
     if not uses:
         return
     raise ValidationError(
-        "“%(key)s” cannot be withdrawn: answers use %(token)s. %(where)s. Change those answers "
+        "“%(key)s” cannot %(retired)s: answers use %(token)s. %(where)s. Change those answers "
         "first.",
         code="contact_in_use",
         params={
             "key": contact.key,
+            "retired": f"expire at {local_moment(at)}" if expiring else "be withdrawn",
             "token": phone_token(contact.key),
             "where": "; ".join(
                 f"“{getattr(r, 'question', None) or r.title}” ({use_state(r, at=at)})" for r in uses

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from phonenumbers import shortnumberinfo
 
-from faq.approvals import REQUIRED_NOTICE_EXPIRY
+from faq.approvals import REQUIRED_NOTICE_EXPIRY, contact_withdraw_check
 from faq.contacts import live_contacts
 from faq.markup import markup_unshown, render_markdown
 from faq.models import (
@@ -845,6 +845,17 @@ class ContactNumberAdminForm(TypedNumbersRefused, RevisedContentForm):
             "To use another key, add a new contact number with it, change the answers and "
             "notices to name it and have them approved, then withdraw this one."
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if expires_at := cleaned.get("expires_at"):
+            # As the review will: expired, the number is off every page that names it.
+            contact = ContactNumber(key=cleaned.get("key") or self.instance.key)
+            try:
+                contact_withdraw_check(contact=contact, at=expires_at, expiring=True)
+            except ValidationError as error:
+                self.add_error("expires_at", error)
+        return cleaned
 
     def initial_content(self, name, value):
         from faq.phones import display_phone

@@ -288,6 +288,45 @@ def test_a_number_no_answer_uses_any_more_can_be_withdrawn(nurse_line):
     assert nurse_line.withdrawn_at is not None
 
 
+def test_a_number_a_live_answer_uses_cannot_be_approved_to_expire(nurse_line, client):
+    # Expired, it would leave the answer saying "Call Nurse Line." with no number to call.
+    entry = make_entry(question="How do I reach the nurse?", answer="Call [[phone:nurse-line]].")
+    soon = timezone.now() + datetime.timedelta(days=7)
+    draft = add_revision(nurse_line, expires_at=soon)
+    with pytest.raises(ValidationError) as error:
+        publish(draft)
+    assert "“nurse-line” cannot expire at" in error.value.messages[0]
+    assert "“How do I reach the nurse?” (live)" in error.value.messages[0]
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    assertContains(client.get(entry.get_absolute_url()), NURSE_LINK)
+
+
+def test_a_number_can_expire_with_the_answers_that_use_it(nurse_line):
+    soon = timezone.now() + datetime.timedelta(days=7)
+    entry = make_entry(answer="Call [[phone:nurse-line]].")
+    publish(add_revision(entry, expires_at=soon))
+    assert publish(add_revision(nurse_line, expires_at=soon)).status == Status.APPROVED
+
+
+def test_the_number_form_says_an_expiry_would_take_the_number_off_answers(client, nurse_line):
+    make_entry(question="How do I reach the nurse?", answer="Call [[phone:nurse-line]].")
+    client.force_login(make_user(role="editor"))
+    soon = timezone.localtime() + datetime.timedelta(days=7)
+    latest = nurse_line.revisions.get()
+    response = client.post(
+        reverse("admin:faq_contactnumber_change", args=[nurse_line.pk]),
+        {"label": latest.label, "number": latest.number_display, "tty_number": "711",
+         "hours": latest.hours, "key": nurse_line.key, "purpose": nurse_line.purpose,
+         "position": nurse_line.position, "go_live_at": "",
+         "expires_at": soon.strftime("%Y-%m-%dT%H:%M"), "base_revision": latest.pk,
+         "translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0},
+    )  # fmt: skip
+    assertContains(response, "“nurse-line” cannot expire at")
+    assertContains(response, "How do I reach the nurse?")
+    assert nurse_line.revisions.count() == 1
+
+
 def test_a_translation_hidden_while_its_english_expired_still_holds_its_number(
     nurse_line, monkeypatch
 ):
