@@ -299,18 +299,21 @@ def server_error(request):
 
 def page_not_found(request, exception):
     """A 404, unless the address was typed from paper in capitals (``/CONTACT/``, ``/ES/``)
-    or with the original language's prefix (``/en/contact/``): those lead to the page."""
-    path = request.path.lower()
+    or with the original language's prefix (``/en/contact/``), with its last slash or without
+    (``/CONTACT``, ``/en``): those lead to the page."""
+    typed = request.path.lower()
     original = f"/{settings.LANGUAGE_CODE}/"
-    if path.startswith(original):
-        path = path[len(original) - 1 :]
-    if (
-        path != request.path
-        and request.method in ("GET", "HEAD")
-        and not path.startswith(NON_PUBLIC_PREFIXES)
-        and is_valid_path(path)
-    ):
-        return moved_to(request, path, permanent=True)
+    # Without its last slash, as APPEND_SLASH would add it to an address in lower case.
+    for path in [typed] if typed.endswith("/") else [typed, f"{typed}/"]:
+        if path.startswith(original):
+            path = path[len(original) - 1 :]
+        if (
+            path != request.path
+            and request.method in ("GET", "HEAD")
+            and not path.startswith(NON_PUBLIC_PREFIXES)
+            and is_valid_path(path)
+        ):
+            return moved_to(request, path, permanent=True)
     return defaults.page_not_found(request, exception)
 
 

@@ -73,6 +73,14 @@ def test_an_address_typed_in_capitals_leads_to_the_page(client):
         ("/en/", "/"),
         ("/en/contact/", "/contact/"),
         ("/EN/Language-Assistance/", "/language-assistance/"),
+        # Typed without the last slash, as addresses on paper often are.
+        ("/CONTACT", "/contact/"),
+        ("/ES", "/es/"),
+        ("/Search?q=card", "/search/?q=card"),
+        ("/Topics/Your-Doctors", "/topics/your-doctors/"),
+        ("/en", "/"),
+        ("/en/contact", "/contact/"),
+        ("/ROBOTS.TXT", "/robots.txt"),
     ],
 )
 def test_an_address_from_paper_in_capitals_or_with_en_leads_to_the_page(client, typed, address):
