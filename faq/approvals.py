@@ -26,6 +26,7 @@ from faq.models import (
 from faq.tokens import (
     answers_using,
     notices_using,
+    phone_keys,
     phone_token,
     unknown_phone_tokens,
     use_state,
@@ -298,6 +299,9 @@ def revision_approve(
     # keep reading the translation it replaces.
     if source and historic_go_live_at is None:
         go_live_at = max(go_live_at, source.go_live_at)
+    if isinstance(revision, EntryRevision | NoticeRevision) and historic_go_live_at is None:
+        text = revision.answer if isinstance(revision, EntryRevision) else revision.body
+        numbers_live_check(text=text, start=go_live_at, end=revision.expires_at)
     if revision.expires_at and revision.expires_at <= go_live_at:
         raise ValidationError(
             f"This version expires at {local_moment(revision.expires_at)}, before it could go live"
@@ -324,6 +328,51 @@ def revision_approve(
         _record(revision, Action.EXPIRED, by=by, at=revision.expires_at)
     public_content_changed()
     return revision
+
+
+def number_unlive_from(key: str, *, start: datetime, end: datetime | None) -> datetime | None:
+    """The first moment from `start` until `end` (None: for good) when no approved version of
+    the current number `key` is live, if there is one."""
+    versions = (
+        ContactNumberRevision.objects.filter(status=Status.APPROVED, contact__key=key)
+        .of_current_items(start)
+        .order_by("go_live_at")
+        .values_list("go_live_at", "expires_at", "superseded_at")
+    )
+    moment = start
+    for go_live_at, *ends in versions:
+        if go_live_at > moment:
+            break
+        stops = [stop for stop in ends if stop is not None]
+        if not stops:
+            return None
+        moment = max(moment, min(stops))
+        if end is not None and moment >= end:
+            return None
+    return moment
+
+
+def numbers_live_check(*, text: str, start: datetime, end: datetime | None) -> None:
+    """Refuse words that would name a number while no approved version of it is live: members
+    would read its name with nothing to call (a number not approved yet, or expiring first)."""
+    for key in sorted(phone_keys(text)):
+        unlive = number_unlive_from(key, start=start, end=end)
+        if unlive is None:
+            continue
+        if unlive == start:
+            raise ValidationError(
+                f"This text names {phone_token(key)}, which has no approved number live at "
+                f"{local_moment(start)}, when this version would go live: members would read "
+                "its name with no number to call. Approve a version of the number first."
+            )
+        raise ValidationError(
+            f"This text names {phone_token(key)}, whose approved versions end at "
+            f"{local_moment(unlive)}, while this version "
+            f"{'has no expiry' if end is None else f'expires at {local_moment(end)}'}: "
+            "members would then read its name with no number to call. Approve a version of "
+            "the number for after that first, or give this version an expiry no later than "
+            "that."
+        )
 
 
 @transaction.atomic

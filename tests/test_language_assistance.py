@@ -16,7 +16,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from faq.approvals import item_withdraw, revision_create, revision_restore
 from faq.contacts import live_contacts
-from faq.models import ContactNumber, Notice, NoticeKind, NoticeRevision
+from faq.models import ContactNumber, Notice, NoticeKind, NoticeRevision, Status
 from faq.reports import verify_content_hashes
 from faq.tokens import answer_text, expand_phone_tokens
 from tests.factories import add_revision, make_contact, make_entry, make_user, publish
@@ -371,3 +371,13 @@ def test_a_language_tag_is_saved_in_its_conventional_case(client):
     refused = client.post(reverse("admin:faq_notice_add"), {**form, "language": "Spanish!"})
     assertContains(refused, "Give the language as a BCP 47 code")
     assert Notice.objects.count() == 3
+
+
+def test_a_notice_cannot_go_live_before_a_number_it_names():
+    later = timezone.now() + datetime.timedelta(days=3)
+    line = make_contact(key="new-line", live=False)
+    publish(add_revision(line, go_live_at=later))
+    notice = make_notice(body="Wac [[phone:new-line]].", live=False)
+    with pytest.raises(ValidationError, match="no approved number live at"):
+        publish(notice.revisions.get())
+    assert publish(add_revision(notice, go_live_at=later)).status == Status.APPROVED
