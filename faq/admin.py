@@ -107,7 +107,7 @@ class CategoryTranslationInline(admin.StackedInline):
     form = CategoryTranslationForm
     extra = 1
     max_num = len(translation_languages())
-    fields = ["language", "name", "description"]
+    fields = ["language", "name", "description", "base_item"]
     verbose_name = (
         "name in another language (members reading it see it as soon as you save, without "
         "review: it is a name, not member material)"
@@ -123,7 +123,7 @@ class ContactNumberTranslationInline(admin.StackedInline):
     form = ContactNumberTranslationForm
     extra = 1
     max_num = len(translation_languages())
-    fields = ["language", "label"]
+    fields = ["language", "label", "base_item"]
     verbose_name = (
         "label in another language (members reading it see it as soon as you save, without "
         "review; the number and hours stay those of the approved version)"

@@ -92,7 +92,94 @@ def conflict_message(latest, editor, *, what: str = "version", refreshed: bool =
     )
 
 
-class RevisedContentForm(forms.ModelForm):
+class ItemFieldsShown(forms.Form):
+    """A form of an item whose own fields (an address, a name, a position) change in place,
+    with no revision to compare: the values it was shown with travel in it, so a form shown
+    before another editor changed one is refused instead of putting the old value back."""
+
+    base_item = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["base_item"] = json.dumps(self.item_fields(self.instance))
+
+    def item_fields(self, item) -> dict[str, str]:
+        """The item's own fields this form edits (an address, a topic, a position), as text."""
+        model_fields = {field.name for field in item._meta.concrete_fields}
+        return {
+            name: str(item.serializable_value(name))
+            for name in self.fields
+            if name in model_fields and not self.fields[name].disabled
+        }
+
+    def item_conflicts(self, cleaned) -> list[str]:
+        """The item's own fields saved by another editor since the form was shown: a save
+        of this form would put back the values it was shown with."""
+        try:
+            shown = json.loads(cleaned.get("base_item") or "")
+        except ValueError:  # a form posted without it, not the admin's own
+            return []
+        if self.instance.pk is None or not isinstance(shown, dict):
+            return []
+        model = type(self.instance)
+        # Read after the item's row lock (latest_revision's, ChangedInPlace's): no save can
+        # come between this and ours.
+        now = model.objects.get(pk=self.instance.pk)
+        changed, refreshed = [], {}
+        for name, was in shown.items():
+            if name not in self.fields or self.fields[name].disabled:
+                continue
+            is_now = str(now.serializable_value(name))
+            if is_now == was:
+                continue
+            field = self.fields[name]
+            shown_now = getattr(now, name)
+            changed.append(f"{field.label or pretty_name(name)} (now “{shown_now}”)")
+            typed = field.prepare_value(cleaned.get(name))
+            if str(typed) == was:
+                refreshed[name] = is_now
+        if not changed:
+            return []
+        self.keep_base("base_item", json.dumps(self.item_fields(now)))
+        self.show_instead(refreshed)
+        kind = model._meta.verbose_name
+        kept = (
+            " The form now shows the new value where you had not changed it." if refreshed else ""
+        )
+        return [
+            f"Another editor changed this {kind}'s {', '.join(changed)} while you were "
+            f"editing. Nothing was saved.{kept} Check the form, then save again to keep it."
+        ]
+
+    def keep_base(self, name: str, value) -> None:
+        """The form is shown again as started from `value`: saving it again is no conflict."""
+        self.show_instead({name: value})
+
+    def show_instead(self, values: dict) -> None:
+        if not values:
+            return
+        data = self.data.copy()
+        for name, value in values.items():
+            data[self.add_prefix(name)] = "" if value is None else value
+        self.data = data
+
+
+class ChangedInPlace(ItemFieldsShown):
+    """A form of words that reach members as soon as they are saved (a topic's name and
+    description, a translated name or label): no version keeps a stale form's save apart."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            # Runs inside the admin's transaction: the row lock serialises two saves.
+            type(self.instance).objects.select_for_update().filter(pk=self.instance.pk).first()
+            if conflicts := self.item_conflicts(cleaned):
+                raise ValidationError(conflicts, code="conflict")
+        return cleaned
+
+
+class RevisedContentForm(ItemFieldsShown, forms.ModelForm):
     """An item's own fields plus the words of its next revision.
 
     Saving never changes what members see: the words become a new draft revision. The
@@ -113,8 +200,6 @@ class RevisedContentForm(forms.ModelForm):
         help_text="Optional. Members stop seeing this version at this time.",
     )
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    # The item's own fields as shown: they change in place, with no revision to compare.
-    base_item = forms.CharField(required=False, widget=forms.HiddenInput)
 
     revision_model: type = EntryRevision
     schedule_fields = ("go_live_at", "expires_at")
@@ -141,8 +226,6 @@ class RevisedContentForm(forms.ModelForm):
                     "replaces them at its go-live."
                 )
             self.initial["base_revision"] = self.latest.pk
-        if self.instance.pk is not None and not self.is_bound:
-            self.initial["base_item"] = json.dumps(self.item_fields(self.instance))
 
     def latest_revision(self, *, lock: bool = False):
         if self.instance.pk is None:
@@ -188,53 +271,6 @@ class RevisedContentForm(forms.ModelForm):
         so saving again keeps what the editor typed and loses nothing the other saved."""
         return self.item_conflicts(cleaned) + self.revision_conflicts(latest, cleaned)
 
-    def item_fields(self, item) -> dict[str, str]:
-        """The item's own fields this form edits (an address, a topic, a position), as text."""
-        model_fields = {field.name for field in item._meta.concrete_fields}
-        return {
-            name: str(item.serializable_value(name))
-            for name in self.fields
-            if name in model_fields and not self.fields[name].disabled
-        }
-
-    def item_conflicts(self, cleaned) -> list[str]:
-        """The item's own fields saved by another editor since the form was shown: a save
-        of this form would put back the values it was shown with."""
-        try:
-            shown = json.loads(cleaned.get("base_item") or "")
-        except ValueError:  # a form posted without it, not the admin's own
-            return []
-        if self.instance.pk is None or not isinstance(shown, dict):
-            return []
-        model = type(self.instance)
-        # Read after latest_revision's row lock: no save can come between this and ours.
-        now = model.objects.get(pk=self.instance.pk)
-        changed, refreshed = [], {}
-        for name, was in shown.items():
-            if name not in self.fields or self.fields[name].disabled:
-                continue
-            is_now = str(now.serializable_value(name))
-            if is_now == was:
-                continue
-            field = self.fields[name]
-            shown_now = getattr(now, name)
-            changed.append(f"{field.label or pretty_name(name)} (now “{shown_now}”)")
-            typed = field.prepare_value(cleaned.get(name))
-            if str(typed) == was:
-                refreshed[name] = is_now
-        if not changed:
-            return []
-        self.keep_base("base_item", json.dumps(self.item_fields(now)))
-        self.show_instead(refreshed)
-        kind = model._meta.verbose_name
-        kept = (
-            " The form now shows the new value where you had not changed it." if refreshed else ""
-        )
-        return [
-            f"Another editor changed this {kind}'s {', '.join(changed)} while you were "
-            f"editing. Nothing was saved.{kept} Check the form, then save again to keep it."
-        ]
-
     def revision_conflicts(self, latest, cleaned) -> list[str]:
         base_pk = cleaned.get("base_revision")
         if latest is None or latest.pk == base_pk:
@@ -252,18 +288,6 @@ class RevisedContentForm(forms.ModelForm):
             {name: self.initial_content(name, getattr(latest, name)) for name in untouched}
         )
         return [conflict_message(latest, self.editor, refreshed=bool(untouched))]
-
-    def keep_base(self, name: str, value) -> None:
-        """The form is shown again as started from `value`: saving it again is no conflict."""
-        self.show_instead({name: value})
-
-    def show_instead(self, values: dict) -> None:
-        if not values:
-            return
-        data = self.data.copy()
-        for name, value in values.items():
-            data[self.add_prefix(name)] = "" if value is None else value
-        self.data = data
 
     def validate_unique(self):
         super().validate_unique()
@@ -523,7 +547,9 @@ class NameOnOneLine:
         return " ".join(self.cleaned_data["name"].split())
 
 
-class CategoryAdminForm(NameOnOneLine, SlugInLowerCase, TypedNumbersRefused, forms.ModelForm):
+class CategoryAdminForm(
+    NameOnOneLine, SlugInLowerCase, TypedNumbersRefused, ChangedInPlace, forms.ModelForm
+):
     refuse_typed_numbers = ("name", "description")
 
     class Meta:
@@ -531,7 +557,7 @@ class CategoryAdminForm(NameOnOneLine, SlugInLowerCase, TypedNumbersRefused, for
         fields = ["name", "slug", "description", "position"]
 
 
-class CategoryTranslationForm(NameOnOneLine, TypedNumbersRefused, forms.ModelForm):
+class CategoryTranslationForm(NameOnOneLine, TypedNumbersRefused, ChangedInPlace, forms.ModelForm):
     refuse_typed_numbers = ("name", "description")
 
     class Meta:
@@ -539,7 +565,7 @@ class CategoryTranslationForm(NameOnOneLine, TypedNumbersRefused, forms.ModelFor
         fields = ["language", "name", "description"]
 
 
-class ContactNumberTranslationForm(TypedNumbersRefused, forms.ModelForm):
+class ContactNumberTranslationForm(TypedNumbersRefused, ChangedInPlace, forms.ModelForm):
     refuse_typed_numbers = ("label",)
 
     class Meta:

@@ -467,3 +467,82 @@ def test_a_refusal_in_a_review_of_several_names_the_revision(client):
     )
     theirs.refresh_from_db()
     assert theirs.status == Status.SUBMITTED
+
+
+def change_form_as_shown(client, url: str, **changes) -> dict:
+    """What an admin change form at `url` sends, with its inlines (a topic's names and a
+    number's labels in other languages), when saved as shown now, with `changes` typed in."""
+    return {**form_data(client.get(url)), **changes}
+
+
+def form_data(response) -> dict:
+    """What the change form in `response`, with its inlines, sends when saved as shown."""
+    forms = [response.context["adminform"].form]
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data |= {
+            management.add_prefix(name): management[name].value() for name in management.fields
+        }
+        forms.extend(inline.formset.forms)
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            data[form.add_prefix(name)] = "" if value is None else field.prepare_value(value)
+    return data
+
+
+def test_a_stale_topic_form_does_not_put_back_names_another_editor_changed(client):
+    from faq.models import Category, CategoryTranslation
+
+    category = make_category(name="Your doctors", description="Your PCP.")
+    CategoryTranslation.objects.create(category=category, language="es", name="Sus médicos")
+    url = reverse("admin:faq_category_change", args=[category.pk])
+    client.force_login(make_user(username="ed1", role="editor"))
+    stale = change_form_as_shown(client, url, description="Your PCP and specialists.")
+    client.force_login(make_user(username="ed2", role="editor"))
+    renamed = {"name": "Doctors and specialists", "translations-0-name": "Médicos y especialistas"}
+    assert client.post(url, change_form_as_shown(client, url, **renamed)).status_code == 302
+
+    client.force_login(make_user(username="ed1b", role="editor"))
+    refused = client.post(url, stale)
+    assert refused.status_code == 200
+    assertContains(refused, "Another editor changed this category&#x27;s Name (now “Doctors")
+    assertContains(refused, "category translation&#x27;s Name (now “Médicos y especialistas”)")
+    category = Category.objects.get(pk=category.pk)
+    assert (category.name, category.description) == ("Doctors and specialists", "Your PCP.")
+    assert category.translations.get().name == "Médicos y especialistas"
+    shown = refused.context["adminform"].form
+    assert (shown["name"].value(), shown["description"].value()) == (
+        "Doctors and specialists",
+        "Your PCP and specialists.",
+    )
+
+    assert client.post(url, form_data(refused)).status_code == 302  # saved again: both kept
+    category.refresh_from_db()
+    assert (category.name, category.description) == (
+        "Doctors and specialists",
+        "Your PCP and specialists.",
+    )
+    assert category.translations.get().name == "Médicos y especialistas"
+
+
+def test_a_stale_number_form_does_not_put_back_a_label_another_editor_changed(client):
+    from faq.models import ContactNumberTranslation
+    from tests.factories import make_contact
+
+    contact = make_contact()
+    ContactNumberTranslation.objects.create(contact=contact, language="es", label="Servicios")
+    url = reverse("admin:faq_contactnumber_change", args=[contact.pk])
+    client.force_login(make_user(username="ed1", role="editor"))
+    stale = change_form_as_shown(client, url, hours="24 hours a day")
+    client.force_login(make_user(username="ed2", role="editor"))
+    relabelled = {"translations-0-label": "Servicios para Miembros"}
+    assert client.post(url, change_form_as_shown(client, url, **relabelled)).status_code == 302
+
+    client.force_login(make_user(username="ed1b", role="editor"))
+    refused = client.post(url, stale)
+    assert refused.status_code == 200
+    assertContains(refused, "translation&#x27;s Label (now “Servicios para Miembros”)")
+    assert contact.translations.get().label == "Servicios para Miembros"
+    assert contact.revisions.count() == 1  # nor was ed1's new version saved
