@@ -1014,7 +1014,11 @@ class RevisionAdmin(admin.ModelAdmin):
         revision = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_edit_parent_permission(request):
             raise PermissionDenied
-        restored = revision_restore(revision=revision, by=request.user)
+        try:
+            restored = revision_restore(revision=revision, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self._url("change", pk))
         messages.success(
             request,
             f"Restored as a new draft (#{restored.pk}), still credited to "

@@ -402,8 +402,9 @@ def revision_restore(*, revision: Revision, by, at: datetime | None = None) -> R
     """Copy an earlier revision's words into a new draft, to edit or resubmit. The words
     keep their author (created_by), as in translation_relink: otherwise whoever wrote a
     rejected version could approve it once another editor restored it. The audit record
-    says who restored it."""
+    says who restored it. A withdrawn item's words are not: no draft of it can be submitted."""
     at = at or timezone.now()
+    withdrawn_check(revision)
     model = type(revision)
     # A restored translation still translates what it translated then, so it is flagged
     # outdated if the original has changed since.

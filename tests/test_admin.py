@@ -340,6 +340,22 @@ def test_restore_makes_a_new_draft_from_history(client, editor):
     assertContains(response, f"still credited to {author}, who wrote the words")
 
 
+def test_a_withdrawn_questions_version_is_not_restored_as_a_draft(client, editor):
+    from faq.approvals import item_withdraw
+
+    entry = make_entry(answer="Original words.")
+    original = entry.revisions.get()
+    item_withdraw(item=entry, by=editor)
+    page = signed_in(client, editor).get(change_url(original))
+    assertNotContains(page, "Restore as a new draft")
+    response = client.post(
+        reverse("admin:faq_entryrevision_restore", args=[original.pk]), follow=True
+    )
+    assert entry.revisions.count() == 1
+    assertNotContains(response, "Submit it for review when ready")
+    assertContains(response, "This question is withdrawn")
+
+
 def test_the_review_page_says_who_restored_a_version_and_keeps_them_from_deciding(client):
     author, both = make_user(role="editor"), make_user(role="editor")
     both.groups.add(*make_user(role="reviewer").groups.all())
