@@ -938,6 +938,17 @@ def approval_date_error(day: datetime.date | None) -> str:
     return ""
 
 
+def approval_on_record(cleaned: dict) -> Approval | None:
+    """The approval on record that a new one typed is (same material, date, body)."""
+    if not all(cleaned.get(n) for n in ("material_id", "approved_on", "approving_body")):
+        return None
+    return Approval.objects.filter(
+        material_id__iexact=cleaned["material_id"].strip(),
+        approved_on=cleaned["approved_on"],
+        approving_body__iexact=cleaned["approving_body"].strip(),
+    ).first()
+
+
 class ReviewForm(forms.Form):
     """A reviewer's decision on one or more submitted revisions."""
 
@@ -1011,27 +1022,13 @@ class ReviewForm(forms.Form):
                 self.add_error(name, message)
         if error := approval_date_error(cleaned.get("approved_on")):
             self.add_error("approved_on", error)
-        if recorded := self.recorded_already(cleaned):
+        if recorded := approval_on_record(cleaned):
             self.add_error(
                 "existing_approval",
                 f"{recorded} is already on record from {recorded.approving_body}: choose it "
                 "here rather than record it again, so each approval has one record.",
             )
         return cleaned
-
-    def recorded_already(self, cleaned) -> Approval | None:
-        """The approval on record that the new one typed is (same material, date, body)."""
-        if not all(cleaned.get(n) for n in ("material_id", "approved_on", "approving_body")):
-            return None
-        return (
-            self.fields["existing_approval"]
-            .queryset.filter(
-                material_id__iexact=cleaned["material_id"].strip(),
-                approved_on=cleaned["approved_on"],
-                approving_body__iexact=cleaned["approving_body"].strip(),
-            )
-            .first()
-        )
 
     def approval_fields(self) -> dict:
         return {
@@ -1064,6 +1061,15 @@ class ApprovalAdminForm(forms.ModelForm):
         if error := approval_date_error(approved_on):
             raise ValidationError(error)
         return approved_on
+
+    def clean(self):
+        cleaned = super().clean()
+        if recorded := approval_on_record(cleaned):
+            raise ValidationError(
+                f"{recorded} is already on record from {recorded.approving_body}: choose it "
+                "in the review rather than record it again, so each approval has one record."
+            )
+        return cleaned
 
 
 class AsOfForm(forms.Form):

@@ -1021,6 +1021,20 @@ def test_an_approval_typed_again_points_to_the_one_on_record(client, editor, rev
     assert Approval.objects.filter(material_id="MOC26001").count() == 2
 
 
+def test_an_approval_on_record_is_not_recorded_again_on_its_own(client, reviewer):
+    make_approval(material_id="MOC26001", approved_on=datetime.date(2026, 3, 2))
+    form = {"material_id": "moc26001 ", "state_tracking_number": "", "notes": "",
+            "approving_body": "MO HealthNet Division", "approved_on": "2026-03-02"}  # fmt: skip
+    response = signed_in(client, reviewer).post(reverse("admin:faq_approval_add"), form)
+    assertContains(
+        response, "MOC26001 (03/02/2026) is already on record from MO HealthNet Division"
+    )
+    assert Approval.objects.filter(material_id__iexact="MOC26001").count() == 1
+    response = client.post(reverse("admin:faq_approval_add"), {**form, "approved_on": "2026-03-03"})
+    assert response.status_code == 302
+    assert Approval.objects.filter(material_id__iexact="MOC26001").count() == 2
+
+
 def test_editing_from_a_scheduled_version_keeps_its_go_live_and_the_reviewer_is_warned(
     client, editor, reviewer
 ):
