@@ -1336,6 +1336,7 @@ class AuditEvent(models.Model):
 
 # Search looks for every equivalent whenever a member types the term (faq.search).
 MAX_SYNONYM_EQUIVALENTS = 50
+SYNONYM_MAX_LENGTH = 100  # characters of a term or an equivalent
 
 
 def search_words(text: str) -> list[str]:
@@ -1353,10 +1354,10 @@ class SearchSynonym(models.Model):
         help_text="Applies to searches from pages in this language.",
     )
     term = models.CharField(
-        max_length=100, help_text="What members type, e.g. “er” or “mental health”."
+        max_length=SYNONYM_MAX_LENGTH, help_text="What members type, e.g. “er” or “mental health”."
     )
     equivalents = ArrayField(
-        models.CharField(max_length=100),
+        models.CharField(max_length=SYNONYM_MAX_LENGTH),
         help_text="What the questions and answers say instead, separated by commas, "
         "e.g. “emergency room, emergency department”.",
     )
@@ -1395,6 +1396,15 @@ class SearchSynonym(models.Model):
         self.equivalents = [e for e in dict.fromkeys(equivalents) if e and e != self.term]
         if not self.equivalents:
             raise ValidationError({"equivalents": "Give at least one other word or phrase."})
+        # Lowercased, a word can grow ("İ" is two characters then) past what the form allowed.
+        for name, longest in [("term", self.term), ("equivalents", max(self.equivalents, key=len))]:
+            if len(longest) > SYNONYM_MAX_LENGTH:
+                raise ValidationError(
+                    {
+                        name: f"At most {SYNONYM_MAX_LENGTH} characters, as search compares "
+                        f"them (lowercased): these are {len(longest)}."
+                    }
+                )
         if len(self.equivalents) > MAX_SYNONYM_EQUIVALENTS:
             raise ValidationError(
                 {

@@ -1208,6 +1208,21 @@ def test_editors_synonyms_are_normalised_in_the_admin(client, boss):
     assert (synonym.term, synonym.equivalents) == ("e r", ["emergency room"])
 
 
+def test_a_synonym_longer_once_lowercased_is_a_form_error_not_a_500(client, boss):
+    # "İ" (Turkish capital dotted I) lowercases to "i" and a combining dot, which search
+    # reads as a space between words: 60 become 119 characters.
+    for term, equivalents, field in [("İ" * 60, "x", "term"), ("x", "İ" * 60, "equivalents")]:
+        response = client.post(
+            reverse("admin:faq_searchsynonym_add"),
+            {"language": "en", "term": term, "equivalents": equivalents, "is_two_way": "on"},
+        )
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors[field] == [
+            "At most 100 characters, as search compares them (lowercased): these are 119."
+        ]
+    assert not SearchSynonym.objects.exists()
+
+
 def test_a_synonym_that_would_never_match_is_refused_by_the_database():
     with (
         pytest.raises(IntegrityError, match="faq_searchsynonym_term_normalized"),
