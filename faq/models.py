@@ -1,6 +1,7 @@
 import datetime
 import hashlib
 import json
+import math
 import re
 
 from django.conf import settings
@@ -387,8 +388,10 @@ def letter_is_a_pdf(letter) -> None:
     """An approval letter is the state's PDF: by its first bytes, not only its name, so a
     web page or a program named .pdf is refused before anyone downloads it."""
     if letter.size > MAX_LETTER_MEGABYTES * 1024 * 1024:
+        # Rounded up to a tenth: a letter just over the limit is not said to be at it.
+        megabytes = math.ceil(letter.size / 1024 / 1024 * 10) / 10
         raise ValidationError(
-            f"The letter is {letter.size / 1024 / 1024:.0f} MB; the limit is "
+            f"The letter is {megabytes:.1f} MB; the limit is "
             f"{MAX_LETTER_MEGABYTES} MB. Save the scan at a lower resolution and choose it again."
         )
     letter.seek(0)

@@ -159,3 +159,14 @@ def test_a_letter_of_an_approval_refused_with_its_review_is_not_kept(client, set
     kept = Approval.objects.get(material_id="MOC26013")
     assert [path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()] == [LETTER]
     assert (tmp_path / kept.letter.name).read_bytes() == LETTER
+
+
+def test_a_letter_just_over_the_limit_is_not_said_to_be_at_it():
+    from django.core.exceptions import ValidationError
+
+    from faq.models import letter_is_a_pdf
+
+    just_over = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024))
+    with pytest.raises(ValidationError) as refused:
+        letter_is_a_pdf(just_over)
+    assert refused.value.messages[0].startswith("The letter is 20.1 MB; the limit is 20 MB.")
