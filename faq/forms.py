@@ -851,6 +851,12 @@ class ContactNumberAdminForm(TypedNumbersRefused, RevisedContentForm):
         super().__init__(*args, **kwargs)
         self.lock_key()
 
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        if key == self.instance.key:  # a key answers already name stays as it is
+            return key
+        return key.lower()
+
     def lock_key(self) -> None:
         """Answers and notices name the number by its key: a new key would take the number
         off every page that uses it, with no review."""

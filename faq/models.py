@@ -983,8 +983,10 @@ class ContactNumber(models.Model):
     class Meta:
         ordering = ["position", "key"]
         constraints = [
+            # In any case: [[phone:Member-Services]] beside [[phone:member-services]] would
+            # be two numbers an editor reads as one.
             models.UniqueConstraint(
-                fields=["key"],
+                Lower("key"),
                 condition=Q(withdrawn_at__isnull=True),
                 name="faq_contactnumber_key_unique_among_current",
                 violation_error_message=(

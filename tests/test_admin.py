@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -769,7 +770,6 @@ def test_an_approval_dated_in_the_future_cannot_be_recorded_or_chosen(client, ed
     response = client.post(reverse("admin:faq_approval_add"), {**form, "approved_on": "0001-01-01"})
     assertContains(response, "The approval date is before Medicaid began")
     assert not Approval.objects.filter(material_id="QA-2099").exists()
-    from django.db import IntegrityError, transaction
 
     with (
         pytest.raises(IntegrityError, match="faq_approval_approved_on_since_medicaid"),
@@ -839,6 +839,22 @@ def test_an_address_key_or_notice_already_on_the_site_is_a_form_error_not_a_500(
     response = client.post(reverse("admin:faq_notice_add"), form)
     assertContains(response, "A notice of this kind in this language already exists.")
     assert Notice.objects.count() == 1
+
+
+def test_a_number_key_differing_only_in_capitals_is_taken_and_a_new_key_is_lower_case(
+    client, editor
+):
+    ContactNumber.objects.create(key="member-services")
+    form = {"label": "Member Services", "number": "1-800-322-6027", "tty_number": "",
+            "hours": "", "key": "Member-Services", "purpose": "member_services", "position": 0,
+            "translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0}  # fmt: skip
+    response = signed_in(client, editor).post(reverse("admin:faq_contactnumber_add"), form)
+    assertContains(response, "A contact number with this key is already on the site.")
+    assert ContactNumber.objects.count() == 1
+    client.post(reverse("admin:faq_contactnumber_add"), {**form, "key": "Nurse-Line"})
+    assert ContactNumber.objects.filter(key="nurse-line").exists()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContactNumber.objects.create(key="NURSE-LINE")
 
 
 @pytest.mark.django_db(transaction=True)
