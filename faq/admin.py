@@ -52,6 +52,7 @@ from faq.forms import (
     NoticeAdminForm,
     ReviewForm,
     SearchPeriodForm,
+    SearchSynonymAdminForm,
     SearchTryForm,
     past_moment,
     revision_text_check,
@@ -1284,6 +1285,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(SearchSynonym)
 class SearchSynonymAdmin(SavedOnceChecked):
+    form = SearchSynonymAdminForm
     list_display = ["term", "equivalents_list", "is_two_way", "language", "updated_at"]
     list_filter = ["language", "is_two_way"]
     search_fields = ["term"]

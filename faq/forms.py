@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlsplit
 import phonenumbers
 from django import forms
 from django.conf import settings
+from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
 from django.forms.utils import pretty_name
 from django.utils import timezone
@@ -31,6 +32,7 @@ from faq.models import (
     EntryRevision,
     Notice,
     NoticeRevision,
+    SearchSynonym,
     Status,
     translation_languages,
 )
@@ -1076,6 +1078,24 @@ class ApprovalAdminForm(forms.ModelForm):
                 "in the review rather than record it again, so each approval has one record."
             )
         return cleaned
+
+
+class CommaListField(SimpleArrayField):
+    """Words separated by commas, blank ones left out: "prescription, medicine," is two."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = self.delimiter.join(
+                item for item in value.split(self.delimiter) if item.strip()
+            )
+        return super().to_python(value)
+
+
+class SearchSynonymAdminForm(forms.ModelForm):
+    class Meta:
+        model = SearchSynonym
+        fields = ["language", "term", "equivalents", "is_two_way"]
+        field_classes = {"equivalents": CommaListField}
 
 
 class AsOfForm(forms.Form):

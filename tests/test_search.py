@@ -1208,6 +1208,15 @@ def test_editors_synonyms_are_normalised_in_the_admin(client, boss):
     assert (synonym.term, synonym.equivalents) == ("e r", ["emergency room"])
 
 
+def test_a_comma_left_at_the_end_of_a_synonyms_equivalents_is_no_error(client, boss):
+    response = client.post(
+        reverse("admin:faq_searchsynonym_add"),
+        {"language": "en", "term": "meds", "equivalents": "prescription, medicine, ,"},
+    )
+    assert response.status_code == 302
+    assert SearchSynonym.objects.get().equivalents == ["prescription", "medicine"]
+
+
 def test_a_synonym_longer_once_lowercased_is_a_form_error_not_a_500(client, boss):
     # "İ" (Turkish capital dotted I) lowercases to "i" and a combining dot, which search
     # reads as a space between words: 60 become 119 characters.
