@@ -58,10 +58,15 @@ class CategoryQuerySet(models.QuerySet):
         `language` see them, now or at a past moment (see category_text)."""
         return self.annotate(**category_text(language, "", at))
 
-    def moved_from(self, slug: str):
-        """The topic that last had the address `slug`, if it has another now."""
-        last = last_to_hold(CategoryAddressRecord.objects, slug)
-        return self.filter(pk=Subquery(last)).exclude(slug=slug)
+    def moved_from(self, slug: str, at=None):
+        """The topic that last had the address `slug`, if it has another now; at a past
+        moment `at`, the one that last had it by then, if it had another then (annotated
+        address_then, see addressed_at)."""
+        return moved_from(self, CategoryAddressRecord.objects, slug, at)
+
+    def addressed_at(self, slug: str, at):
+        """The topics whose address at a past moment `at` was `slug` (address_then)."""
+        return addressed_at(self, CategoryAddressRecord.objects, slug, at)
 
     def with_questions_shown_in(self, language: str, at=None):
         """The categories with at least one question members reading `language` see. Each
@@ -330,6 +335,38 @@ def last_to_hold(records, slug: str):
     an item made without a record is recorded as in place before the history began when it
     first moves, later than others' dated records of the same address."""
     return records.filter(slug=slug).order_by("-pk").values(records.model.PARENT_FIELD)[:1]
+
+
+def with_address_at(items, records, at):
+    """`items` (questions or topics) annotated address_then: the address each had at a past
+    moment `at`, from `records`, their place records of that kind: the one in effect then;
+    none in effect, though it has records, the item was not there yet (none); no record at
+    all, its address now."""
+    said = records.filter(**{records.model.PARENT_FIELD: OuterRef("pk")})
+    return items.annotate(
+        address_then=Case(
+            When(Exists(said), then=Subquery(said.said_at(at).values("slug")[:1])),
+            default=F("slug"),
+        )
+    )
+
+
+def addressed_at(items, records, slug: str, at):
+    """Those of `items` whose address at a past moment `at` was `slug` (with_address_at):
+    the page members read there then. Only those with the address now or in a record are
+    read."""
+    held = Q(slug=slug) | Q(pk__in=records.filter(slug=slug).values(records.model.PARENT_FIELD))
+    return with_address_at(items.filter(held), records, at).filter(address_then=slug)
+
+
+def moved_from(items, records, slug: str, at=None):
+    """Of `items`, the one that last had the address `slug` (last_to_hold, among `records`),
+    if it has another now; at a past moment `at`, the one that last had it by then, if it
+    had another then, annotated address_then: where members were sent from it then."""
+    if at is None:
+        return items.filter(pk=Subquery(last_to_hold(records, slug))).exclude(slug=slug)
+    last = last_to_hold(records.said_at(at), slug)
+    return with_address_at(items.filter(pk=Subquery(last)), records, at).exclude(address_then=slug)
 
 
 def category_text_at(language: str, path: str, at) -> dict:
@@ -602,18 +639,23 @@ class EntryQuerySet(ItemQuerySet):
             )
         return self.annotate(**annotations)
 
-    def moved_from(self, slug: str):
+    def moved_from(self, slug: str, at=None):
         """The question that last had the address `slug`, if it has another now: addresses
-        members were given (on paper, in a text message) keep leading to it."""
+        members were given (on paper, in a text message) keep leading to it. At a past
+        moment `at`, the one that last had it by then, if it had another then (annotated
+        address_then, see addressed_at)."""
         # A question members have never been shown has not taken the address from them.
         shown = EntryRevision.objects.filter(
             entry=OuterRef("entry"),
             status=Status.APPROVED,
             language=settings.LANGUAGE_CODE,
-            go_live_at__lte=timezone.now(),
+            go_live_at__lte=at or timezone.now(),
         )
-        last = last_to_hold(EntryPlacementRecord.objects.filter(Exists(shown)), slug)
-        return self.filter(pk=Subquery(last)).exclude(slug=slug)
+        return moved_from(self, EntryPlacementRecord.objects.filter(Exists(shown)), slug, at)
+
+    def addressed_at(self, slug: str, at):
+        """The questions whose address at a past moment `at` was `slug` (address_then)."""
+        return addressed_at(self, EntryPlacementRecord.objects, slug, at)
 
 
 class Entry(models.Model):

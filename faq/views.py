@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import is_valid_path, reverse
@@ -170,9 +171,11 @@ class CategoryView(PublicPageMixin, DetailView):
         revisions = live_entries(self.at)
         if self.at is None:
             revisions = revisions.filter(entry__category__slug=self.kwargs["slug"])
-        else:  # the questions in the topic then
-            topic = Category.objects.filter(slug=self.kwargs["slug"]).values("pk")
-            revisions = revisions.filter(placed_category_id=Subquery(topic))
+        else:  # the questions in the topic at this address then, else (a link of today's) now
+            slug = self.kwargs["slug"]
+            then = Category.objects.addressed_at(slug, self.at).values("pk")[:1]
+            now = Category.objects.filter(slug=slug).values("pk")
+            revisions = revisions.filter(placed_category_id=Coalesce(Subquery(then), Subquery(now)))
         number = page_number(request.GET.get("page"))
         start = (number - 1) * self.per_page
         self.revisions = show_categories(
@@ -182,9 +185,10 @@ class CategoryView(PublicPageMixin, DetailView):
         if not self.revisions:
             total = revisions.count() if number > 1 else 0
             if not total:
-                moved = Category.objects.moved_from(self.kwargs["slug"]).first()
+                moved = Category.objects.moved_from(self.kwargs["slug"], self.at).first()
                 if moved is not None:
-                    return moved_to(request, moved.get_absolute_url())
+                    slug = moved.slug if self.at is None else moved.address_then
+                    return moved_to(request, reverse("faq:category", kwargs={"slug": slug}))
                 raise Http404("No category with published questions here.")
             query = request.GET.copy()
             query["page"] = Paginator(range(total), self.per_page).num_pages
@@ -216,12 +220,21 @@ class EntryView(PublicPageMixin, DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            moved = (
-                live_entries(self.at)
-                .filter(entry__in=Entry.objects.moved_from(kwargs["slug"]))
-                .values_list("entry__slug", flat=True)
-                .first()
-            )
+            if self.at is None:
+                moved = (
+                    live_entries()
+                    .filter(entry__in=Entry.objects.moved_from(kwargs["slug"]))
+                    .values_list("entry__slug", flat=True)
+                    .first()
+                )
+            else:  # where members were sent from this address then
+                shown = EntryRevision.objects.shown_in(get_language(), self.at)
+                moved = (
+                    Entry.objects.moved_from(kwargs["slug"], self.at)
+                    .filter(pk__in=shown.values("entry_id"))
+                    .values_list("address_then", flat=True)
+                    .first()
+                )
             if moved is None:
                 raise
             return moved_to(request, reverse("faq:entry", kwargs={"slug": moved}))
@@ -230,7 +243,13 @@ class EntryView(PublicPageMixin, DetailView):
         return live_entries(self.at)
 
     def get_object(self, queryset=None):
-        return show_categories([super().get_object(queryset)], self.at)[0]
+        if self.at is None:
+            revision = super().get_object(queryset)
+        else:  # the question at this address then, else (a link of today's) now
+            then = Entry.objects.addressed_at(self.kwargs["slug"], self.at).values("pk")
+            revision = self.get_queryset().filter(entry__in=then).first()
+            revision = revision or super().get_object(queryset)
+        return show_categories([revision], self.at)[0]
 
     def get_context_data(self, **kwargs):
         # In the topic's own order, so the index on it gives them without a sort: 0.1 ms

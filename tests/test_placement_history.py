@@ -358,3 +358,42 @@ def test_an_archived_topic_lists_its_questions_in_their_order_then(client, edito
     assert page.index("Asked first then?") < page.index("Asked second then?")
     page = client.get("/topics/pharmacy/").content.decode()
     assert page.index("Asked second then?") < page.index("Asked first then?")
+
+
+def test_an_archived_address_shows_the_question_that_had_it_then(client, editor, reviewer):
+    dental = make_entry(slug="dental", question="Is dental care covered?")
+    placement_record(item=dental, by=None)
+    before = timezone.now()
+    save_in_admin(client, editor, dental, slug="dental-care")
+    renamed = timezone.now()
+    other = make_entry(slug="teeth", question="Where is a dentist near me?")
+    save_in_admin(client, editor, other, slug="dental")
+    # Members read "Is dental care covered?" at /questions/dental/ then, and were sent on
+    # to it from there after the rename: the archive says so, not "not found".
+    assertContains(archived(client, reviewer, "/questions/dental/", before), "Is dental care")
+    response = archived_response(client, reviewer, "/questions/dental/", renamed)
+    assert response["Location"].startswith("/questions/dental-care/?as_of=")
+    assertContains(archived(client, reviewer, "/questions/dental/", timezone.now()), "a dentist")
+
+
+def test_an_archived_topic_address_shows_the_topic_that_had_it_then(client, editor, reviewer):
+    first = make_category(name="Dental", slug="dental")
+    make_entry(category=first, question="Is dental care covered?")
+    placement_record(item=first, by=None)
+    before = timezone.now()
+    save_topic(client, editor, first, slug="dental-care")
+    renamed = timezone.now()
+    second = make_category(name="Teeth", slug="teeth")
+    make_entry(category=second, question="Where is a dentist?")
+    save_topic(client, editor, second, slug="dental")
+    assertContains(archived(client, reviewer, "/topics/dental/", before), "Is dental care")
+    response = archived_response(client, reviewer, "/topics/dental/", renamed)
+    assert response["Location"].startswith("/topics/dental-care/?as_of=")
+    assertContains(archived(client, reviewer, "/topics/dental/", timezone.now()), "a dentist")
+
+
+def archived_response(client, reviewer, url, moment):
+    client.force_login(reviewer)
+    response = client.get(url, {"as_of": moment.isoformat()})
+    client.logout()
+    return response
