@@ -37,8 +37,10 @@ from django.db.models import (
     Func,
     Max,
     Min,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     TextField,
     Value,
@@ -54,6 +56,7 @@ from spellchecker import SpellChecker
 from faq.crisis import CRISIS_WORD, is_crisis
 from faq.models import (
     Category,
+    ContactNumberLabelRecord,
     ContactNumberRevision,
     EntryRevision,
     NoticeKind,
@@ -761,7 +764,7 @@ def search_elsewhere(
     original = settings.LANGUAGE_CODE
     query = search_query(terms, match_all=True)
     config = search_config_of_row("notice__language")
-    contacts = search_contacts(terms, numbers.values()).values_list("pk", flat=True)
+    contacts = search_contacts(terms, numbers.values(), at).values_list("pk", flat=True)
     source = _snippet_source("body_html")
     notices = (
         NoticeRevision.objects.live(at)
@@ -815,7 +818,7 @@ def _is_dialled(digits: str, number: ContactNumberRevision) -> bool:
 
 
 def search_contacts(
-    terms: SearchTerms, live: Iterable[ContactNumberRevision]
+    terms: SearchTerms, live: Iterable[ContactNumberRevision], at=None
 ) -> QuerySet[ContactNumberRevision]:
     """Those of the `live` numbers (faq.contacts.live_contacts, kept per generation) whose
     name or hours have every group of the query's words: members search for "deaf", "tty",
@@ -824,12 +827,13 @@ def search_contacts(
     enough: a sentence's other words are rarely in a number's name, and "i want to kill
     myself" must offer the emergency number as "kill myself" does. Not hours: "after hours
     nurse" is no search for the relay service open "24 hours a day".
-    A number's name is looked for in the page's language too where it is translated. By id,
-    not by testing what is live again: that cost Django 0.4 ms more to build."""
+    A number's name is looked for in the page's language too where it is translated (at a
+    past moment `at`, by the label recorded as shown then). By id, not by testing what is
+    live again: that cost Django 0.4 ms more to build."""
     original = settings.LANGUAGE_CODE
     names = SearchVector("label", config=search_config(original))
     numbers = ContactNumberRevision.objects.filter(pk__in=[number.pk for number in live])
-    if terms.language != original:
+    if terms.language != original and at is None:
         numbers = numbers.alias(
             contact_translation=FilteredRelation(
                 "contact__translations",
@@ -839,6 +843,12 @@ def search_contacts(
         names = names + SearchVector(
             "contact_translation__label", config=search_config(terms.language)
         )
+    elif terms.language != original:  # as faq.contacts labels the numbers then
+        said = ContactNumberLabelRecord.objects.filter(
+            contact=OuterRef("contact"), language=terms.language
+        ).said_at(at)
+        numbers = numbers.alias(label_then=Subquery(said.values("label")[:1]))
+        names = names + SearchVector("label_then", config=search_config(terms.language))
     everything = names + SearchVector("hours", config=search_config(original))
     matched = Q(Matches(everything, search_query(terms, match_all=True)))
     known = tuple(group for group in terms.groups if len(group) > 1)

@@ -215,6 +215,24 @@ def test_a_numbers_changed_spanish_label_shows_in_the_archive_as_it_was(client, 
     assertContains(now, ">Member Services<")
 
 
+def test_a_past_search_offers_a_number_by_its_spanish_label_then(client, reviewer):
+    contact = make_contact(key="member-services", label="Member Services")
+    ContactNumberTranslation.objects.create(contact=contact, language="es", label="Afiliados")
+    contact_labels_record(contact=contact, by=None)
+    make_entry(question="How do I get my medicine?")
+    before = timezone.now()
+    translation = contact.translations.get()
+    translation.label = "Línea de Ayuda"
+    translation.save()
+    contact_labels_record(contact=contact, by=None)
+    # Members searching "afiliados" were offered the number, under the label they read.
+    then = as_of(client, reviewer, "/es/search/", {"q": "afiliados"}, before)
+    assertContains(then, "<h3>Afiliados</h3>", html=True)
+    assertNotContains(as_of(client, reviewer, "/es/search/", {"q": "ayuda"}, before), "<h3>")
+    now = as_of(client, reviewer, "/es/search/", {"q": "ayuda"}, timezone.now())
+    assertContains(now, "<h3>Línea de Ayuda</h3>", html=True)
+
+
 def test_the_admin_records_the_words_only_when_they_change(client, editor):
     category, _entry = pharmacy()
     recorded = category.text_records.count()
