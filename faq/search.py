@@ -652,18 +652,18 @@ def _categories_named_then(terms: SearchTerms, query: RawSQL, at) -> QuerySet:
 # those joins and sorting them all cost more than the ranking (docs/benchmarks.md).
 _RANKED = """
 SELECT * FROM (
-    WITH matches (id, entry_id, rank) AS MATERIALIZED ({matches}),
+    WITH matches (id, entry_id, rank{placed}) AS MATERIALIZED ({matches}),
     last_place AS (SELECT rank FROM matches ORDER BY rank DESC OFFSET %s LIMIT 1)
     SELECT
         matches.id,
         matches.rank + (CASE WHEN entry.category_id IN ({categories}) THEN %s ELSE 0.0 END)
             ::double precision AS rank,
         category.position,
-        entry.position,
+        {position}.position,
         matches.entry_id
     FROM matches
     JOIN faq_entry AS entry ON entry.id = matches.entry_id
-    JOIN faq_category AS category ON category.id = entry.category_id
+    JOIN faq_category AS category ON category.id = {position}.category_id
     WHERE matches.rank >= COALESCE((SELECT rank FROM last_place) - %s, '-Infinity')
     ORDER BY 2 DESC, 3, 4, 5
     LIMIT %s
@@ -693,13 +693,20 @@ def search_hits(
 
     def ranked(match_all: bool) -> tuple[str, tuple]:
         query = search_query(terms, match_all=match_all)
-        matches = _matching(entries.order_by(), terms, query, match_all=match_all).values_list(
-            "pk", "entry_id", "base_rank"
-        )
+        matches = _matching(entries.order_by(), terms, query, match_all=match_all)
+        # At a past moment, ties go in the order of the topics and places questions had then.
+        placed = () if at is None else ("placed_category_id", "placed_position")
+        matches = matches.placed_at(at) if placed else matches
+        matches = matches.values_list("pk", "entry_id", "base_rank", *placed)
         matches_sql, matches_params = matches.query.get_compiler(entries.db).as_sql()
         categories = _categories_named(terms, query, at)
         categories_sql, categories_params = categories.query.get_compiler(entries.db).as_sql()
-        sql = _RANKED.format(matches=matches_sql, categories=categories_sql)
+        sql = _RANKED.format(
+            matches=matches_sql,
+            categories=categories_sql,
+            placed=", category_id, position" if placed else "",
+            position="matches" if placed else "entry",
+        )
         params = (
             *matches_params,
             MAX_RESULTS,

@@ -397,3 +397,17 @@ def archived_response(client, reviewer, url, moment):
     response = client.get(url, {"as_of": moment.isoformat()})
     client.logout()
     return response
+
+
+def test_a_past_search_lists_equal_answers_in_their_order_then(client, editor, reviewer):
+    topic = make_category(name="Pharmacy", slug="pharmacy")
+    first = make_entry(category=topic, position=1, question="Refills one?", answer="Refill.")
+    second = make_entry(category=topic, position=2, question="Refills two?", answer="Refill.")
+    for entry in (first, second):
+        placement_record(item=entry, by=None)
+    before = timezone.now()
+    save_in_admin(client, editor, second, position=0)
+    page = archived(client, reviewer, "/search/", before, q="refill").content.decode()
+    assert page.index("Refills one?") < page.index("Refills two?")
+    page = client.get("/search/", {"q": "refill"}).content.decode()
+    assert page.index("Refills two?") < page.index("Refills one?")
