@@ -65,6 +65,7 @@ from faq.models import (
     CategoryAddressRecord,
     CategoryTranslation,
     ContactNumber,
+    ContactNumberPlaceRecord,
     ContactNumberRevision,
     ContactNumberTranslation,
     Direction,
@@ -178,9 +179,10 @@ class PlaceRecorded:
         return f"now reach this {self.kind}"
 
 
-def places_table(obj, kind: str, records, columns: dict) -> str:
-    """An item's place records (EntryPlacementRecord, CategoryAddressRecord), the newest
-    first, with `columns` (heading: the value of a record) between when and by whom."""
+def places_table(obj, kind: str, records, columns: dict, *, intro: str = "") -> str:
+    """An item's place records (EntryPlacementRecord, CategoryAddressRecord,
+    ContactNumberPlaceRecord), the newest first, with `columns` (heading: the value of a
+    record) between when and by whom, after `intro` (else what its earlier addresses do)."""
     if not obj.pk:
         return "—"
     records = records.select_related("recorded_by").order_by(
@@ -200,12 +202,13 @@ def places_table(obj, kind: str, records, columns: dict) -> str:
     )
     headings = cells(["From", *columns, "By"], "th")
     rows = format_html_join("", "<tr>{}</tr>", ((cells(row, "td"),) for row in rows))
+    intro = intro or (
+        f"Members who follow an earlier address are sent to this {kind}'s address of now, "
+        f"unless another {kind} has had it since."
+    )
     return format_html(
-        "<p>Members who follow an earlier address are sent to this {}'s address of now, "
-        "unless another {} has had it since.</p>"
-        "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
-        kind,
-        kind,
+        "<p>{}</p><table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
+        intro,
         headings,
         rows,
     )
@@ -224,13 +227,16 @@ class CategoryAdmin(PlaceRecorded, SavedOnceChecked):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["address_history"]
 
-    @admin.display(description="Address history")
+    @admin.display(description="Address and order history")
     def address_history(self, obj):
         return places_table(
             obj,
             "topic",
             obj.pk and obj.address_records,
-            {"Address": lambda r: reverse("faq:category", kwargs={"slug": r.slug})},
+            {
+                "Address": lambda r: reverse("faq:category", kwargs={"slug": r.slug}),
+                "Position": lambda r: r.position,
+            },
         )
 
     def get_changelist_form(self, request, **kwargs):
@@ -650,7 +656,9 @@ class EntryAdmin(PlaceRecorded, RevisedContentAdmin):
 
 
 @admin.register(ContactNumber)
-class ContactNumberAdmin(RevisedContentAdmin):
+class ContactNumberAdmin(PlaceRecorded, RevisedContentAdmin):
+    kind = "number"
+    place_records = ContactNumberPlaceRecord
     form = ContactNumberAdminForm
     inlines = [ContactNumberTranslationInline]
     revision_model = ContactNumberRevision
@@ -659,7 +667,7 @@ class ContactNumberAdmin(RevisedContentAdmin):
     list_filter = ["purpose", ("withdrawn_at", admin.EmptyFieldListFilter)]
     search_fields = ["key", "revisions__label", "revisions__number"]
     ordering = ["position", "key"]
-    readonly_fields = [*RevisedContentAdmin.readonly_fields, "used_in"]
+    readonly_fields = [*RevisedContentAdmin.readonly_fields, "used_in", "place_history"]
     fieldsets = [
         (
             None,
@@ -675,10 +683,22 @@ class ContactNumberAdmin(RevisedContentAdmin):
                     "base_item",
                     "members_see",
                     "revision_history",
+                    "place_history",
                 ]
             },
         ),
     ]
+
+    @admin.display(description="Heading and order history")
+    def place_history(self, obj):
+        return places_table(
+            obj,
+            "number",
+            obj.pk and obj.place_records,
+            {"Listed under": lambda r: r.get_purpose_display(), "Position": lambda r: r.position},
+            intro="Where the contact page listed this number: under which heading, in which "
+            "place. Past versions of pages list it as it was then.",
+        )
 
     def get_queryset(self, request):
         token = Concat(Value("[[phone:"), OuterRef("key"), Value("]]"))

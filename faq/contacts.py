@@ -4,10 +4,16 @@ import contextlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from faq.cache import kept_until_content_changes
-from faq.models import ContactNumberLabelRecord, ContactNumberRevision, ContactNumberTranslation
+from faq.models import (
+    ContactNumberLabelRecord,
+    ContactNumberPlaceRecord,
+    ContactNumberRevision,
+    ContactNumberTranslation,
+)
 
 PRIMARY_KEY = "member-services"
 EMERGENCY_KEY = "emergency"
@@ -36,11 +42,15 @@ def live_contacts(at=None, language=None) -> dict[str, ContactNumberRevision]:
 
 def _contacts(at, language: str) -> dict[str, ContactNumberRevision]:
     original = settings.LANGUAGE_CODE
-    revisions = (
-        ContactNumberRevision.objects.live(at)
-        .select_related("contact", "approval")
-        .order_by("contact__position", "contact__key")
-    )
+    revisions = ContactNumberRevision.objects.live(at).select_related("contact", "approval")
+    if at is None:
+        revisions = revisions.order_by("contact__position", "contact__key")
+    else:  # listed where they were then: under that heading, in that place
+        placed = ContactNumberPlaceRecord.objects.filter(contact=OuterRef("contact")).said_at(at)
+        revisions = revisions.annotate(
+            purpose_then=Coalesce(Subquery(placed.values("purpose")[:1]), F("contact__purpose")),
+            position_then=Coalesce(Subquery(placed.values("position")[:1]), F("contact__position")),
+        ).order_by("position_then", "contact__key")
     if language != original:
         if at is None:
             translated = ContactNumberTranslation.objects.filter(
@@ -53,6 +63,9 @@ def _contacts(at, language: str) -> dict[str, ContactNumberRevision]:
         revisions = revisions.annotate(translated_label=Subquery(translated.values("label")[:1]))
     contacts = {}
     for revision in revisions:
+        if at is not None:  # shown on this page only, as the label below
+            revision.contact.purpose = revision.purpose_then
+            revision.contact.position = revision.position_then
         revision.language = original
         if getattr(revision, "translated_label", None):
             # Shown on this page only: public reads never save a revision.

@@ -68,6 +68,14 @@ class CategoryQuerySet(models.QuerySet):
         """The topics whose address at a past moment `at` was `slug` (address_then)."""
         return addressed_at(self, CategoryAddressRecord.objects, slug, at)
 
+    def in_order(self, at=None):
+        """In the order of topics members saw at `at` (now): by position, then name."""
+        if at is None:
+            return self.order_by("position", "name")
+        return self.alias(position_then=topic_position_at(OuterRef("pk"), at)).order_by(
+            "position_then", "name"
+        )
+
     def with_questions_shown_in(self, language: str, at=None):
         """The categories with at least one question members reading `language` see. Each
         stops at its first live question in the newest-revision index: 0.3 ms of Postgres
@@ -299,11 +307,13 @@ class PlaceRecord(models.Model):
 
 
 class CategoryAddressRecord(PlaceRecord):
-    """A topic's address from a moment on, as EntryPlacementRecord keeps a question's: an
-    address members were given keeps leading to the topic after it changes."""
+    """A topic's address and its place in the order of topics from a moment on, as
+    EntryPlacementRecord keeps a question's: an address members were given keeps leading to
+    the topic after it changes, and archived views list topics in their order of then."""
 
     category = models.ForeignKey(Category, models.PROTECT, related_name="address_records")
     slug = models.SlugField(max_length=120)
+    position = models.PositiveIntegerField(default=0)
 
     PARENT_FIELD = "category"
 
@@ -327,6 +337,14 @@ class CategoryAddressRecord(PlaceRecord):
     def __str__(self):
         since = f"from {self.shown_at:%Y-%m-%d %H:%M}" if self.shown_at else "before records"
         return f"/{self.slug}/ ({since})"
+
+
+def topic_position_at(category, at):
+    """The position of the topic `category` (an id or an OuterRef) at a past moment `at`:
+    the one recorded then, else (a topic made since) its position now."""
+    recorded = CategoryAddressRecord.objects.filter(category=category).said_at(at)
+    now = Category.objects.filter(pk=category).values("position")[:1]
+    return Coalesce(Subquery(recorded.values("position")[:1]), Subquery(now))
 
 
 def last_to_hold(records, slug: str):
@@ -847,14 +865,14 @@ class EntryRevisionQuerySet(RevisionQuerySet):
         )
 
     def in_topic_order(self, at=None):
-        """In the order of the topics (today's: it has no history) and of the questions in
-        each, at `at` (now); after placed_at."""
+        """In the order of the topics and of the questions in each, at `at` (now); after
+        placed_at."""
         in_topics = ("placed_position", "entry_id")
         if at is None:
             return self.order_by("entry__category__position", "entry__category__name", *in_topics)
         topic = Category.objects.filter(pk=OuterRef("placed_category_id"))
         return self.alias(
-            placed_topic_position=Subquery(topic.values("position")[:1]),
+            placed_topic_position=topic_position_at(OuterRef("placed_category_id"), at),
             placed_topic_name=Subquery(topic.values("name")[:1]),
         ).order_by("placed_topic_position", "placed_topic_name", *in_topics)
 
@@ -1106,6 +1124,39 @@ class ContactNumberLabelRecord(WordsRecord):
     @property
     def words(self) -> str:
         return self.label
+
+
+class ContactNumberPlaceRecord(PlaceRecord):
+    """Where a number was listed from a moment on: the heading of the contact page it was
+    under (its purpose) and its place in the order of numbers. These change in place,
+    without review, as a question's place does (EntryPlacementRecord)."""
+
+    contact = models.ForeignKey(ContactNumber, models.PROTECT, related_name="place_records")
+    purpose = models.CharField(max_length=20, choices=ContactPurpose)
+    position = models.PositiveIntegerField()
+
+    PARENT_FIELD = "contact"
+
+    class Meta:
+        ordering = ["contact", F("shown_at").asc(nulls_first=True), "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "shown_at"], name="faq_contactnumberplacerecord_one_per_moment"
+            ),
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=Q(shown_at__isnull=True),
+                name="faq_contactnumberplacerecord_one_undated",
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose__in=ContactPurpose.values),
+                name="faq_contactnumberplacerecord_purpose_valid",
+            ),
+        ]
+
+    def __str__(self):
+        since = f"from {self.shown_at:%Y-%m-%d %H:%M}" if self.shown_at else "before records"
+        return f"{self.get_purpose_display()}, position {self.position} ({since})"
 
 
 class ContactNumberRevision(Revision):

@@ -1,6 +1,7 @@
 """The history of what changes in place, without review, and shows at once: topics' names
-and descriptions, numbers' labels in other languages, and where each question is (its
-topic, address and position).
+and descriptions, numbers' labels in other languages, where each question is (its topic,
+address and position), each topic's address and place in the order of topics, and the
+heading and place each number is listed under.
 
 Archived views (?as_of=) read the words recorded here as shown at their moment
 (faq.models.category_text_at, faq.contacts); a question's former addresses lead to it
@@ -78,15 +79,16 @@ def contact_labels_record(*, contact: ContactNumber, by, at: datetime | None = N
 # item, and the item's fields it keeps.
 PLACEMENTS = {
     "entry": ("entryplacementrecord", "entry", ("category_id", "slug", "position")),
-    "category": ("categoryaddressrecord", "category", ("slug",)),
+    "category": ("categoryaddressrecord", "category", ("slug", "position")),
+    "contactnumber": ("contactnumberplacerecord", "contact", ("purpose", "position")),
 }
 
 
 @transaction.atomic
-def placement_record(*, item: Entry | Category, by, at: datetime | None = None):
+def placement_record(*, item: Entry | Category | ContactNumber, by, at: datetime | None = None):
     """Record where `item` is now (a question's topic, address and position; a topic's
-    address), shown from `at` (now) on, where that is not what was recorded as shown then.
-    Returns the record added, if any."""
+    address and position; a number's heading and position), shown from `at` (now) on, where
+    that is not what was recorded as shown then. Returns the record added, if any."""
     at = at or timezone.now()
     record_name, parent, fields = PLACEMENTS[item._meta.model_name]
     records = global_apps.get_model("faq", record_name).objects
@@ -105,6 +107,9 @@ def placement_history_begin(apps=global_apps, *, kind: str, ids=None) -> int:
     earlier address still leads to it."""
     record_name, parent, fields = PLACEMENTS[kind]
     Item, Record = apps.get_model("faq", kind), apps.get_model("faq", record_name)
+    # A migration's model may predate some of them (a topic's position, migration 0030).
+    known = {name for field in Record._meta.concrete_fields for name in (field.name, field.attname)}
+    fields = [field for field in fields if field in known]
     items = Item.objects.exclude(pk__in=Record.objects.values(f"{parent}_id")).order_by("pk")
     if ids is not None:
         items = items.filter(pk__in=ids)

@@ -384,7 +384,11 @@ def _categories_with_questions(at) -> list[Category]:
     language = get_language()
 
     def categories():
-        found = Category.objects.with_questions_shown_in(language, at).shown_in(language, at)
+        found = (
+            Category.objects.with_questions_shown_in(language, at)
+            .shown_in(language, at)
+            .in_order(at)
+        )
         for category in found:
             category.show_as(category)
         return list(found)

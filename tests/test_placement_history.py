@@ -1,6 +1,7 @@
 """A question's topic, address and position change in place, without review: each change is
 recorded, and an address members were given keeps leading to the question."""
 
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -14,11 +15,20 @@ from faq.models import (
     Category,
     CategoryAddressRecord,
     CategoryTranslation,
+    ContactNumber,
+    ContactPurpose,
     Entry,
     EntryPlacementRecord,
 )
 from faq.names import category_text_record, placement_history_begin, placement_record
-from tests.factories import add_translation, make_category, make_entry, make_user, publish
+from tests.factories import (
+    add_translation,
+    make_category,
+    make_contact_number,
+    make_entry,
+    make_user,
+    publish,
+)
 from tests.test_admin import change_url, entry_form
 from tests.test_name_history import category_form
 from tests.test_name_history import save_in_admin as save_topic_in_admin
@@ -263,12 +273,18 @@ def test_a_topic_renamed_in_the_admin_keeps_its_old_address_leading_to_it(client
     ]
     client.force_login(editor)
     form = client.get(reverse("admin:faq_category_change", args=[category.pk]))
-    assertContains(form, "Address history")
+    assertContains(form, "Address and order history")
     assertContains(form, "<td>/topics/pharmacy/</td>", html=True)
     client.logout()
-    # The name alone, or its place in the list of topics, moves no address.
-    save_topic(client, editor, category, name="Medicine", position=7)
+    # The name alone moves no address; its place in the list of topics is recorded apart.
+    save_topic(client, editor, category, name="Medicine")
     assert category.address_records.count() == 3
+    was = category.position
+    save_topic(client, editor, category, name="Medicine", position=was + 1)
+    assert [(r.slug, r.position) for r in category.address_records.order_by("-pk")][:2] == [
+        ("your-prescriptions", was + 1),
+        ("your-prescriptions", was),
+    ]
     assert client.get("/topics/unknown/").status_code == 404
 
 
@@ -411,3 +427,84 @@ def test_a_past_search_lists_equal_answers_in_their_order_then(client, editor, r
     assert page.index("Refills one?") < page.index("Refills two?")
     page = client.get("/search/", {"q": "refill"}).content.decode()
     assert page.index("Refills two?") < page.index("Refills one?")
+
+
+def test_archived_pages_list_topics_in_their_order_then(client, editor, reviewer):
+    first = make_category(name="Pharmacy", slug="pharmacy", position=1)
+    second = make_category(name="Your benefits", slug="benefits", position=2)
+    make_entry(category=first, question="How do I get medicine?")
+    make_entry(category=second, question="Can I get a ride?")
+    for topic in (first, second):
+        placement_record(item=topic, by=None)
+    before = timezone.now()
+    save_topic_in_admin(client, editor, second, position=0)
+    assert [(r.position, r.recorded_by) for r in second.address_records.order_by("pk")] == [
+        (2, None),
+        (0, editor),
+    ]
+    for url, query in [("/", {}), ("/search/", {"q": "zzxqv"})]:  # no results: the topics
+        page = archived(client, reviewer, url, before, **query).content.decode()
+        assert page.index("Pharmacy") < page.index("Your benefits"), url
+        page = client.get(url, query).content.decode()
+        assert page.index("Your benefits") < page.index("Pharmacy"), url
+
+
+def number_form(contact, **changes):
+    latest = contact.revisions.get()
+    return {
+        "label": latest.label, "number": latest.number_display, "tty_number": "",
+        "hours": latest.hours, "key": contact.key, "purpose": contact.purpose,
+        "position": contact.position, "go_live_at": "", "expires_at": "",
+        "base_revision": latest.pk, "translations-TOTAL_FORMS": 0,
+        "translations-INITIAL_FORMS": 0, **changes,
+    }  # fmt: skip
+
+
+def contact_headings(page: str) -> dict[str, str]:
+    """Each number's key on the contact page, with the heading it is listed under."""
+    found = re.findall(r'<h2 id="purpose-([a-z_]+)">|<li id="([\w-]+)">', page)
+    headings, current = {}, None
+    for purpose, key in found:
+        current = purpose or current
+        if key:
+            headings[key] = current
+    return headings
+
+
+def test_the_archived_contact_page_lists_a_number_under_its_heading_then(client, editor, reviewer):
+    nurse = make_contact_number(key="nurse-line", purpose=ContactPurpose.OTHER, position=5)
+    rides = make_contact_number(key="rides", label="Rides", purpose=ContactPurpose.OTHER)
+    placement_history_begin(kind="contactnumber")
+    before = timezone.now()
+    client.force_login(editor)
+    url = reverse("admin:faq_contactnumber_change", args=[nurse.pk])
+    response = client.post(url, number_form(nurse, purpose="member_services", position=0))
+    assert response.status_code == 302, response.context["errors"]
+    assert nurse.revisions.count() == 1  # words unchanged: no new version to review
+    assert [(r.purpose, r.position, r.recorded_by) for r in nurse.place_records.all()] == [
+        ("other", 5, None),
+        ("member_services", 0, editor),
+    ]
+    assertContains(client.get(url), "Heading and order history")
+    then = contact_headings(archived(client, reviewer, "/contact/", before).content.decode())
+    now = contact_headings(client.get("/contact/").content.decode())
+    assert (then["nurse-line"], then["rides"]) == ("other", "other")
+    assert (now["nurse-line"], now["rides"]) == ("member_services", "other")
+    assert rides.place_records.count() == 1
+
+
+def test_recorded_places_of_numbers_cannot_be_changed_or_deleted():
+    nurse = make_contact_number(key="nurse-line")
+    placement_record(item=nurse, by=None)
+    table = "faq_contactnumberplacerecord"
+    for sql in (f"UPDATE {table} SET position = 9", f"DELETE FROM {table}"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert nurse.place_records.get().position == nurse.position
+
+
+def test_the_demo_records_where_its_numbers_are_listed(demo_content):
+    for contact in ContactNumber.objects.all():
+        record = contact.place_records.get()
+        assert (record.purpose, record.position) == (contact.purpose, contact.position)
+        assert record.shown_at == contact.created_at

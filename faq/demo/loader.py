@@ -105,6 +105,7 @@ class _DemoFile:
             )
             if created:
                 self.report.contacts += 1
+                placement_record(item=contact, by=None, at=self.last_updated)
                 self.publish(
                     ContactNumberRevision,
                     contact,
