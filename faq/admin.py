@@ -946,6 +946,8 @@ class RevisionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/faq/review.html", context, status=status)
 
     def review_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # the words of drafts, as the change view refuses them
         try:
             ids = [int(i) for i in request.GET.get("ids", "").split(",") if i]
         except ValueError:

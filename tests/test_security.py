@@ -22,7 +22,7 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertTemplateUsed
 
-from tests.factories import PASSWORD, make_entry, make_user
+from tests.factories import PASSWORD, make_contact, make_entry, make_user
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -506,6 +506,21 @@ def test_axes_comes_first_among_authentication_backends_and_last_in_middleware()
         "django.middleware.security.SecurityMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["entryrevision", "contactnumberrevision"])
+def test_staff_who_may_not_view_revisions_cannot_read_them_on_the_review_page(client, model):
+    entry = make_entry(live=False, question="Draft words nobody approved yet?")
+    contact = make_contact(live=False, label="Draft number label")
+    revision = (entry if model == "entryrevision" else contact).revisions.get()
+    url = reverse(f"admin:faq_{model}_review") + f"?ids={revision.pk}"
+    client.force_login(make_user())  # staff, in no group
+    response = client.get(url)
+    assert response.status_code == 403
+    assert b"Draft" not in response.content
+    client.force_login(make_user(role="editor"))
+    assertContains(client.get(url), "Draft")
 
 
 WATCH_POLICY = """
