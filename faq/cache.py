@@ -275,7 +275,8 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         start_listener()
         try:
-            address = f"{request.get_host()}{request.get_full_path()}".encode()
+            # The scheme too: a page names its own address (canonical, hreflang, print).
+            address = request.build_absolute_uri().encode()
             key = f"page:{page_key_prefix()}:{hashlib.sha256(address).hexdigest()}"
         except DatabaseError:
             return self.get_response(request)  # no generation, no caching

@@ -146,6 +146,20 @@ def test_staff_and_point_in_time_views_are_never_cached(client):
     assert "X-Cache" not in get(client, "/healthz")[0]
 
 
+def test_a_page_asked_for_over_http_is_not_served_to_https_members(client, settings):
+    # Its canonical, alternate and printed addresses name the scheme it was asked with: one
+    # a load balancer's probe asked for over plain HTTP must not be what members get.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    url = make_entry().get_absolute_url()
+    plain, _ = get(client, url, host="testserver")
+    secure, body = get(client, url, host="testserver", x_forwarded_proto="https")
+    assert (plain["X-Cache"], secure["X-Cache"]) == ("miss", "miss")
+    assert f'rel="canonical" href="https://testserver{url}"' in body
+    assert "http://testserver" not in body
+    again, _ = get(client, url, host="testserver", x_forwarded_proto="https")
+    assert again["X-Cache"] == "hit"
+
+
 def test_not_found_pages_are_not_cached(client):
     response, _ = get(client, "/questions/not-yet/")
     assert response.status_code == 404 and "X-Cache" not in response
