@@ -1046,6 +1046,28 @@ class SearchResult:
         return self.revision.get_absolute_url()
 
 
+# What members type that is theirs, not a search: four digits or more, however written (a
+# member ID, their own phone number, a date of birth, a social security number), and an
+# email address. Three digits are the numbers everyone dials ("911", "711").
+_PERSONAL_NUMBER = re.compile(r"[+(]?\d(?:[\s().+/-]*\d){3,}\)?")
+_EMAIL = re.compile(r"\S+@\S+")
+_REDACTED = "#"
+
+
+def search_log_query(query: str, numbers: Iterable[ContactNumberRevision] = ()) -> str:
+    """A query as the search log keeps it: each number that is none of the plan's `numbers`
+    (search_dialled's way: whole, or its last seven digits) and each email address as "#".
+    The log is read and exported by staff for a year, counted per query: "my member id is
+    123456789" is a member's identity beside what they searched for."""
+    numbers = tuple(numbers)
+
+    def number(match: re.Match) -> str:
+        digits = re.sub(r"[^0-9]", "", match[0])
+        return match[0] if any(_is_dialled(digits, n) for n in numbers) else _REDACTED
+
+    return _PERSONAL_NUMBER.sub(number, _EMAIL.sub(_REDACTED, query))
+
+
 def search_log_record(
     *,
     query: str,
@@ -1053,11 +1075,15 @@ def search_log_record(
     language: str = settings.LANGUAGE_CODE,
     day: datetime.date | None = None,
     found_elsewhere: bool = False,
+    numbers: Iterable[ContactNumberRevision] = (),
 ) -> None:
     """Count one search: one row per day, page language and query, with no IP address and no
-    user. It found nothing when it found no question (`result_count`) and nothing else
-    either (`found_elsewhere`: a number to call, the language assistance page)."""
+    user, nor the numbers and email addresses members type that are not the plan's
+    `numbers` (search_log_query). It found nothing when it found no question
+    (`result_count`) and nothing else either (`found_elsewhere`: a number to call, the
+    language assistance page)."""
     found_nothing = result_count == 0 and not found_elsewhere
+    query = search_log_query(query, numbers)
     table = SearchLog._meta.db_table
     with connection.cursor() as cursor:
         # One statement, safe under concurrent searches for the same words.

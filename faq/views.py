@@ -464,6 +464,7 @@ def search(request):
                 result_count=len(hits),
                 language=terms.language,
                 found_elsewhere=bool(contact_matches or language_help),
+                numbers=found["numbers"].values(),
             )
     response = render(request, "faq/search.html", context)
     # What someone searched for can reveal a health condition: no shared or browser cache

@@ -945,6 +945,36 @@ def test_every_search_is_counted_without_identity(demo_content, client):
         assert "203.0.113" not in repr(cursor.fetchall())
 
 
+def test_the_search_log_keeps_no_member_id_phone_number_date_of_birth_or_email(
+    demo_content, client
+):
+    # Members type their own numbers into search; the log editors read and export for a
+    # year is counted per query, so it must not keep them. The plan's own numbers, which
+    # members search to learn whose they are, are no one's personal data.
+    for q in (
+        "my member id is 123456789",
+        "dob 01/02/1980",
+        "call me at (314) 555-1234",
+        "ssn 123-45-6789",
+        "jsmith@example.com lost card",
+        "1-800-322-6027",
+        "322-6027",
+        "711",
+    ):
+        client.get(SEARCH, {"q": q})
+    kept = set(SearchLog.objects.values_list("query", flat=True))
+    assert kept == {
+        "my member id is #",
+        "dob #",
+        "call me at #",
+        "ssn #",
+        "# lost card",
+        "1-800-322-6027",
+        "322-6027",
+        "711",
+    }
+
+
 def test_zero_result_searches_are_counted(client):
     client.get(SEARCH, {"q": "xylophone"})
     client.get(SEARCH, {"q": "xylophone"})
