@@ -1058,14 +1058,22 @@ def search_log_query(query: str, numbers: Iterable[ContactNumberRevision] = ()) 
     """A query as the search log keeps it: each number that is none of the plan's `numbers`
     (search_dialled's way: whole, or its last seven digits) and each email address as "#".
     The log is read and exported by staff for a year, counted per query: "my member id is
-    123456789" is a member's identity beside what they searched for."""
+    123456789" is a member's identity beside what they searched for.
+
+    Then its words, as search reads them and editors' synonyms are written: "lost card?",
+    "Lost card!!" and "lost card" are one search, "e.r." is "er". Web-search syntax ("a
+    phrase", -word) is another search, kept as typed."""
     numbers = tuple(numbers)
 
     def number(match: re.Match) -> str:
         digits = re.sub(r"[^0-9]", "", match[0])
         return match[0] if any(_is_dialled(digits, n) for n in numbers) else _REDACTED
 
-    return _PERSONAL_NUMBER.sub(number, _EMAIL.sub(_REDACTED, query))
+    query = _PERSONAL_NUMBER.sub(number, _EMAIL.sub(_REDACTED, query))
+    if _WEB_SEARCH_SYNTAX.search(query):
+        return query
+    initials = _INITIALS.sub(lambda found: found[0].replace(".", ""), query.lower())
+    return " ".join(re.findall(rf"\w+|{_REDACTED}", initials)) or query  # "?" has no words
 
 
 def search_log_record(
