@@ -108,6 +108,8 @@ _SENTENCE_STOPS = (".", "!", "?")
 _SENTENCE_ENDS = (*_SENTENCE_STOPS, ":", "\n")
 # A fragment starts where its sentence does when that is at most this many characters back.
 _SENTENCE_LEAD = 32
+# Fragments at most this many words apart are shown as one, the words between them too.
+_JOINED_GAP_WORDS = 2
 _CUT_TOKEN_END = re.compile(f"{_TOKEN_OPEN}[^{_TOKEN_CLOSE}]*$")
 _CUT_TOKEN_START = re.compile(f"^[^{_TOKEN_OPEN}]*{_TOKEN_CLOSE}")
 _MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
@@ -977,7 +979,9 @@ def _whole_tokens(headline: str, source: str) -> str:
     joined = [spans[0]]
     for begin, end, marks in spans[1:]:
         last_begin, last_end, last_marks = joined[-1]
-        if begin <= last_end or not source[last_end:begin].strip():
+        # Fragments a word or two apart are one: ts_headline ends them at a stop word, and
+        # "you do not need … call your PCP first" reads as the opposite of the sentence.
+        if begin <= last_end or len(source[last_end:begin].split()) <= _JOINED_GAP_WORDS:
             joined[-1] = (last_begin, max(last_end, end), last_marks + marks)
         else:
             joined.append((begin, end, marks))

@@ -993,6 +993,14 @@ def test_the_search_log_counts_a_query_as_its_words_whatever_the_punctuation(dem
     }
 
 
+def test_fragments_a_word_apart_are_one_sentence_not_two_with_an_ellipsis(demo_content, client):
+    # ts_headline ended a fragment at "you do not need" and began the next at "call your PCP
+    # first": "In an emergency, you do not need … call your PCP first" says the opposite.
+    shown = " ".join(snippets(client.get(SEARCH, {"q": "er"})))
+    assert "In an <mark>emergency</mark>, you do not need to call your PCP first." in shown
+    assert "need …" not in shown
+
+
 def test_zero_result_searches_are_counted(client):
     client.get(SEARCH, {"q": "xylophone"})
     client.get(SEARCH, {"q": "xylophone"})
