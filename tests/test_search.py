@@ -129,6 +129,25 @@ def test_spanish_words_find_the_right_questions(demo_content, client, q, expecte
     assert expected <= set(re.findall(r'<h2><a href="/es/questions/([^/]+)/"', body))
 
 
+@pytest.mark.parametrize(
+    ("page", "q"),
+    [
+        (SEARCH, "referral"),
+        (SEARCH, "i need a referral"),
+        (SEARCH, "Referrals"),
+        ("/es/search/", "referencia"),
+        ("/es/search/", "necesito una remision"),
+    ],
+)
+def test_a_referral_finds_the_specialist_answer_first(demo_content, client, page, q):
+    # The answer says "refer" ("referido"): the stemmer reads "referral" as another word, so
+    # it found nothing, and "i need a referral" the night-time advice first.
+    body = client.get(page, {"q": q}).content.decode()
+    assert re.findall(r'<h2><a href="(?:/es)?/questions/([^/]+)/"', body)[:1] == [
+        "need-a-specialist"
+    ]
+
+
 def test_a_word_typed_without_its_accents_is_read_as_the_content_writes_it(demo_content):
     # "médico", not "medio", which is as close by its letters: accents alone come first;
     # and the synonyms of "médico" apply.
