@@ -84,3 +84,31 @@ def test_admin_pages_have_no_wcag_aa_violations_and_reflow(page, admin_pages):
     if too_wide:
         reports.append(f"Scrolls sideways (page width in px): {too_wide}")
     assert not reports, "\n\n".join(reports)
+
+
+DESCRIPTIONS = """() => [...document.querySelectorAll('#content-main [aria-describedby]')].map(
+  el => ({
+    name: el.getAttribute('name') || el.querySelector('legend')?.textContent,
+    described: el.getAttribute('aria-describedby').split(/\\s+/).map(
+        id => document.getElementById(id)?.textContent.trim() ?? `missing #${id}`
+    ),
+  })
+)"""
+
+
+def test_a_reviewers_help_and_errors_are_read_with_their_fields(page, admin_pages):
+    """A screen reader reads a field's help and its error with the field (WCAG 1.3.1, 3.3.1):
+    each aria-describedby names text on the page, and the decision's radio buttons, a group
+    of their own, have their error read with the group."""
+    site, pages = admin_pages
+    sign_in_as(page, site, "rob")
+    page.goto(site + pages["rob"]["revision"])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record decision").click()  # no decision chosen
+    described = {d["name"]: d["described"] for d in page.evaluate(DESCRIPTIONS)}
+    assert described["Decision"] == ["This field is required."]
+    assert described["comment"] == ["Required to reject: the author reads it."]
+    assert described["approved_on"] == [
+        "The state's approval date. May be in the past; not in the future."
+    ]
+    assert not [d for d in described.values() if any(t.startswith("missing #") for t in d)]
