@@ -33,9 +33,11 @@ def choice_diff(old: str, new: str) -> SafeString:
     return format_html("<del>{}</del> <ins>{}</ins>", old, new)
 
 
-def revision_diff(live, revision) -> list[tuple[str, SafeString, bool]]:
-    """(field label, diff HTML, changed?) for each member-visible field; a choice (a notice's
-    direction) by its label."""
+def revision_diff(live, revision) -> list[tuple[str, SafeString, bool, str]]:
+    """(field label, diff HTML, changed?, language of its words) for each member-visible
+    field; a choice (a notice's direction) by its label, in the admin's words (language "").
+    The language lets a screen reader read a translation's words in their own voice."""
+    language = getattr(revision, "language", "")  # contact numbers are not translated
     rows = []
     for name in revision.CONTENT_FIELDS:
         field = revision._meta.get_field(name)
@@ -43,9 +45,9 @@ def revision_diff(live, revision) -> list[tuple[str, SafeString, bool]]:
         if field.choices:
             old = getattr(live, f"get_{name}_display")() if live is not None else ""
             new = getattr(revision, f"get_{name}_display")()
-            rows.append((label, choice_diff(str(old), str(new)), old != new))
+            rows.append((label, choice_diff(str(old), str(new)), old != new, ""))
             continue
         old = str(getattr(live, name)) if live is not None else ""
         new = str(getattr(revision, name))
-        rows.append((label, inline_diff(old, new), old != new))
+        rows.append((label, inline_diff(old, new), old != new, language))
     return rows

@@ -2,6 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.test_accessibility import WCAG_AA
 
@@ -112,3 +113,19 @@ def test_a_reviewers_help_and_errors_are_read_with_their_fields(page, admin_page
         "The state's approval date. May be in the past; not in the future."
     ]
     assert not [d for d in described.values() if any(t.startswith("missing #") for t in d)]
+
+
+def test_a_reviewer_hears_a_translations_words_in_their_language(page, admin_pages):
+    """The words a reviewer approves in a translation are marked with their language, as the
+    original it quotes is, so a screen reader reads Spanish as Spanish (WCAG 3.1.2); the
+    field names and an English version's words stay in the page's English."""
+    site, pages = admin_pages
+    sign_in_as(page, site, "rob")
+    page.goto(site + pages["rob"]["review"])
+    boxes = page.locator(".review-box").filter(has=page.locator(".review-diff"))
+    spanish = boxes.filter(has=page.locator(".translation-source")).locator(".review-diff")
+    english = boxes.filter(has_not=page.locator(".translation-source")).locator(".review-diff")
+    expect(spanish.locator("td.diff").first).to_have_attribute("lang", "es")
+    expect(spanish.locator("td.diff[lang=es]")).to_have_count(2)  # the question and answer
+    expect(spanish.locator("th[lang]")).to_have_count(0)
+    expect(english.locator("[lang]")).to_have_count(0)
