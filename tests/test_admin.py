@@ -474,6 +474,17 @@ def test_compliance_report_lists_every_live_item_with_flags(client, reviewer, de
     assert EDITED_SINCE_APPROVAL not in by_title["What if I need a specialist?"][11]
 
 
+def test_the_compliance_report_marks_each_title_with_its_language(client, reviewer, demo_content):
+    """A screen reader reads a Spanish question or an Arabic tagline in its own voice (WCAG
+    3.1.2); English titles and numbers need no mark on the English page."""
+    signed_in(client, reviewer)
+    response = client.get(reverse("admin:faq_compliance_report"))
+    assertContains(response, 'lang="es">¿Qué es un proveedor de atención primaria (PCP)?</a>')
+    assertContains(response, 'lang="ar">العربية</a>')
+    assertContains(response, '"/questions/what-is-a-pcp/">What is a primary care provider (PCP)?')
+    assertNotContains(response, 'lang="en">')
+
+
 def test_the_compliance_report_can_be_rebuilt_at_a_past_moment(client, editor, reviewer):
     entry = make_entry(question="Old question?", live=False)
     then = timezone.now() - datetime.timedelta(days=3)
