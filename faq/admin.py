@@ -179,10 +179,11 @@ class PlaceRecorded:
         return f"now reach this {self.kind}"
 
 
-def places_table(obj, kind: str, records, columns: dict, *, intro: str = "") -> str:
+def places_table(obj, kind: str, records, columns: dict, caption: str, *, intro: str = "") -> str:
     """An item's place records (EntryPlacementRecord, CategoryAddressRecord,
     ContactNumberPlaceRecord), the newest first, with `columns` (heading: the value of a
-    record) between when and by whom, after `intro` (else what its earlier addresses do)."""
+    record) between when and by whom, after `intro` (else what its earlier addresses do);
+    the table is named by `caption` for screen readers (its field's label is tied to nothing)."""
     if not obj.pk:
         return "—"
     records = records.select_related("recorded_by").order_by(
@@ -207,8 +208,10 @@ def places_table(obj, kind: str, records, columns: dict, *, intro: str = "") -> 
         f"unless another {kind} has had it since."
     )
     return format_html(
-        "<p>{}</p><table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
+        '<p>{}</p><table><caption class="visually-hidden">{}</caption>'
+        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
         intro,
+        caption,
         headings,
         rows,
     )
@@ -237,6 +240,7 @@ class CategoryAdmin(PlaceRecorded, SavedOnceChecked):
                 "Address": lambda r: reverse("faq:category", kwargs={"slug": r.slug}),
                 "Position": lambda r: r.position,
             },
+            "Addresses and positions of this topic, newest first",
         )
 
     def get_changelist_form(self, request, **kwargs):
@@ -338,8 +342,10 @@ class RevisedContentAdmin(SavedOnceChecked):
             ),
         )
         return format_html(
-            "<table><thead><tr><th>Version</th><th>Status</th><th>By</th><th>Saved</th>"
+            '<table><caption class="visually-hidden">Every version of this {}, newest first'
+            "</caption><thead><tr><th>Version</th><th>Status</th><th>By</th><th>Saved</th>"
             "<th>Review</th></tr></thead><tbody>{}</tbody></table>",
+            self.opts.verbose_name,
             rows,
         )
 
@@ -592,6 +598,7 @@ class EntryAdmin(PlaceRecorded, RevisedContentAdmin):
                 "Address": lambda r: reverse("faq:entry", kwargs={"slug": r.slug}),
                 "Position": lambda r: r.position,
             },
+            "Topics and addresses of this question, newest first",
         )
 
     def get_queryset(self, request):
@@ -696,6 +703,7 @@ class ContactNumberAdmin(PlaceRecorded, RevisedContentAdmin):
             "number",
             obj.pk and obj.place_records,
             {"Listed under": lambda r: r.get_purpose_display(), "Position": lambda r: r.position},
+            "Headings and positions of this number, newest first",
             intro="Where the contact page listed this number: under which heading, in which "
             "place. Past versions of pages list it as it was then.",
         )

@@ -117,6 +117,18 @@ def test_members_see_now_shows_the_live_numbers_not_tokens(client, editor):
     assert "[[phone:" not in preview
 
 
+def test_the_history_tables_of_a_form_are_named(client, editor):
+    """A screen reader moving from table to table hears which history each one is: the form
+    has two side by side, named only by a label that is tied to neither (WCAG 1.3.1)."""
+    caption = '<table><caption class="visually-hidden">'
+    entry = make_entry()
+    response = signed_in(client, editor).get(change_url(entry))
+    assertContains(response, caption + "Every version of this question, newest first</caption>")
+    assertContains(response, caption + "Topics and addresses of this question, newest first<")
+    response = client.get(reverse("admin:faq_category_change", args=[entry.category.pk]))
+    assertContains(response, caption + "Addresses of this topic, newest first</caption>")
+
+
 def test_editor_can_save_and_submit_in_one_step(client, editor):
     entry = make_entry()
     data = entry_form(entry, answer="New words.", _submit="Save and submit for review")
