@@ -157,6 +157,19 @@ def test_every_page_has_one_h1_and_the_landmarks(page, site):
         assert region.violations_count == 0, region.generate_report()
 
 
+def test_breadcrumb_separators_are_not_read_aloud(page, site):
+    """The "›" between breadcrumbs is drawn, not said: a screen reader read "right-pointing
+    angle quotation mark Urgent and emergency care" (WCAG 1.3.1)."""
+    for name in ["category", "question", "category-es"]:
+        open_page(page, site, name, 360, 740)
+        trail = page.get_by_role(
+            "navigation", name="Ruta de navegación" if "-es" in name else "Breadcrumb"
+        )
+        assert "›" not in trail.aria_snapshot()
+        second = trail.get_by_role("listitem").nth(1)
+        assert "›" in second.evaluate("li => getComputedStyle(li, '::before').content")
+
+
 def focused(page) -> dict:
     return page.evaluate(
         """() => {
