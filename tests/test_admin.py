@@ -30,6 +30,7 @@ from tests.factories import (
     make_approval,
     make_category,
     make_contact,
+    make_contact_number,
     make_entry,
     make_user,
     publish,
@@ -126,7 +127,10 @@ def test_the_history_tables_of_a_form_are_named(client, editor):
     assertContains(response, caption + "Every version of this question, newest first</caption>")
     assertContains(response, caption + "Topics and addresses of this question, newest first<")
     response = client.get(reverse("admin:faq_category_change", args=[entry.category.pk]))
-    assertContains(response, caption + "Addresses of this topic, newest first</caption>")
+    assertContains(response, caption + "Addresses and positions of this topic, newest first<")
+    number = make_contact_number(key="nurse-line")
+    response = client.get(reverse("admin:faq_contactnumber_change", args=[number.pk]))
+    assertContains(response, caption + "Headings and positions of this number, newest first<")
 
 
 def test_editor_can_save_and_submit_in_one_step(client, editor):
