@@ -1659,3 +1659,20 @@ def test_no_puedo_respirar_finds_the_emergency_answers_uncorrected(demo_content,
 @pytest.mark.parametrize("q", ["i can't breathe", "cant breathe"])
 def test_cant_breathe_finds_the_emergency_answers(demo_content, client, q):
     assert found(client, q)[0] == "emergency-room-when-pcp-unavailable"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "q", "first"),
+    [
+        ("", "representative", "contact-member-services"),
+        ("", "i want to talk to someone", "contact-member-services"),
+        ("", "sign up", "change-health-plans"),
+        ("/es", "representante", "contact-member-services"),
+        ("/es", "quiero hablar con alguien", "contact-member-services"),
+        ("/es", "cobertura", "change-health-plans"),
+    ],
+)
+def test_the_starter_synonyms_find_what_a_member_means(demo_content, client, prefix, q, first):
+    body = client.get(f"{prefix}/search/", {"q": q}).content.decode()
+    results = body.split('class="search-results"', 1)[-1]
+    assert re.findall(rf'<h2><a href="{prefix}/questions/([^/]+)/">', results)[:1] == [first]
