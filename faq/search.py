@@ -835,7 +835,7 @@ def search_contacts(
     When some of the words have synonyms or corrections, a name with every one of those is
     enough: a sentence's other words are rarely in a number's name, and "i want to kill
     myself" must offer the emergency number as "kill myself" does. Not hours: "after hours
-    nurse" is no search for the relay service open "24 hours a day".
+    nurse" is no search for the relay service open "24 hours a day", nor "after hours".
     A number's name is looked for in the page's language too where it is translated (at a
     past moment `at`, by the label recorded as shown then). By id, not by testing what is
     live again: that cost Django 0.4 ms more to build."""
@@ -859,8 +859,14 @@ def search_contacts(
         numbers = numbers.alias(label_then=Subquery(said.values("label")[:1]))
         names = names + SearchVector("label_then", config=search_config(terms.language))
     everything = names + SearchVector("hours", config=search_config(original))
-    matched = Q(Matches(everything, search_query(terms, match_all=True)))
     known = tuple(group for group in terms.groups if len(group) > 1)
+    if known and len(known) == len(terms.groups):
+        # Words editors gave synonyms for are looked for in names only: "after hours" (an
+        # evening, to the synonym) is "hours" to the stemmer, which the relay service's
+        # "24 hours a day" has.
+        matched = Q(Matches(names, search_query(terms, match_all=True)))
+    else:
+        matched = Q(Matches(everything, search_query(terms, match_all=True)))
     if known and len(known) < len(terms.groups):
         matched |= Q(Matches(names, search_query(terms, match_all=True, groups=known)))
     return numbers.filter(matched).order_by()
