@@ -407,9 +407,11 @@ CROSS JOIN LATERAL (
         OR searchword.word = ANY(string_to_array(typed.swaps, ' '))
     )
     -- A word that differs only in its accents first ("medico": "médico", not "medio"), then
-    -- one with two letters the other way round ("medcio": "médico", not "medio").
+    -- one with two letters the other way round ("medcio": "médico", not "medio"), then one
+    -- that sounds the same ("medicade": "medicaid", not "medical", as near in letters).
     ORDER BY unaccent(searchword.word) = unaccent(typed.word) DESC,
         searchword.word = ANY(string_to_array(typed.swaps, ' ')) DESC,
+        dmetaphone(unaccent(searchword.word)) = dmetaphone(unaccent(typed.word)) DESC,
         searchword.word <-> typed.word
     LIMIT 1
 ) AS closest

@@ -263,6 +263,12 @@ def test_swapped_letters_accented_adds_one_accent_as_spanish_writes_it():
     assert "médico" in swapped_letters_accented("mdéico")
 
 
+def test_of_two_words_as_near_in_letters_the_one_that_sounds_the_same_is_read(demo_content):
+    # "medical" and "medicaid" are both two letters from "medicade"; one sounds like it.
+    make_entry(slug="medical-records", question="How do I get my medical records?")
+    assert search_terms("medicade").corrections == (("medicade", "medicaid"),)
+
+
 def test_a_swap_is_read_before_a_missing_letter(demo_content, client):
     # "medcio" is "medio" (middle) without its c, and "médico" with two letters swapped.
     body = client.get("/es/search/", {"q": "medcio"}).content.decode()
