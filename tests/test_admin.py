@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 import threading
 from urllib.parse import parse_qs, urlsplit
 
@@ -620,6 +621,19 @@ def test_an_exported_moment_opens_the_page_as_it_was_after_the_event(client, rev
     form["at"] = (second - datetime.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S")
     assertContains(client.get(reverse("admin:faq_as_of"), form, follow=True), "Old words.")
     assertContains(client.get(reverse("admin:faq_as_of")), 'step="1"')
+
+
+def test_an_archived_page_says_its_moment_in_its_title(client, reviewer):
+    # A reviewer with the page of now and of then in two tabs tells them apart (WCAG 2.4.2).
+    entry = make_entry(question="Where do I go?")
+    moment = timezone.localtime().replace(microsecond=0)
+    signed_in(client, reviewer)
+    for prefix, archived in (("", "archived"), ("/es", "archivada")):
+        page = client.get(prefix + entry.get_absolute_url(), {"as_of": moment.isoformat()})
+        title = f"({archived}: {moment:%m/%d/%Y %H:%M:%S %Z}) | "
+        assert title in re.search(r"<title>(.*?)</title>", page.content.decode())[1]
+    now = client.get(entry.get_absolute_url()).content.decode()
+    assert "archived" not in re.search(r"<title>(.*?)</title>", now)[1]
 
 
 def test_exports_never_hand_a_spreadsheet_a_formula(client, editor, reviewer):
