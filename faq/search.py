@@ -67,6 +67,7 @@ from faq.models import (
     search_config,
     search_config_of_row,
     search_words,
+    topic_position_at,
 )
 from faq.reports import spreadsheet_csv
 
@@ -662,7 +663,7 @@ SELECT * FROM (
         matches.id,
         matches.rank + (CASE WHEN entry.category_id IN ({categories}) THEN %s ELSE 0.0 END)
             ::double precision AS rank,
-        category.position,
+        {topic_position},
         {position}.position,
         matches.entry_id
     FROM matches
@@ -699,8 +700,11 @@ def search_hits(
         query = search_query(terms, match_all=match_all)
         matches = _matching(entries.order_by(), terms, query, match_all=match_all)
         # At a past moment, ties go in the order of the topics and places questions had then.
-        placed = () if at is None else ("placed_category_id", "placed_position")
-        matches = matches.placed_at(at) if placed else matches
+        placed = () if at is None else ("placed_category_id", "placed_position", "topic_then")
+        if placed:
+            matches = matches.placed_at(at).annotate(
+                topic_then=topic_position_at(OuterRef("placed_category_id"), at)
+            )
         matches = matches.values_list("pk", "entry_id", "base_rank", *placed)
         matches_sql, matches_params = matches.query.get_compiler(entries.db).as_sql()
         categories = _categories_named(terms, query, at)
@@ -708,8 +712,9 @@ def search_hits(
         sql = _RANKED.format(
             matches=matches_sql,
             categories=categories_sql,
-            placed=", category_id, position" if placed else "",
+            placed=", category_id, position, topic_position" if placed else "",
             position="matches" if placed else "entry",
+            topic_position="matches.topic_position" if placed else "category.position",
         )
         params = (
             *matches_params,

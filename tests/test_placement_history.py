@@ -508,3 +508,18 @@ def test_the_demo_records_where_its_numbers_are_listed(demo_content):
         record = contact.place_records.get()
         assert (record.purpose, record.position) == (contact.purpose, contact.position)
         assert record.shown_at == contact.created_at
+
+
+def test_a_past_search_lists_equal_answers_in_their_topics_order_then(client, editor, reviewer):
+    first = make_category(name="Pharmacy", slug="pharmacy", position=1)
+    second = make_category(name="Your benefits", slug="benefits", position=2)
+    make_entry(category=first, question="Refills one?", answer="Refill.")
+    make_entry(category=second, question="Refills two?", answer="Refill.")
+    for topic in (first, second):
+        placement_record(item=topic, by=None)
+    before = timezone.now()
+    save_topic_in_admin(client, editor, second, position=0)
+    page = archived(client, reviewer, "/search/", before, q="refill").content.decode()
+    assert page.index("Refills one?") < page.index("Refills two?")
+    page = client.get("/search/", {"q": "refill"}).content.decode()
+    assert page.index("Refills two?") < page.index("Refills one?")
