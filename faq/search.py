@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
@@ -26,7 +27,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db import DEFAULT_DB_ALIAS, connection, connections, router
+from django.db import DEFAULT_DB_ALIAS, connection, connections, router, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -63,6 +64,7 @@ from faq.models import (
     NoticeRevision,
     SearchLog,
     SearchSynonym,
+    Status,
     category_text,
     search_config,
     search_config_of_row,
@@ -1125,6 +1127,40 @@ def search_log_record(
             """,
             [day or timezone.localdate(), language, query, int(found_nothing), result_count],
         )
+
+
+@transaction.atomic
+def search_log_redact(apps=global_apps) -> int:
+    """Keep every counted search as search_log_query keeps new ones, merging the counts of
+    those that become one query: rows counted before it kept members' own numbers and
+    email addresses as typed, for the whole retention. Any number the plan has had approved
+    is the plan's. Returns how many rows changed. The migration search_log_redacted runs it."""
+    Log = apps.get_model("faq", "SearchLog")
+    numbers = list(
+        apps.get_model("faq", "ContactNumberRevision").objects.filter(status=Status.APPROVED)
+    )
+    changed = 0
+    for row in Log.objects.order_by("pk").iterator():
+        query = search_log_query(row.query, numbers)
+        if query == row.query:
+            continue
+        changed += 1
+        kept, made = Log.objects.get_or_create(
+            day=row.day,
+            language=row.language,
+            query=query,
+            defaults={
+                "searches": row.searches,
+                "zero_result_searches": row.zero_result_searches,
+                "result_count": row.result_count,
+            },
+        )
+        if not made:
+            kept.searches += row.searches
+            kept.zero_result_searches += row.zero_result_searches
+            kept.save(update_fields=["searches", "zero_result_searches"])
+        row.delete()
+    return changed
 
 
 def search_log_retention_days() -> int:

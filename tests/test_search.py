@@ -33,6 +33,7 @@ from faq.search import (
     search_entries,
     search_log_prune,
     search_log_record,
+    search_log_redact,
     search_snippet,
     search_terms,
     swapped_letters,
@@ -1002,6 +1003,28 @@ def test_the_search_log_keeps_no_member_id_phone_number_date_of_birth_or_email(
         "322 6027",
         "711",
     }
+
+
+def test_searches_counted_before_are_kept_as_new_ones_are(demo_content):
+    day = timezone.localdate()
+    for query, searches, zero in [
+        ("my member id is 123456789", 2, 0),
+        ("my member id is 987654321", 3, 1),
+        ("jsmith@example.com", 1, 1),
+        ("Lost card?", 4, 0),
+        ("lost card", 1, 0),
+        ("1-800-322-6027", 1, 0),
+    ]:
+        SearchLog.objects.create(day=day, query=query, searches=searches, zero_result_searches=zero)
+    assert search_log_redact() == 5
+    kept = SearchLog.objects.values_list("query", "searches", "zero_result_searches")
+    assert set(kept) == {
+        ("my member id is #", 5, 1),
+        ("#", 1, 1),
+        ("lost card", 5, 0),
+        ("1 800 322 6027", 1, 0),
+    }
+    assert search_log_redact() == 0
 
 
 def test_the_search_log_counts_a_query_as_its_words_whatever_the_punctuation(demo_content, client):
