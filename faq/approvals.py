@@ -290,9 +290,8 @@ def revision_approve(
         )
     if isinstance(revision, NoticeRevision) and revision.expires_at and revision.notice.is_required:
         raise ValidationError(REQUIRED_NOTICE_EXPIRY)
-    if isinstance(revision, ContactNumberRevision) and revision.expires_at:
-        # Expired, the number is off every page that names it, as if withdrawn then.
-        contact_withdraw_check(contact=revision.contact, at=revision.expires_at, expiring=True)
+    if isinstance(revision, ContactNumberRevision):
+        number_expiry_check(revision, at=at)
     own_go_live_at = historic_go_live_at or max(revision.go_live_at or at, at)
     go_live_at = own_go_live_at
     # A translation goes live with the words it translates, not before: until then members
@@ -513,6 +512,18 @@ def notice_withdraw_check(*, notice: Notice) -> None:
             "of nondiscrimination (Section 1557), and pages in every language without their "
             "own show this one. To change its words, edit it and have the new version approved."
         )
+
+
+def number_expiry_check(revision: ContactNumberRevision, *, at: datetime | None = None) -> None:
+    """Refuse a number's version that expires while answers or notices still name the number:
+    expired, it is off every page that names it, as if withdrawn then. Unless an approved
+    version written before it goes live by then and takes over (scheduled_to_replace)."""
+    if not revision.expires_at:
+        return
+    follower = scheduled_to_replace(revision, at)
+    if follower is not None and follower.go_live_at <= revision.expires_at:
+        return
+    contact_withdraw_check(contact=revision.contact, at=revision.expires_at, expiring=True)
 
 
 def contact_withdraw_check(

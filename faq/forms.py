@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from phonenumbers import shortnumberinfo
 
-from faq.approvals import REQUIRED_NOTICE_EXPIRY, contact_withdraw_check
+from faq.approvals import REQUIRED_NOTICE_EXPIRY, number_expiry_check
 from faq.contacts import live_contacts
 from faq.markup import markup_unshown, render_markdown
 from faq.models import (
@@ -884,9 +884,17 @@ class ContactNumberAdminForm(TypedNumbersRefused, RevisedContentForm):
         cleaned = super().clean()
         if expires_at := cleaned.get("expires_at"):
             # As the review will: expired, the number is off every page that names it.
-            contact = ContactNumber(key=cleaned.get("key") or self.instance.key)
+            contact = self.instance
+            if contact.pk is None:
+                contact = ContactNumber(key=cleaned.get("key") or "")
+            version = ContactNumberRevision(
+                contact=contact,
+                created_at=timezone.now(),
+                go_live_at=cleaned.get("go_live_at"),
+                expires_at=expires_at,
+            )
             try:
-                contact_withdraw_check(contact=contact, at=expires_at, expiring=True)
+                number_expiry_check(version)
             except ValidationError as error:
                 self.add_error("expires_at", error)
         return cleaned

@@ -307,6 +307,19 @@ def test_a_number_a_live_answer_uses_cannot_be_approved_to_expire(nurse_line, cl
     assertContains(client.get(entry.get_absolute_url()), NURSE_LINK)
 
 
+def test_a_number_may_expire_once_an_approved_version_takes_over_before(nurse_line):
+    # Next week's number is approved; until then a temporary one, which may expire then.
+    make_entry(answer="Call [[phone:nurse-line]].")
+    soon = timezone.now() + datetime.timedelta(days=3)
+    publish(add_revision(nurse_line, number="+18005550143", go_live_at=soon))
+    temporary = add_revision(nurse_line, number="+18005550142", expires_at=soon)
+    assert publish(temporary).status == Status.APPROVED
+    # Expiring before next week's goes live, it would leave the answer with no number.
+    earlier = soon - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="cannot expire at"):
+        publish(add_revision(nurse_line, expires_at=earlier))
+
+
 def test_a_number_can_expire_with_the_answers_that_use_it(nurse_line):
     soon = timezone.now() + datetime.timedelta(days=7)
     entry = make_entry(answer="Call [[phone:nurse-line]].")
