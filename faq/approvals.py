@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -201,6 +201,18 @@ def scheduled_to_replace(revision: Revision, at: datetime | None = None) -> Revi
     )
 
 
+def replaced_at(revision: Revision, *, go_live_at: datetime) -> datetime | None:
+    """When an approved version of the same material going live after `go_live_at` would
+    replace `revision` (its superseded_at once approved): members read `revision` until then."""
+    later = Q(status=Status.APPROVED, go_live_at__gt=go_live_at)
+    return (
+        type(revision)
+        .objects.filter(later, **same_material(revision))
+        .exclude(pk=revision.pk)
+        .aggregate(at=Min("go_live_at"))["at"]
+    )
+
+
 @transaction.atomic
 def revision_submit(*, revision: Revision, by, at: datetime | None = None) -> Revision:
     at = at or timezone.now()
@@ -300,7 +312,10 @@ def revision_approve(
         go_live_at = max(go_live_at, source.go_live_at)
     if isinstance(revision, EntryRevision | NoticeRevision) and historic_go_live_at is None:
         text = revision.answer if isinstance(revision, EntryRevision) else revision.body
-        numbers_live_check(text=text, start=go_live_at, end=revision.expires_at)
+        # Members read it until it expires or a version scheduled after it replaces it.
+        ends = [revision.expires_at, replaced_at(revision, go_live_at=go_live_at)]
+        end = min((moment for moment in ends if moment is not None), default=None)
+        numbers_live_check(text=text, start=go_live_at, end=end)
     if revision.expires_at and revision.expires_at <= go_live_at:
         raise ValidationError(
             f"This version expires at {local_moment(revision.expires_at)}, before it could go live"
@@ -367,7 +382,7 @@ def numbers_live_check(*, text: str, start: datetime, end: datetime | None) -> N
         raise ValidationError(
             f"This text names {phone_token(key)}, whose approved versions end at "
             f"{local_moment(unlive)}, while this version "
-            f"{'has no expiry' if end is None else f'expires at {local_moment(end)}'}: "
+            f"{'has no expiry' if end is None else f'is read until {local_moment(end)}'}: "
             "members would then read its name with no number to call. Approve a version of "
             "the number for after that first, or give this version an expiry no later than "
             "that."

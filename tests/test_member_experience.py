@@ -351,6 +351,23 @@ def test_an_answer_cannot_outlive_a_number_it_names(nurse_line):
     assert publish(add_revision(draft.entry)).status == Status.APPROVED
 
 
+def test_todays_words_may_name_a_number_ending_when_scheduled_words_replace_them(nurse_line):
+    # A number replaced by another in steps: next week's answer names the new line and the
+    # old one expires then. A fix to this week's words, replaced next week, names the old.
+    make_contact_number(key="new-line")
+    entry = make_entry(answer="Call [[phone:nurse-line]].")
+    next_week = timezone.now() + datetime.timedelta(days=7)
+    publish(add_revision(entry, answer="Call [[phone:new-line]].", go_live_at=next_week))
+    publish(add_revision(nurse_line, expires_at=next_week))
+    fix = publish(add_revision(entry, answer="Please call [[phone:nurse-line]]."))
+    assert fix.status == Status.APPROVED
+    # Words replaced only after the number ends are still refused, and told until when.
+    other = make_entry(answer="Call us.")
+    publish(add_revision(other, go_live_at=next_week + datetime.timedelta(days=7)))
+    with pytest.raises(ValidationError, match="while this version is read until"):
+        publish(add_revision(other, answer="Call [[phone:nurse-line]]."))
+
+
 def test_the_number_form_says_an_expiry_would_take_the_number_off_answers(client, nurse_line):
     make_entry(question="How do I reach the nurse?", answer="Call [[phone:nurse-line]].")
     client.force_login(make_user(role="editor"))
