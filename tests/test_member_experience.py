@@ -327,6 +327,35 @@ def test_a_number_can_expire_with_the_answers_that_use_it(nurse_line):
     assert publish(add_revision(nurse_line, expires_at=soon)).status == Status.APPROVED
 
 
+def test_a_number_may_expire_after_a_version_scheduled_to_replace_it(nurse_line, client):
+    # Holiday hours until the new hours begin: the new hours replace them before they expire.
+    make_entry(answer="Call [[phone:nurse-line]].")
+    next_week = timezone.now() + datetime.timedelta(days=7)
+    publish(add_revision(nurse_line, hours="8 a.m. to 8 p.m.", go_live_at=next_week))
+    holiday = add_revision(nurse_line, hours="Closed", expires_at=next_week)
+    assert publish(holiday).status == Status.APPROVED
+    later_day = datetime.timedelta(days=1)
+    later = add_revision(nurse_line, hours="Closed", expires_at=next_week + later_day)
+    assert publish(later).status == Status.APPROVED
+    # The number's form lets the editor save it too.
+    client.force_login(make_user(role="editor"))
+    latest = nurse_line.revisions.order_by("-created_at").first()
+    response = client.post(
+        reverse("admin:faq_contactnumber_change", args=[nurse_line.pk]),
+        {"label": latest.label, "number": latest.number_display, "tty_number": "711",
+         "hours": "Closed today", "key": nurse_line.key, "purpose": nurse_line.purpose,
+         "position": nurse_line.position, "go_live_at": "",
+         "expires_at": timezone.localtime(next_week + later_day).strftime("%Y-%m-%dT%H:%M"),
+         "base_revision": latest.pk,
+         "translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0},
+    )  # fmt: skip
+    assert response.status_code == 302
+    # Expiring after the last version, it is still refused.
+    last = add_revision(nurse_line, go_live_at=next_week, expires_at=next_week + later_day)
+    with pytest.raises(ValidationError, match="“nurse-line” cannot expire at"):
+        publish(last)
+
+
 def test_an_answer_naming_a_number_not_approved_yet_cannot_be_approved(client):
     make_contact(key="new-line", live=False)
     draft = make_entry(answer="Call [[phone:new-line]].", live=False).revisions.get()
