@@ -1070,6 +1070,11 @@ class SearchResult:
 # email address. Three digits are the numbers everyone dials ("911", "711").
 _PERSONAL_NUMBER = re.compile(r"[+(]?\d(?:[\s().+/-]*\d){3,}\)?")
 _EMAIL = re.compile(r"\S+@\S+")
+# A Medicare number (MBI: "1EG4-TE5-MK73"), which dual-eligible members carry beside their
+# Medicaid card: letters and digits in CMS's fixed pattern, with or without its dashes.
+_MEDICARE_NUMBER = re.compile(
+    r"\b[1-9][a-z][a-z0-9]\d[\s-]?[a-z][a-z0-9]\d[\s-]?[a-z]{2}\d{2}\b", re.IGNORECASE
+)
 _REDACTED = "#"
 
 
@@ -1088,7 +1093,8 @@ def search_log_query(query: str, numbers: Iterable[ContactNumberRevision] = ()) 
         digits = re.sub(r"[^0-9]", "", match[0])
         return match[0] if any(_is_dialled(digits, n) for n in numbers) else _REDACTED
 
-    query = _PERSONAL_NUMBER.sub(number, _EMAIL.sub(_REDACTED, query))
+    query = _MEDICARE_NUMBER.sub(_REDACTED, _EMAIL.sub(_REDACTED, query))
+    query = _PERSONAL_NUMBER.sub(number, query)
     if _WEB_SEARCH_SYNTAX.search(query):
         return query
     initials = _INITIALS.sub(lambda found: found[0].replace(".", ""), query.lower())
