@@ -306,6 +306,19 @@ class PlaceRecord(models.Model):
         abstract = True
 
 
+def one_place_a_moment(parent: str, record: str) -> list[models.UniqueConstraint]:
+    """A place record's constraints: one record of an item per moment, and at most one from
+    before its history began (shown_at empty)."""
+    return [
+        models.UniqueConstraint(fields=[parent, "shown_at"], name=f"faq_{record}_one_per_moment"),
+        models.UniqueConstraint(
+            fields=[parent],
+            condition=Q(shown_at__isnull=True),
+            name=f"faq_{record}_one_undated",
+        ),
+    ]
+
+
 class CategoryAddressRecord(PlaceRecord):
     """A topic's address and its place in the order of topics from a moment on, as
     EntryPlacementRecord keeps a question's: an address members were given keeps leading to
@@ -321,14 +334,7 @@ class CategoryAddressRecord(PlaceRecord):
         ordering = ["category", F("shown_at").asc(nulls_first=True), "pk"]
         indexes = [models.Index(fields=["slug"], name="faq_categoryaddress_slug_idx")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["category", "shown_at"], name="faq_categoryaddressrecord_one_per_moment"
-            ),
-            models.UniqueConstraint(
-                fields=["category"],
-                condition=Q(shown_at__isnull=True),
-                name="faq_categoryaddressrecord_one_undated",
-            ),
+            *one_place_a_moment("category", "categoryaddressrecord"),
             models.CheckConstraint(
                 condition=~Q(slug=""), name="faq_categoryaddressrecord_slug_not_blank"
             ),
@@ -743,14 +749,7 @@ class EntryPlacementRecord(PlaceRecord):
             models.Index(fields=["slug"], name="faq_entryplacement_slug_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["entry", "shown_at"], name="faq_entryplacementrecord_one_per_moment"
-            ),
-            models.UniqueConstraint(
-                fields=["entry"],
-                condition=Q(shown_at__isnull=True),
-                name="faq_entryplacementrecord_one_undated",
-            ),
+            *one_place_a_moment("entry", "entryplacementrecord"),
             models.CheckConstraint(
                 condition=~Q(slug=""), name="faq_entryplacementrecord_slug_not_blank"
             ),
@@ -1140,14 +1139,7 @@ class ContactNumberPlaceRecord(PlaceRecord):
     class Meta:
         ordering = ["contact", F("shown_at").asc(nulls_first=True), "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["contact", "shown_at"], name="faq_contactnumberplacerecord_one_per_moment"
-            ),
-            models.UniqueConstraint(
-                fields=["contact"],
-                condition=Q(shown_at__isnull=True),
-                name="faq_contactnumberplacerecord_one_undated",
-            ),
+            *one_place_a_moment("contact", "contactnumberplacerecord"),
             models.CheckConstraint(
                 condition=Q(purpose__in=ContactPurpose.values),
                 name="faq_contactnumberplacerecord_purpose_valid",
