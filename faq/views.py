@@ -31,6 +31,7 @@ from faq.models import (
 from faq.outage import DATABASE_OUTAGE, database_unavailable, standalone_page
 from faq.search import (
     MAX_RESULTS,
+    is_known_word,
     search_clean,
     search_elsewhere,
     search_hits,
@@ -435,6 +436,16 @@ def search_found(at, terms, raw_page) -> dict:
     }
 
 
+def _correction_language(word: str, language: str) -> str:
+    """The language a correction is written in, to mark it for screen readers: on another
+    language's pages a typo may be read as an original's word ("crad" is "card" on Spanish
+    pages). The page's own when its dictionary has the word, or neither does."""
+    original = settings.LANGUAGE_CODE
+    if language == original or is_known_word(word, language):
+        return language
+    return original if is_known_word(word, original) else language
+
+
 @require_safe
 def search(request):
     """Search what members may see: live questions and answers, never drafts or expired ones."""
@@ -450,7 +461,10 @@ def search(request):
         answers = [*found["revisions"], *([language_help.revision] if language_help else [])]
         context.update(
             found,
-            corrections=terms.corrections,
+            corrections=[
+                (corrected, _correction_language(corrected, terms.language))
+                for _, corrected in terms.corrections
+            ],
             page_revisions=[*contact_matches, *answers],
             page_answers=answers,
         )

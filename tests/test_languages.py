@@ -69,6 +69,20 @@ def test_english_content_on_spanish_pages_is_marked_and_explained(client):
     assertNotContains(english, 'lang="en">What if')
 
 
+def test_an_english_word_a_spanish_search_also_searched_for_is_marked_english(demo_content, client):
+    # Spanish pages correct typos into English words too ("crad" is "card"): a screen reader
+    # must read "card" in an English voice, as it does the English questions shown there.
+    spanish = client.get("/es/search/", {"q": "crad"}).content.decode()
+    assert 'También buscamos: <strong lang="en">card</strong>.' in spanish
+    # A Spanish correction, and one that is a word in both languages, are the page's own.
+    tarjeta = client.get("/es/search/", {"q": "tarejta"}).content.decode()
+    assert "También buscamos: <strong>tarjeta</strong>." in tarjeta
+    doctor = client.get("/es/search/", {"q": "docter"}).content.decode()
+    assert "También buscamos: <strong>doctor</strong>." in doctor
+    english = client.get("/search/", {"q": "crad"}).content.decode()
+    assert "Also searched for: <strong>card</strong>." in english
+
+
 def test_the_address_decides_the_language_not_the_browser(demo_content, client):
     # A shared cache keys pages by address: a Spanish browser must not change "/".
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
