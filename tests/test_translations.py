@@ -464,3 +464,23 @@ def test_a_new_questions_translation_is_not_outdated():
     assert is_outdated() is False
     publish(add_revision(entry, answer="Other words."))
     assert is_outdated() is True
+
+
+def test_the_home_pages_see_all_link_names_its_topic_mid_sentence(demo_content, client):
+    # "Ver las 7 preguntas sobre su membresía", as the topic's own pages say "Más preguntas
+    # sobre su membresía": not "sobre Su membresía", read by screen readers and copied.
+    from faq.models import Category
+    from faq.views import HOME_QUESTIONS_PER_CATEGORY
+
+    category = Category.objects.get(slug="your-membership")
+    for n in range(HOME_QUESTIONS_PER_CATEGORY):
+        make_entry(category=category, position=100 + n)
+    total = HOME_QUESTIONS_PER_CATEGORY + 2
+    assertContains(
+        client.get("/es/"),
+        f'Ver las {total} preguntas<span class="visually-hidden"> sobre su membresía</span>',
+    )
+    assertContains(
+        client.get("/"),
+        f'See all {total} questions<span class="visually-hidden"> about your membership</span>',
+    )
