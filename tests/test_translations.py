@@ -484,3 +484,23 @@ def test_the_home_pages_see_all_link_names_its_topic_mid_sentence(demo_content, 
         client.get("/"),
         f'See all {total} questions<span class="visually-hidden"> about your membership</span>',
     )
+
+
+def test_faq_json_ld_says_the_language_of_each_question(demo_content, client):
+    # A Spanish topic page shows a question not translated yet in English: its structured
+    # data says so, as the page's lang="en" does, instead of passing it off as Spanish.
+    from faq.models import Category
+    from tests.test_member_experience import json_ld
+
+    category = Category.objects.get(slug="your-doctors")
+    make_entry(category=category, question="How do I find a dentist?", position=100)
+    [data] = json_ld(client.get("/es/topics/your-doctors/").content.decode())
+    assert data["inLanguage"] == "es"
+    assert [(q["name"], q["inLanguage"]) for q in data["mainEntity"]] == [
+        ("¿Qué es un proveedor de atención primaria (PCP)?", "es"),
+        ("¿Qué pasa si necesito un especialista?", "es"),
+        ("How do I find a dentist?", "en"),
+    ]
+    [english] = json_ld(client.get("/topics/your-doctors/").content.decode())
+    assert english["inLanguage"] == "en"
+    assert {q["inLanguage"] for q in english["mainEntity"]} == {"en"}

@@ -65,14 +65,17 @@ def mid_sentence(name: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def faq_page_json_ld(context, revisions):
-    """schema.org FAQPage data for the questions shown, with the same words as the page."""
+    """schema.org FAQPage data for the questions shown, with the same words as the page,
+    each in its own language (a question not translated yet is in the original's)."""
     contacts = context.get("help_contacts") or {}
     data = {
         "@context": "https://schema.org",
         "@type": "FAQPage",
+        "inLanguage": get_language(),
         "mainEntity": [
             {
                 "@type": "Question",
+                "inLanguage": _language_of(revision),
                 "name": revision.question,
                 "acceptedAnswer": {"@type": "Answer", "text": _answer_text(revision, contacts)},
             }
