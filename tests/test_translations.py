@@ -504,3 +504,18 @@ def test_faq_json_ld_says_the_language_of_each_question(demo_content, client):
     [english] = json_ld(client.get("/topics/your-doctors/").content.decode())
     assert english["inLanguage"] == "en"
     assert {q["inLanguage"] for q in english["mainEntity"]} == {"en"}
+
+
+def test_the_home_page_says_which_topics_questions_are_shown_in_english(demo_content, client):
+    # The home page lists a question not translated yet in English, as topic and question
+    # pages do, and like them says why, under that topic only.
+    from faq.models import Category
+
+    category = Category.objects.get(slug="your-doctors")
+    make_entry(category=category, question="How do I find a dentist?", position=100)
+    body = client.get("/es/").content.decode()
+    assert body.count('class="translation-note"') == 1
+    section = body[body.index('id="topic-your-doctors"') : body.index('id="topic-urgent')]
+    assert "Algunas de estas preguntas todavía no están traducidas" in section
+    assert 'lang="en">How do I find a dentist?</a>' in section
+    assertNotContains(client.get("/"), "translation-note")
