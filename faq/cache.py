@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.text import compress_string
 from django.utils.translation import get_language_from_path
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,23 @@ def page_key_prefix() -> str:
 _MISSING = object()
 
 
+def _cached(key: str, default=None):
+    """The cache's value, or default when the cache cannot be reached: a shared Redis that is
+    down costs speed (every page is rendered), never the page."""
+    try:
+        return cache.get(key, default)
+    except RedisError as error:
+        logger.warning("page cache unavailable: %s", error)
+        return default
+
+
+def _keep(values: dict) -> None:
+    try:
+        cache.set_many(values, settings.HELPCENTER_PAGE_CACHE_SECONDS)
+    except RedisError as error:
+        logger.warning("page cache unavailable: %s", error)
+
+
 def generation_cached(name: str, parts: tuple, compute):
     """compute() once per generation of public content for the same parts (a search's words,
     say), kept as long as pages are; computed afresh when the generation cannot be read."""
@@ -145,10 +163,10 @@ def generation_cached(name: str, parts: tuple, compute):
         key = generation_key(name, parts)
     except DatabaseError:
         return compute()
-    value = cache.get(key, _MISSING)
+    value = _cached(key, _MISSING)
     if value is _MISSING:
         value = compute()  # None too is kept: "nothing" is an answer worth keeping
-        cache.set(key, value, settings.HELPCENTER_PAGE_CACHE_SECONDS)
+        _keep({key: value})
     return value
 
 
@@ -281,7 +299,7 @@ class PublicPageCacheMiddleware:
         except DatabaseError:
             return self.get_response(request)  # no generation, no caching
         gzip = bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
-        response = cache.get(f"{key}:gzip" if gzip else key)
+        response = _cached(f"{key}:gzip" if gzip else key)
         if response is not None:
             response["X-Cache"] = "hit"
             return response
@@ -291,9 +309,7 @@ class PublicPageCacheMiddleware:
             set_response_etag(response)
             patch_vary_headers(response, ("Accept-Encoding",))
             zipped = gzipped(response)
-            cache.set_many(
-                {key: response, f"{key}:gzip": zipped}, settings.HELPCENTER_PAGE_CACHE_SECONDS
-            )
+            _keep({key: response, f"{key}:gzip": zipped})
             response = zipped if gzip else response
             response["X-Cache"] = "miss"
         return response

@@ -3,6 +3,7 @@ import gzip
 import time
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,23 @@ def test_second_request_is_served_from_the_cache_without_queries(client, django_
     with django_assert_num_queries(0):
         second, body = get(client, entry.get_absolute_url())
     assert second["X-Cache"] == "hit" and "Cached words." in body
+
+
+def test_a_shared_cache_that_is_down_costs_speed_not_the_page(client):
+    entry = make_entry(answer="Words to read while Redis is down.")
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        for _ in range(2):
+            response, body = get(client, entry.get_absolute_url())
+            assert response.status_code == 200 and "Words to read" in body
+        assert get(client, reverse("faq:index"))[0].status_code == 200
+        response, body = get(client, reverse("faq:search") + "?q=redis")
+        assert response.status_code == 200 and "Words to read" in body
 
 
 def test_publishing_invalidates_at_once(client):
