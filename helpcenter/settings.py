@@ -21,6 +21,15 @@ def env_bool(name: str, default: bool) -> bool:
     sys.exit(f"helpcenter: {name} must be true or false, not {value!r}.")
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit():
+        sys.exit(f"helpcenter: {name} must be a whole number of 0 or more, not {value!r}.")
+    return int(value)
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name, "")
     return [item.strip() for item in value.split(",") if item.strip()] or default
@@ -117,7 +126,7 @@ else:
 
 def database(url: str) -> dict:
     config = dj_database_url.parse(
-        url, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")), conn_health_checks=True
+        url, conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60), conn_health_checks=True
     )
     # No JIT compiling: Postgres compiles a statement it prices above jit_above_cost, and a
     # Spanish search over 10,000 questions crossed it and spent 50 ms compiling to save none
@@ -155,13 +164,11 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
-HELPCENTER_PAGE_CACHE_SECONDS = int(os.environ.get("HELPCENTER_PAGE_CACHE_SECONDS", "3600"))
+HELPCENTER_PAGE_CACHE_SECONDS = env_int("HELPCENTER_PAGE_CACHE_SECONDS", 3600)
 # Each process follows other processes' changes on a LISTEN connection of its own.
 HELPCENTER_PAGE_CACHE_LISTEN = env_bool("HELPCENTER_PAGE_CACHE_LISTEN", True)
 # Per-day search counts older than this are deleted by `manage.py prune_search_log`.
-HELPCENTER_SEARCH_LOG_RETENTION_DAYS = int(
-    os.environ.get("HELPCENTER_SEARCH_LOG_RETENTION_DAYS", "365")
-)
+HELPCENTER_SEARCH_LOG_RETENTION_DAYS = env_int("HELPCENTER_SEARCH_LOG_RETENTION_DAYS", 365)
 
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username and address is refused before any password is checked.
@@ -218,7 +225,7 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
@@ -272,15 +279,15 @@ PERMISSIONS_POLICY = {
 
 # Admin sign-in: after this many failures for one username from one address, that pair is
 # refused (even with the right password) until the cool-off has passed with no new failure.
-AXES_FAILURE_LIMIT = int(os.environ.get("HELPCENTER_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HELPCENTER_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("HELPCENTER_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("HELPCENTER_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 # Behind N proxies that each append to X-Forwarded-For, the client is the Nth address from
 # the right: what the outermost proxy saw. Anything further left is whatever the client sent.
-HELPCENTER_TRUSTED_PROXY_COUNT = int(os.environ.get("HELPCENTER_TRUSTED_PROXY_COUNT", "0"))
+HELPCENTER_TRUSTED_PROXY_COUNT = env_int("HELPCENTER_TRUSTED_PROXY_COUNT", 0)
 if HELPCENTER_TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     # ipware counts the proxies listed in the header; the nearest one is REMOTE_ADDR instead.

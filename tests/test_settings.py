@@ -52,6 +52,18 @@ def test_a_malformed_debug_flag_is_one_clear_line():
     assert result.stderr.strip() == "helpcenter: DJANGO_DEBUG must be true or false, not 'maybe'."
 
 
+@pytest.mark.parametrize(
+    "name", ["DJANGO_CONN_MAX_AGE", "HELPCENTER_PAGE_CACHE_SECONDS", "DJANGO_HSTS_SECONDS"]
+)
+def test_a_malformed_number_is_one_clear_line(name):
+    result = manage("check", env={**PRODUCTION, name: "1h"})
+    assert result.returncode != 0
+    assert (
+        result.stderr.strip()
+        == f"helpcenter: {name} must be a whole number of 0 or more, not '1h'."
+    )
+
+
 def test_production_settings_load_with_everything_set():
     result = manage("check", env=PRODUCTION)
     assert result.returncode == 0, result.stderr
