@@ -663,7 +663,7 @@ SELECT * FROM (
     last_place AS (SELECT rank FROM matches ORDER BY rank DESC OFFSET %s LIMIT 1)
     SELECT
         matches.id,
-        matches.rank + (CASE WHEN entry.category_id IN ({categories}) THEN %s ELSE 0.0 END)
+        matches.rank + (CASE WHEN {position}.category_id IN ({categories}) THEN %s ELSE 0.0 END)
             ::double precision AS rank,
         {topic_position},
         {position}.position,

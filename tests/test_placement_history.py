@@ -523,3 +523,19 @@ def test_a_past_search_lists_equal_answers_in_their_topics_order_then(client, ed
     assert page.index("Refills one?") < page.index("Refills two?")
     page = client.get("/search/", {"q": "refill"}).content.decode()
     assert page.index("Refills two?") < page.index("Refills one?")
+
+
+def test_a_past_search_weighs_a_question_by_its_topic_then(client, editor, reviewer):
+    pharmacy = make_category(name="Pharmacy", slug="pharmacy", position=1)
+    benefits = make_category(name="Your benefits", slug="benefits", position=0)
+    moved = make_entry(category=pharmacy, question="How do I get a refill?", answer="Online.")
+    stayed = make_entry(category=benefits, question="Can I get a refill?", answer="Online.")
+    for entry in (moved, stayed):
+        placement_record(item=entry, by=None)
+    before = timezone.now()
+    save_in_admin(client, editor, moved, category=benefits.pk, position=stayed.position + 1)
+    # "pharmacy" names the topic the first was in then: it ranked first then, not now.
+    page = archived(client, reviewer, "/search/", before, q="pharmacy refill").content.decode()
+    assert page.index("How do I get a refill?") < page.index("Can I get a refill?")
+    page = client.get("/search/", {"q": "pharmacy refill"}).content.decode()
+    assert page.index("Can I get a refill?") < page.index("How do I get a refill?")
