@@ -154,6 +154,7 @@ def assert_friendly_error_page(response, status):
     assert '<section lang="es"' in body and "llame al <a" in body
     assert body.count('href="tel:+18003226027"') == 2
     assert 'href="tel:911"' in body and 'href="/"' in body
+    assert "página principal del centro de ayuda</a>" in body  # the Spanish part's home link
     assert "Traceback" not in body and "Django" not in body
 
 
@@ -180,6 +181,8 @@ def test_a_form_sent_without_its_token_says_nothing_was_saved_and_what_to_do(dem
     assert_friendly_error_page(response, 403)
     assertContains(response, "Nothing was sent or saved", status_code=403)
     assertContains(response, "reload the page", status_code=403)
+    # Each language's part leads to its own home page.
+    assertContains(response, '<a href="/es/">página principal del centro', status_code=403)
     # The member who posts to a public page is told the same, not shown Django's page.
     response = client.post("/questions/lost-member-id-card/", {"q": "card"})
     assert_friendly_error_page(response, 403)
