@@ -532,11 +532,12 @@ def notice_withdraw_check(*, notice: Notice) -> None:
 def number_expiry_check(revision: ContactNumberRevision, *, at: datetime | None = None) -> None:
     """Refuse a number's version that expires while answers or notices still name the number:
     expired, it is off every page that names it, as if withdrawn then. Unless an approved
-    version written before it goes live by then and takes over (scheduled_to_replace)."""
+    version goes live by then and takes over (replaced_at)."""
     if not revision.expires_at:
         return
-    follower = scheduled_to_replace(revision, at)
-    if follower is not None and follower.go_live_at <= revision.expires_at:
+    at = at or timezone.now()
+    replaced = replaced_at(revision, go_live_at=max(revision.go_live_at or at, at))
+    if replaced is not None and replaced <= revision.expires_at:
         return
     contact_withdraw_check(contact=revision.contact, at=revision.expires_at, expiring=True)
 

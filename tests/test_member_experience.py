@@ -320,6 +320,23 @@ def test_a_number_may_expire_once_an_approved_version_takes_over_before(nurse_li
         publish(add_revision(nurse_line, expires_at=earlier))
 
 
+def test_a_number_may_expire_when_the_first_of_two_scheduled_versions_takes_over(nurse_line):
+    # Next week's number and next month's are both approved: next week's takes over from a
+    # temporary number expiring then, though next month's goes live after it expires.
+    make_entry(answer="Call [[phone:nurse-line]].")
+    soon = timezone.now() + datetime.timedelta(days=7)
+    publish(add_revision(nurse_line, number="+18005550143", go_live_at=soon))
+    publish(
+        add_revision(
+            nurse_line, number="+18005550144", go_live_at=soon + datetime.timedelta(days=30)
+        )
+    )
+    temporary = add_revision(nurse_line, number="+18005550142", expires_at=soon)
+    assert publish(temporary).status == Status.APPROVED
+    with pytest.raises(ValidationError, match="cannot expire at"):
+        publish(add_revision(nurse_line, expires_at=soon - datetime.timedelta(days=1)))
+
+
 def test_a_number_can_expire_with_the_answers_that_use_it(nurse_line):
     soon = timezone.now() + datetime.timedelta(days=7)
     entry = make_entry(answer="Call [[phone:nurse-line]].")
