@@ -1076,6 +1076,8 @@ _MEDICARE_NUMBER = re.compile(
     r"\b[1-9][a-z][a-z0-9]\d[\s-]?[a-z][a-z0-9]\d[\s-]?[a-z]{2}\d{2}\b", re.IGNORECASE
 )
 _REDACTED = "#"
+# A tax form's name, as members search for their proof of coverage: "1095-B", "form 1095b".
+_FORM_NAME = re.compile(r"\d{4}-?[a-z]\b", re.IGNORECASE)
 
 
 def search_log_query(query: str, numbers: Iterable[ContactNumberRevision] = ()) -> str:
@@ -1090,6 +1092,8 @@ def search_log_query(query: str, numbers: Iterable[ContactNumberRevision] = ()) 
     numbers = tuple(numbers)
 
     def number(match: re.Match) -> str:
+        if _FORM_NAME.match(match.string, match.start()):
+            return match[0]
         digits = re.sub(r"[^0-9]", "", match[0])
         return match[0] if any(_is_dialled(digits, n) for n in numbers) else _REDACTED
 

@@ -992,6 +992,9 @@ def test_the_search_log_keeps_no_member_id_phone_number_date_of_birth_or_email(
         "1-800-322-6027",
         "322-6027",
         "711",
+        "form 1095-B",
+        "1095b tax form",
+        "my id 12345678a",
     ):
         client.get(SEARCH, {"q": q})
     kept = set(SearchLog.objects.values_list("query", flat=True))
@@ -1006,6 +1009,9 @@ def test_the_search_log_keeps_no_member_id_phone_number_date_of_birth_or_email(
         "1 800 322 6027",
         "322 6027",
         "711",
+        "form 1095 b",
+        "1095b tax form",
+        "my id # a",
     }
 
 
