@@ -86,6 +86,7 @@ from faq.names import (
     placement_history_begin,
     placement_record,
 )
+from faq.readability import LONG_SENTENCE_WORDS, ReadingLevel, revision_reading_level
 from faq.reports import audit_log_csv, compliance_report, compliance_report_csv
 from faq.search import (
     MAX_RESULTS,
@@ -260,6 +261,18 @@ class CategoryAdmin(PlaceRecorded, SavedOnceChecked):
         public_content_changed()  # a translated name shows on public pages at once
 
 
+def long_sentences_html(level: ReadingLevel | None, language: str):
+    """The sentences that most raise a reading grade, for the editor to split."""
+    if not level or not level.long_sentences:
+        return ""
+    return format_html(
+        "<p>Sentences of more than {} words:</p><ul{}>{}</ul>",
+        LONG_SENTENCE_WORDS,
+        format_html(' lang="{}"', language) if language != settings.LANGUAGE_CODE else "",
+        format_html_join("", "<li>{}</li>", ((s,) for s in level.long_sentences)),
+    )
+
+
 class RevisedContentAdmin(SavedOnceChecked):
     """Entries and contact numbers: editing saves a new draft revision, never the live words."""
 
@@ -374,6 +387,7 @@ class RevisedContentAdmin(SavedOnceChecked):
             )
             messages.info(request, f"Saved as a new draft. {self.members_meanwhile(obj)}")
             request.saved_as_draft = True
+            self.draft_saved(request, form.latest)
         newest = [form.latest, *self.save_translations(request, obj, form)]
         if "_submit" in request.POST:
             self.submit_drafts(request, newest)
@@ -384,6 +398,9 @@ class RevisedContentAdmin(SavedOnceChecked):
         if level == messages.SUCCESS and getattr(request, "saved_as_draft", False):
             return
         super().message_user(request, message, level, *args, **kwargs)
+
+    def draft_saved(self, request, draft) -> None:
+        """What the editor should know of the draft just saved."""
 
     def members_meanwhile(self, obj) -> str:
         """What members see while a new draft waits, in words true to this item."""
@@ -551,7 +568,7 @@ class EntryAdmin(PlaceRecorded, RevisedContentAdmin):
     search_fields = ["slug", "revisions__question", "revisions__answer"]
     ordering = ["category__position", "position"]
     list_select_related = ["category"]
-    readonly_fields = [*RevisedContentAdmin.readonly_fields, "placement_history"]
+    readonly_fields = [*RevisedContentAdmin.readonly_fields, "reading_levels", "placement_history"]
 
     def get_fieldsets(self, request, obj=None):
         translations = [
@@ -565,7 +582,19 @@ class EntryAdmin(PlaceRecorded, RevisedContentAdmin):
             for code, name in translation_languages()
         ]
         return [
-            (None, {"fields": ["question", "answer", "category", "slug", "position"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "question",
+                        "answer",
+                        "reading_levels",
+                        "category",
+                        "slug",
+                        "position",
+                    ]
+                },
+            ),
             *translations,
             ("Schedule (for this version)", {"fields": ["go_live_at", "expires_at"]}),
             (
@@ -581,6 +610,39 @@ class EntryAdmin(PlaceRecorded, RevisedContentAdmin):
                 },
             ),
         ]
+
+    @admin.display(description="Reading level")
+    def reading_levels(self, obj):
+        newest = {}
+        for revision in obj.revisions.order_by("-created_at", "-pk") if obj.pk else ():
+            newest.setdefault(revision.language, revision)
+        if not newest:
+            return "Shown once a version is saved."
+        names = dict(settings.LANGUAGES)
+        return format_html_join(
+            "",
+            "<p>{} (version #{}, {}): {}</p>{}",
+            (
+                (
+                    names[language],
+                    revision.pk,
+                    revision.get_status_display().lower(),
+                    level or "no words",
+                    long_sentences_html(level, language),
+                )
+                for language, revision in sorted(newest.items(), key=lambda item: item[0] != "en")
+                for level in [revision_reading_level(revision)]
+            ),
+        )
+
+    def draft_saved(self, request, draft) -> None:
+        level = revision_reading_level(draft)
+        if level and level.is_above_target:
+            messages.warning(
+                request,
+                f"The {draft.get_language_display()} version reads at {level}. Shorter "
+                "sentences and shorter words make it easier to read.",
+            )
 
     def reach(self, obj) -> str:
         if obj.revisions.live().originals().exists():
@@ -634,6 +696,7 @@ class EntryAdmin(PlaceRecorded, RevisedContentAdmin):
                 f"translating version #{form.latest.pk} of the original.",
             )
             request.saved_as_draft = True
+            self.draft_saved(request, newest[language])
         # A translation's draft of an original draft replaced since (never to be approved)
         # translates the newest original from now on, with its words and their author.
         for language, draft in list(newest.items()):
@@ -930,6 +993,12 @@ class RevisionAdmin(admin.ModelAdmin):
                     "withdrawn": withdrawn_warning(revision.parent)
                     if revision.parent.withdrawn_at
                     else "",
+                    "reading": revision_reading_level(revision)
+                    if isinstance(revision, EntryRevision)
+                    else None,
+                    "live_reading": revision_reading_level(live)
+                    if isinstance(live, EntryRevision)
+                    else None,
                     "replaced_later_by": scheduled_to_replace(revision)
                     if revision.status == Status.SUBMITTED
                     else None,
@@ -943,6 +1012,7 @@ class RevisionAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "title": "Review" if len(revisions) > 1 else str(revisions[0]),
             "items": items,
+            "long_sentence_words": LONG_SENTENCE_WORDS,
             "form": form,
             "can_review": can_review,
             "can_edit": self.has_edit_parent_permission(request),
@@ -1067,8 +1137,8 @@ class RevisionAdmin(admin.ModelAdmin):
 @admin.register(EntryRevision)
 class EntryRevisionAdmin(RevisionAdmin):
     list_display = [
-        "question", "language", "status", "outdated", "created_by", "created_at",
-        "submitted_at", "approval",
+        "question", "language", "status", "outdated", "reading_grade", "created_by",
+        "created_at", "submitted_at", "approval",
     ]  # fmt: skip
     list_filter = ["status", "language", ("approval", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["created_by", "approval", "source_revision"]
@@ -1076,6 +1146,13 @@ class EntryRevisionAdmin(RevisionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_translation_state()
+
+    @admin.display(description="Reading grade")
+    def reading_grade(self, obj):
+        level = revision_reading_level(obj)
+        if level is None:
+            return "—"
+        return f"{level.grade:.1f}{' (above target)' if level.is_above_target else ''}"
 
     @admin.display(description="Translation", ordering="is_outdated")
     def outdated(self, obj):

@@ -169,6 +169,8 @@ HELPCENTER_PAGE_CACHE_SECONDS = env_int("HELPCENTER_PAGE_CACHE_SECONDS", 3600)
 HELPCENTER_PAGE_CACHE_LISTEN = env_bool("HELPCENTER_PAGE_CACHE_LISTEN", True)
 # Per-day search counts older than this are deleted by `manage.py prune_search_log`.
 HELPCENTER_SEARCH_LOG_RETENTION_DAYS = env_int("HELPCENTER_SEARCH_LOG_RETENTION_DAYS", 365)
+# The school grade answers should be readable at (faq.readability); several states ask for 6.
+HELPCENTER_READING_GRADE = env_int("HELPCENTER_READING_GRADE", 6)
 
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username and address is refused before any password is checked.
