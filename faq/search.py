@@ -23,6 +23,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
+    SearchQueryCombinable,
     SearchQueryField,
     SearchRank,
     SearchVector,
@@ -121,6 +122,14 @@ _WEB_SEARCH_SYNTAX = re.compile(r'"|(^|\s)-\w')
 # Initials written with stops, the last one or not, read as the word editors' synonyms name:
 # "e.r." and "e.r" are "er". Letters only: "2.5" is no word.
 _INITIALS = re.compile(r"\b[^\W\d_](?:\.[^\W\d_])+\b\.?")
+# Words members ask with, which name no topic: "i need a doctor" looks for a doctor, and an
+# answer that never says "need" serves as well. English and Spanish: members type either.
+_ASKING_WORDS = frozenset({
+    "need", "needs", "want", "wants", "find", "get", "getting", "look", "looking", "know",
+    "please", "tell", "trying",
+    "necesito", "necesita", "quiero", "quisiera", "busco", "buscar", "encontrar", "saber",
+    "favor",
+})  # fmt: skip
 
 
 def search_clean(text: str) -> str:
@@ -145,6 +154,8 @@ class SearchTerms:
     corrections: tuple[tuple[str, str], ...] = ()
     # The words are a crisis's (faq.crisis): the emergency numbers come first.
     is_crisis: bool = False
+    # The words searched for, when some of the text's are only asked with ("i need a").
+    asked: str = ""
 
     @property
     def configs(self) -> tuple[str, ...]:
@@ -237,6 +248,11 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
                 groups.append((phrase, *others))
                 start += length
                 break
+    # Unless they are all there is ("need help" is "help"; "i need it" is searched as typed).
+    topical = [group for group in groups if group != (group[0],) or group[0] not in _ASKING_WORDS]
+    asked = ""
+    if topical and len(topical) < len(groups):
+        groups, asked = topical, " ".join(group[0] for group in topical)
     if crisis:
         crisis_group = (text, *sorted({CRISIS_WORD, *groups[0]} - {text}))
         return SearchTerms(text=text, groups=(crisis_group,), language=language, is_crisis=True)
@@ -247,7 +263,9 @@ def search_terms(typed: str, language: str = settings.LANGUAGE_CODE) -> SearchTe
         for group in groups
         if spellings.get(group[0], [group[0]])[0] != group[0] and group[0] not in same_stems
     )
-    return SearchTerms(text=text, groups=tuple(groups), language=language, corrections=corrections)
+    return SearchTerms(
+        text=text, groups=tuple(groups), language=language, corrections=corrections, asked=asked
+    )
 
 
 def _offered(group: Sequence[str], *, by_term: bool, term: str = "") -> list[tuple[tuple, str]]:
@@ -503,6 +521,25 @@ class Matches(Func):
     output_field = BooleanField()
 
 
+class _WithWordsElse(SearchQueryCombinable, Func):
+    """The first query unless Postgres finds no word in it but stop words, then the second:
+    "what do i need to do" less "need" is empty, and an empty query matches nothing."""
+
+    template = "COALESCE(NULLIF(%(expressions)s, ''::tsquery), %(otherwise)s)"
+    output_field = SearchQueryField()
+    config = None
+
+    def __init__(self, query: SearchQuery, otherwise: SearchQuery):
+        super().__init__(query, otherwise)
+
+    def as_sql(self, compiler, connection, **extra):
+        query, otherwise = self.get_source_expressions()
+        query_sql, query_params = compiler.compile(query)
+        otherwise_sql, otherwise_params = compiler.compile(otherwise)
+        sql = self.template % {"expressions": query_sql, "otherwise": otherwise_sql}
+        return sql, (*query_params, *otherwise_params)
+
+
 def _search_query(
     terms: SearchTerms, config: str, *, groups: tuple[tuple[str, ...], ...], match_all: bool
 ) -> SearchQuery:
@@ -510,6 +547,9 @@ def _search_query(
     words (with match_all=False, any group), each as any of its alternatives. Built from
     constants only, so Postgres folds it once and can estimate it."""
     as_typed = SearchQuery(terms.text, search_type="websearch", config=config)
+    if terms.asked:
+        asked = SearchQuery(terms.asked, search_type="websearch", config=config)
+        as_typed = _WithWordsElse(asked, as_typed)
     parts = [
         _balanced(
             operator.or_, [SearchQuery(p, search_type="phrase", config=config) for p in group]
