@@ -1,9 +1,56 @@
 #!/usr/bin/env python
 import os
 import sys
+import threading
+import traceback
 
-if __name__ == "__main__":
+
+def connection_failure(error: BaseException) -> str | None:
+    """One line for a database that could not be connected to, read by whoever is deploying;
+    None for any other error, whose traceback is the way to find it."""
+    from django.db import OperationalError
+
+    if not isinstance(error, OperationalError):
+        return None
+    for frame, _line in traceback.walk_tb(error.__traceback__):
+        # Every backend opens its connections in get_new_connection(); a failure anywhere
+        # else is a database that went away mid-command, not a setting to fix.
+        if frame.f_code.co_name == "get_new_connection" and "self" in frame.f_locals:
+            alias = frame.f_locals["self"].alias
+            break
+    else:
+        return None
+    if alias != "default":
+        where = "DATABASE_REPLICA_URL" if alias == "replica" else f"the database {alias!r}"
+    elif os.environ.get("DATABASE_URL"):
+        where = "DATABASE_URL"
+    else:
+        where = "the embedded PostgreSQL (HELPCENTER_PGDATA)"
+    reason = " ".join(str(error).splitlines()[0].removeprefix("connection failed: ").split())
+    return f"helpcenter: cannot connect to {where}: {reason}"
+
+
+def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpcenter.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    # runserver checks migrations in a thread of its own.
+    thread_hook = threading.excepthook
+
+    def one_line_in_threads(args):
+        if message := connection_failure(args.exc_value):
+            print(message, file=sys.stderr)
+        else:
+            thread_hook(args)
+
+    threading.excepthook = one_line_in_threads
+    try:
+        execute_from_command_line(sys.argv)
+    except Exception as error:
+        if message := connection_failure(error):
+            sys.exit(message)
+        raise
+
+
+if __name__ == "__main__":
+    main()

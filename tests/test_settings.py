@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from helpcenter.serving import free_port
+from helpcenter.serving import database_url, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION = {
@@ -62,6 +62,44 @@ def test_a_malformed_number_is_one_clear_line(name):
         result.stderr.strip()
         == f"helpcenter: {name} must be a whole number of 0 or more, not '1h'."
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (
+            "postgresql://nobody@127.0.0.1:1/none",
+            'at "127.0.0.1", port 1 failed: Connection refused',
+        ),
+        ("postgresql://nobody@no-such-host.invalid/none", "failed to resolve host"),
+    ],
+)
+def test_a_database_that_cannot_be_reached_is_one_clear_line(url, reason):
+    # make run and make serve both migrate first.
+    result = manage("migrate", "--noinput", env={**PRODUCTION, "DATABASE_URL": url})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("helpcenter: cannot connect to DATABASE_URL: ")
+    assert reason in lines[0]
+
+
+def test_a_missing_database_on_a_server_that_answers_is_one_clear_line(db):
+    url = database_url("helpcenter_no_such_database")
+    result = manage("create_staff_user", "--role", "editor", "alice", env={"DATABASE_URL": url})
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith('database "helpcenter_no_such_database" does not exist')
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_replica_that_cannot_be_reached_is_named(db):
+    env = {"DATABASE_URL": database_url(), "DATABASE_REPLICA_URL": "postgresql://x@127.0.0.1:1/x"}
+    connect = "from django.db import connections; connections['replica'].ensure_connection()"
+    result = manage("shell", "-c", connect, env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith(
+        "helpcenter: cannot connect to DATABASE_REPLICA_URL: "
+    ), result.stderr
 
 
 def test_production_settings_load_with_everything_set():
