@@ -2,6 +2,7 @@
 
 import os
 import sys
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,6 +29,35 @@ def env_int(name: str, default: int) -> int:
     if not value.isascii() or not value.isdigit():
         sys.exit(f"helpcenter: {name} must be a whole number of 0 or more, not {value!r}.")
     return int(value)
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    for choice in choices:
+        if value.lower() == choice.lower():
+            return choice
+    *others, last = choices
+    sys.exit(f"helpcenter: {name} must be {', '.join(others)} or {last}, not {value!r}.")
+
+
+def env_time_zone(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return zoneinfo.ZoneInfo(value).key
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        pass
+    # Listing every zone takes 0.1 s, so only for a name not found as written: america/chicago.
+    with_case = {zone.lower(): zone for zone in zoneinfo.available_timezones()}
+    if value.lower() not in with_case:
+        sys.exit(
+            f"helpcenter: {name} must be a time zone of the IANA database such as "
+            f"America/Chicago, not {value!r}."
+        )
+    return with_case[value.lower()]
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -189,7 +219,7 @@ LANGUAGE_CODE = "en"
 # Members' pages in each language; English at /, Spanish under /es/ (helpcenter/urls.py).
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("HELPCENTER_TIME_ZONE", "America/Chicago")
+TIME_ZONE = env_time_zone("HELPCENTER_TIME_ZONE", "America/Chicago")
 USE_I18N = True
 USE_TZ = True
 
@@ -301,7 +331,10 @@ if HELPCENTER_TRUSTED_PROXY_COUNT:
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
-LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+LOG_FORMAT = env_choice("DJANGO_LOG_FORMAT", "text" if DEBUG else "json", ["json", "text"])
+LOG_LEVEL = env_choice(
+    "DJANGO_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -316,7 +349,7 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": LOG_FORMAT}
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Django's own console handler would print every line a second time.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},

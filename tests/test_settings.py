@@ -65,6 +65,50 @@ def test_a_malformed_number_is_one_clear_line(name):
 
 
 @pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "HELPCENTER_TIME_ZONE",
+            "Mars/Base",
+            "a time zone of the IANA database such as America/Chicago",
+        ),
+        (
+            "HELPCENTER_TIME_ZONE",
+            "../../etc/passwd",
+            "a time zone of the IANA database such as America/Chicago",
+        ),
+        ("DJANGO_LOG_LEVEL", "LOUD", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
+        ("DJANGO_LOG_FORMAT", "xml", "json or text"),
+    ],
+)
+def test_a_malformed_choice_is_one_clear_line(name, value, message):
+    result = manage("check", env={**PRODUCTION, name: value})
+    assert result.returncode != 0
+    assert result.stderr.strip() == f"helpcenter: {name} must be {message}, not {value!r}."
+
+
+def test_time_zone_and_logging_take_any_case_and_an_empty_value_is_the_default():
+    show = "from django.conf import settings as s; print(s.TIME_ZONE, s.LOG_FORMAT, s.LOG_LEVEL)"
+    result = manage(
+        "shell",
+        "-c",
+        show,
+        env={
+            **PRODUCTION,
+            "HELPCENTER_TIME_ZONE": "america/new_york",
+            "DJANGO_LOG_FORMAT": "Text",
+            "DJANGO_LOG_LEVEL": "warning",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["America/New_York", "text", "WARNING"]
+    empty = {"HELPCENTER_TIME_ZONE": "", "DJANGO_LOG_FORMAT": "", "DJANGO_LOG_LEVEL": ""}
+    result = manage("shell", "-c", show, env={**PRODUCTION, **empty})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["America/Chicago", "json", "INFO"]
+
+
+@pytest.mark.parametrize(
     ("url", "reason"),
     [
         (
