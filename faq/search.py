@@ -1220,8 +1220,10 @@ def search_log_retention_days() -> int:
 def search_log_prune(*, days: int | None = None, today: datetime.date | None = None) -> int:
     """Delete the counts of days older than the retention period; returns how many rows."""
     days = search_log_retention_days() if days is None else days
-    cutoff = (today or timezone.localdate()) - datetime.timedelta(days=days)
-    deleted, _ = SearchLog.objects.filter(day__lt=cutoff).delete()
+    today = today or timezone.localdate()
+    if days >= (today - datetime.date.min).days:
+        return 0  # a retention longer than the calendar goes back keeps everything
+    deleted, _ = SearchLog.objects.filter(day__lt=today - datetime.timedelta(days=days)).delete()
     return deleted
 
 

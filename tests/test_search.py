@@ -1116,6 +1116,16 @@ def test_prune_command_uses_the_configured_retention(settings):
     assert list(SearchLog.objects.values_list("query", flat=True)) == ["recent"]
 
 
+def test_a_retention_longer_than_the_calendar_keeps_everything(settings):
+    search_log_record(query="old", result_count=0, day=datetime.date(1970, 1, 1))
+    out = io.StringIO()
+    call_command("prune_search_log", "--days", "99999999", stdout=out)
+    assert "Deleted 0 search counts older than 99999999 days." in out.getvalue()
+    settings.HELPCENTER_SEARCH_LOG_RETENTION_DAYS = 10**12
+    call_command("prune_search_log", stdout=out)
+    assert list(SearchLog.objects.values_list("query", flat=True)) == ["old"]
+
+
 def _d(days: int) -> datetime.timedelta:
     return datetime.timedelta(days=days)
 
