@@ -6,7 +6,8 @@ import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -742,12 +743,28 @@ def test_approval_records_are_read_only_in_the_admin(client, reviewer):
 def test_create_staff_user_gives_the_role(monkeypatch):
     monkeypatch.setenv("HELPCENTER_NEW_USER_PASSWORD", PASSWORD)
     call_command("create_staff_user", "rita", "--role", "reviewer", stdout=io.StringIO())
-    from django.contrib.auth import get_user_model
-
     rita = get_user_model().objects.get(username="rita")
     assert rita.is_staff and not rita.is_superuser
     assert rita.has_perm("faq.review_entryrevision")
     assert not rita.has_perm("faq.change_entry")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["a b"], "username: Enter a valid username."),
+        ([""], "username: This field cannot be blank."),
+        (["u" * 151], "username: Ensure this value has at most 150 characters (it has 151)."),
+        (["carl", "--email", "carl-at-plan"], "email: Enter a valid email address."),
+        (["RITA"], "A user named 'rita' already exists."),
+    ],
+)
+def test_create_staff_user_refuses_what_the_admin_form_refuses(monkeypatch, args, message):
+    monkeypatch.setenv("HELPCENTER_NEW_USER_PASSWORD", PASSWORD)
+    make_user(username="rita")
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("create_staff_user", *args, "--role", "editor", stdout=io.StringIO())
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["rita"]
 
 
 def test_approving_a_version_whose_expiry_passed_in_the_queue_is_a_clear_error(

@@ -24,10 +24,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, role, email, **options):
         User = get_user_model()
-        if User.objects.filter(username=username).exists():
-            raise CommandError(f"A user named {username!r} already exists.")
-        password = os.environ.get("HELPCENTER_NEW_USER_PASSWORD") or self.ask_password()
         user = User(username=username, email=email, is_staff=True, is_superuser=role == "admin")
+        try:
+            # The admin's user form's checks: allowed characters, length, a valid email.
+            user.full_clean(exclude=["password"], validate_unique=False)
+        except ValidationError as error:
+            raise CommandError(
+                " ".join(f"{field}: {' '.join(messages)}" for field, messages in error)
+            ) from None
+        # As the admin's form: "Bob" beside "bob" would be two accounts nobody can tell apart.
+        if existing := User.objects.filter(username__iexact=user.username).first():
+            raise CommandError(f"A user named {existing.username!r} already exists.")
+        password = os.environ.get("HELPCENTER_NEW_USER_PASSWORD") or self.ask_password()
         try:
             password_validation.validate_password(password, user)
         except ValidationError as error:
@@ -38,7 +46,7 @@ class Command(BaseCommand):
             if not Group.objects.filter(name=ROLES[role]).exists():
                 roles_sync()  # the migrations create them; a flushed database has none
             user.groups.add(Group.objects.get(name=ROLES[role]))
-        self.stdout.write(f"Created {role} {username!r}. Sign in at /admin/.")
+        self.stdout.write(f"Created {role} {user.username!r}. Sign in at /admin/.")
 
     def ask_password(self) -> str:
         try:
