@@ -142,8 +142,8 @@ TEMPLATES = [
     },
 ]
 
-if os.environ.get("DATABASE_URL"):
-    DATABASE_URL = os.environ["DATABASE_URL"]
+if os.environ.get("DATABASE_URL", "").strip():
+    DATABASE_URL = os.environ["DATABASE_URL"].strip()
 elif DEBUG:
     from helpcenter.embedded_db import embedded_database_url
 
@@ -154,10 +154,22 @@ else:
     DATABASE_URL = required("DATABASE_URL", "postgresql://user:password@host:5432/dbname")
 
 
-def database(url: str) -> dict:
-    config = dj_database_url.parse(
-        url, conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60), conn_health_checks=True
-    )
+def database(url: str, name: str = "DATABASE_URL") -> dict:
+    example = "postgresql://user:password@host:5432/dbname"
+    # Never the URL itself in the message: it holds the password.
+    if not url.lower().startswith(("postgresql://", "postgres://")):
+        sys.exit(f"helpcenter: {name} must be a PostgreSQL URL such as {example}.")
+    try:
+        config = dj_database_url.parse(
+            url, conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    except ValueError:
+        sys.exit(
+            f"helpcenter: {name} is not a valid URL, such as {example}: the port must be a "
+            "number and a password's @, : or / written %40, %3A or %2F."
+        )
+    if not config["NAME"]:
+        sys.exit(f"helpcenter: {name} names no database, as dbname in {example}.")
     # No JIT compiling: Postgres compiles a statement it prices above jit_above_cost, and a
     # Spanish search over 10,000 questions crossed it and spent 50 ms compiling to save none
     # (docs/benchmarks.md). Options in the URL (?options=...) replace this.
@@ -169,9 +181,9 @@ DATABASES = {"default": database(DATABASE_URL)}
 if os.environ.get("DJANGO_TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DATABASE_NAME"]}
 # Optional: members' pages read from a streaming replica once it has caught up (faq/replica.py).
-if os.environ.get("DATABASE_REPLICA_URL"):
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
     DATABASES["replica"] = {
-        **database(os.environ["DATABASE_REPLICA_URL"]),
+        **database(os.environ["DATABASE_REPLICA_URL"].strip(), "DATABASE_REPLICA_URL"),
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["faq.replica.PublicReadRouter"]

@@ -109,6 +109,32 @@ def test_time_zone_and_logging_take_any_case_and_an_empty_value_is_the_default()
 
 
 @pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://help:secret@db/help", "must be a PostgreSQL URL such as postgresql://"),
+        ("db.internal/help", "must be a PostgreSQL URL such as postgresql://"),
+        ("postgresql://help:se/cret@db:5432/help", "is not a valid URL, such as postgresql://"),
+        ("postgresql://help@db:54x2/help", "is not a valid URL, such as postgresql://"),
+        ("postgresql://help:secret@db:5432/", "names no database"),
+    ],
+)
+@pytest.mark.parametrize("name", ["DATABASE_URL", "DATABASE_REPLICA_URL"])
+def test_a_malformed_database_url_is_one_line_that_keeps_its_password(name, url, message):
+    result = manage("check", env={**PRODUCTION, name: url})
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith(f"helpcenter: {name} {message}"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "secret" not in result.stderr
+
+
+def test_a_blank_database_url_is_a_missing_one():
+    result = manage("check", env={**PRODUCTION, "DATABASE_URL": "  "})
+    assert result.stderr.strip().startswith(
+        "helpcenter: DATABASE_URL must be set when DJANGO_DEBUG is off"
+    )
+
+
+@pytest.mark.parametrize(
     ("url", "reason"),
     [
         (
