@@ -1,6 +1,7 @@
 """The only settings module. Everything that differs between machines comes from the environment."""
 
 import os
+import re
 import sys
 import zoneinfo
 from datetime import timedelta
@@ -191,11 +192,19 @@ DATABASE_ROUTERS = ["faq.replica.PublicReadRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Pages are cached per process by default; with REDIS_URL, shared by every app server.
-if os.environ.get("REDIS_URL"):
+if REDIS_URL := os.environ.get("REDIS_URL", "").strip():
+    # Checked here: redis-py checks only at the first request, and that request (every one
+    # after it too) would then fail.
+    for server in re.split("[,;]", REDIS_URL):
+        if not server.strip().lower().startswith(("redis://", "rediss://", "unix://")):
+            sys.exit(
+                "helpcenter: REDIS_URL must be a Redis URL such as redis://cache.internal:6379/0 "
+                "(rediss:// for TLS, unix:// for a socket)."
+            )
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("HELPCENTER_CACHE_PREFIX", "helpcenter"),
         }
     }

@@ -127,6 +127,17 @@ def test_a_malformed_database_url_is_one_line_that_keeps_its_password(name, url,
     assert "secret" not in result.stderr
 
 
+@pytest.mark.parametrize("url", ["cache.internal:6379", "redis://a:6379,b:6379", "http://cache"])
+def test_a_redis_url_that_is_not_one_is_one_line_at_start_up(url):
+    # redis-py checks it only at the first request, and every page was then a 500.
+    result = manage("check", env={**PRODUCTION, "REDIS_URL": url})
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "helpcenter: REDIS_URL must be a Redis URL such as redis://cache.internal:6379/0 "
+        "(rediss:// for TLS, unix:// for a socket)."
+    )
+
+
 def test_a_blank_database_url_is_a_missing_one():
     result = manage("check", env={**PRODUCTION, "DATABASE_URL": "  "})
     assert result.stderr.strip().startswith(
