@@ -12,6 +12,12 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def env_str(name: str, default: str) -> str:
+    # An empty value is the default, as for numbers: DJANGO_STATIC_ROOT= was the current
+    # directory, and HELPCENTER_FALLBACK_PHONE_DISPLAY= an outage page with no number.
+    return os.environ.get(name, "").strip() or default
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
@@ -149,7 +155,7 @@ elif DEBUG:
     from helpcenter.embedded_db import embedded_database_url
 
     DATABASE_URL = embedded_database_url(
-        Path(os.environ.get("HELPCENTER_PGDATA", BASE_DIR / "var" / "postgres"))
+        Path(env_str("HELPCENTER_PGDATA", str(BASE_DIR / "var" / "postgres")))
     )
 else:
     DATABASE_URL = required("DATABASE_URL", "postgresql://user:password@host:5432/dbname")
@@ -205,7 +211,7 @@ if REDIS_URL := os.environ.get("REDIS_URL", "").strip():
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("HELPCENTER_CACHE_PREFIX", "helpcenter"),
+            "KEY_PREFIX": env_str("HELPCENTER_CACHE_PREFIX", "helpcenter"),
         }
     }
 else:
@@ -245,10 +251,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("HELPCENTER_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env_str("HELPCENTER_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed names need collectstatic first; local runs and tests serve the source files.
@@ -380,9 +386,7 @@ LOGGING = {
     },
 }
 
-HELPCENTER_PLAN_NAME = os.environ.get("HELPCENTER_PLAN_NAME", "Missouri Care")
+HELPCENTER_PLAN_NAME = env_str("HELPCENTER_PLAN_NAME", "Missouri Care")
 # Shown on error pages when the database cannot be asked for the live number.
-HELPCENTER_FALLBACK_PHONE = os.environ.get("HELPCENTER_FALLBACK_PHONE", "+18003226027")
-HELPCENTER_FALLBACK_PHONE_DISPLAY = os.environ.get(
-    "HELPCENTER_FALLBACK_PHONE_DISPLAY", "1-800-322-6027"
-)
+HELPCENTER_FALLBACK_PHONE = env_str("HELPCENTER_FALLBACK_PHONE", "+18003226027")
+HELPCENTER_FALLBACK_PHONE_DISPLAY = env_str("HELPCENTER_FALLBACK_PHONE_DISPLAY", "1-800-322-6027")

@@ -145,6 +145,31 @@ def test_a_blank_database_url_is_a_missing_one():
     )
 
 
+def test_an_empty_path_name_or_number_is_the_default_not_the_current_directory():
+    names = {
+        "DJANGO_STATIC_ROOT": "STATIC_ROOT",
+        "HELPCENTER_MEDIA_ROOT": "MEDIA_ROOT",
+        "HELPCENTER_PLAN_NAME": "HELPCENTER_PLAN_NAME",
+        "HELPCENTER_FALLBACK_PHONE": "HELPCENTER_FALLBACK_PHONE",
+        "HELPCENTER_FALLBACK_PHONE_DISPLAY": "HELPCENTER_FALLBACK_PHONE_DISPLAY",
+    }
+    show = (
+        "from django.conf import settings as s; print("
+        + ", ".join(f"s.{name}" for name in names.values())
+        + ")"
+    )
+    result = manage("shell", "-c", show, env={**PRODUCTION, **dict.fromkeys(names, " ")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-6:] == [
+        str(ROOT / "staticfiles"),
+        str(ROOT / "media"),
+        "Missouri",
+        "Care",
+        "+18003226027",
+        "1-800-322-6027",
+    ]
+
+
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
