@@ -72,11 +72,31 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] or default
 
 
+def env_hosts(name: str, default: list[str]) -> list[str]:
+    hosts = env_list(name, default)
+    for host in hosts:
+        # Django's pattern for a Host header, without the port: an entry with a scheme, a port
+        # or a path matches no request, and the site would refuse every one with a 400.
+        if host != "*" and not re.fullmatch(
+            r"\.?([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])", host, re.IGNORECASE
+        ):
+            sys.exit(
+                f"helpcenter: {name} must be host names separated by commas, such as "
+                "help.example.org (no scheme, port or path; .example.org for every subdomain), "
+                f"not {host!r}."
+            )
+    return hosts
+
+
+def unset(name: str, why: str) -> str:
+    # One line, not a traceback: this is read by whoever is deploying.
+    return f"helpcenter: {name} must be set when DJANGO_DEBUG is off ({why})."
+
+
 def required(name: str, why: str) -> str:
     value = os.environ.get(name, "").strip()
     if not value:
-        # One line, not a traceback: this is read by whoever is deploying.
-        sys.exit(f"helpcenter: {name} must be set when DJANGO_DEBUG is off ({why}).")
+        sys.exit(unset(name, why))
     return value
 
 
@@ -84,12 +104,14 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 
 if DEBUG:
     SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "django-insecure-local-only-never-deploy"
-    ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+    ALLOWED_HOSTS = env_hosts("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 else:
     SECRET_KEY = required("DJANGO_SECRET_KEY", "a long random string used to sign sessions")
-    ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", []) or required(
-        "DJANGO_ALLOWED_HOSTS", "the host names this site answers to, comma-separated"
-    )
+    ALLOWED_HOSTS = env_hosts("DJANGO_ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:  # unset, or commas only
+        sys.exit(
+            unset("DJANGO_ALLOWED_HOSTS", "the host names this site answers to, comma-separated")
+        )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 

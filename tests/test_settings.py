@@ -46,6 +46,28 @@ def test_production_refuses_to_start_without_a_required_setting(missing):
     assert lines[0].startswith(f"helpcenter: {missing} must be set when DJANGO_DEBUG is off")
 
 
+@pytest.mark.parametrize(
+    "hosts", ["https://help.example.org", "help.example.org:443", "help.example.org other.org"]
+)
+def test_an_allowed_host_no_request_could_match_is_one_clear_line(hosts):
+    result = manage("check", env={**PRODUCTION, "DJANGO_ALLOWED_HOSTS": f"localhost,{hosts}"})
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "helpcenter: DJANGO_ALLOWED_HOSTS must be host names separated by commas, such as "
+        "help.example.org (no scheme, port or path; .example.org for every subdomain), "
+        f"not {hosts!r}."
+    )
+
+
+def test_allowed_hosts_of_commas_only_are_missing_ones():
+    result = manage("check", env={**PRODUCTION, "DJANGO_ALLOWED_HOSTS": " , ,"})
+    assert result.stderr.strip().startswith(
+        "helpcenter: DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off"
+    ), result.stderr
+    hosts = ".example.org,Help.Example.Org,[::1],127.0.0.1"
+    assert manage("check", env={**PRODUCTION, "DJANGO_ALLOWED_HOSTS": hosts}).returncode == 0
+
+
 def test_a_malformed_debug_flag_is_one_clear_line():
     result = manage("check", env={"DJANGO_DEBUG": "maybe"})
     assert result.returncode != 0
