@@ -29,12 +29,12 @@ def env_bool(name: str, default: bool) -> bool:
     sys.exit(f"helpcenter: {name} must be true or false, not {value!r}.")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int = 0) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
-    if not value.isascii() or not value.isdigit():
-        sys.exit(f"helpcenter: {name} must be a whole number of 0 or more, not {value!r}.")
+    if not value.isascii() or not value.isdigit() or int(value) < minimum:
+        sys.exit(f"helpcenter: {name} must be a whole number of {minimum} or more, not {value!r}.")
     return int(value)
 
 
@@ -360,8 +360,9 @@ PERMISSIONS_POLICY = {
 
 # Admin sign-in: after this many failures for one username from one address, that pair is
 # refused (even with the right password) until the cool-off has passed with no new failure.
-AXES_FAILURE_LIMIT = env_int("HELPCENTER_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("HELPCENTER_LOGIN_COOLOFF_MINUTES", 15))
+# At least 1 each: a limit of 0 locks everyone out at once, a cool-off of 0 never locks anyone.
+AXES_FAILURE_LIMIT = env_int("HELPCENTER_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("HELPCENTER_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

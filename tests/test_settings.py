@@ -87,6 +87,19 @@ def test_a_malformed_number_is_one_clear_line(name):
 
 
 @pytest.mark.parametrize(
+    "name", ["HELPCENTER_LOGIN_FAILURE_LIMIT", "HELPCENTER_LOGIN_COOLOFF_MINUTES"]
+)
+def test_a_sign_in_lockout_of_zero_is_refused(name):
+    # A limit of 0 refused every sign-in, the right password's first one too; a cool-off of
+    # 0 never locked anyone out.
+    result = manage("check", env={**PRODUCTION, name: "0"})
+    assert result.returncode != 0
+    assert (
+        result.stderr.strip() == f"helpcenter: {name} must be a whole number of 1 or more, not '0'."
+    )
+
+
+@pytest.mark.parametrize(
     ("name", "value", "message"),
     [
         (
