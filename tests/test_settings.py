@@ -205,6 +205,22 @@ def test_an_empty_path_name_or_number_is_the_default_not_the_current_directory()
     ]
 
 
+def test_a_stricter_log_level_quiets_django_and_axes_too():
+    log = (
+        "import logging; "
+        "[logging.getLogger(name).warning('warned by %s', name) for name in "
+        "('django.request', 'axes', 'faq')]; "
+        "logging.getLogger('django.request').error('an error')"
+    )
+    result = manage("shell", "-c", log, env={**PRODUCTION, "DJANGO_LOG_LEVEL": "ERROR"})
+    assert result.returncode == 0, result.stderr
+    assert "warned by" not in result.stdout
+    assert '"message": "an error"' in result.stdout
+    result = manage("shell", "-c", log, env=PRODUCTION)
+    for name in ("django.request", "axes", "faq"):
+        assert f"warned by {name}" in result.stdout
+
+
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
