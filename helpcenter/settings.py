@@ -114,7 +114,16 @@ else:
             unset("DJANGO_ALLOWED_HOSTS", "the host names this site answers to, comma-separated")
         )
 
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# Compared whole with a browser's Origin header, which is lower case and never has a path,
+# not even "/": https://help.example.org/ or HTTPS://Help.example.org refused every form the
+# admin sent with a 403.
+CSRF_TRUSTED_ORIGINS = [origin.lower() for origin in env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])]
+for origin in CSRF_TRUSTED_ORIGINS:
+    if not re.fullmatch(r"https?://(\*\.)?[^/\s*]+", origin):
+        sys.exit(
+            "helpcenter: DJANGO_CSRF_TRUSTED_ORIGINS must be origins separated by commas, such "
+            f"as https://help.example.org (a scheme, no path, not even /), not {origin!r}."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -68,6 +68,28 @@ def test_allowed_hosts_of_commas_only_are_missing_ones():
     assert manage("check", env={**PRODUCTION, "DJANGO_ALLOWED_HOSTS": hosts}).returncode == 0
 
 
+@pytest.mark.parametrize("origin", ["https://help.example.org/", "help.example.org"])
+def test_a_trusted_origin_no_browser_sends_is_one_clear_line(origin):
+    result = manage("check", env={**PRODUCTION, "DJANGO_CSRF_TRUSTED_ORIGINS": origin})
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "helpcenter: DJANGO_CSRF_TRUSTED_ORIGINS must be origins separated by commas, such as "
+        f"https://help.example.org (a scheme, no path, not even /), not {origin!r}."
+    )
+
+
+def test_trusted_origins_are_compared_in_the_browsers_lower_case():
+    show = "from django.conf import settings; print(*settings.CSRF_TRUSTED_ORIGINS)"
+    origins = "HTTPS://Help.Example.org, https://*.example.org,http://[::1]:8000"
+    result = manage("shell", "-c", show, env={**PRODUCTION, "DJANGO_CSRF_TRUSTED_ORIGINS": origins})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == [
+        "https://help.example.org",
+        "https://*.example.org",
+        "http://[::1]:8000",
+    ]
+
+
 def test_a_malformed_debug_flag_is_one_clear_line():
     result = manage("check", env={"DJANGO_DEBUG": "maybe"})
     assert result.returncode != 0
