@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import phonenumbers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,6 +18,18 @@ def env_str(name: str, default: str) -> str:
     # An empty value is the default, as for numbers: DJANGO_STATIC_ROOT= was the current
     # directory, and HELPCENTER_FALLBACK_PHONE_DISPLAY= an outage page with no number.
     return os.environ.get(name, "").strip() or default
+
+
+def env_phone(name: str, default: str) -> str:
+    """E.164, as a tap-to-call link needs it: 1-800-322-6027 is +18003226027."""
+    value = env_str(name, default)
+    try:
+        number = phonenumbers.parse(value, "US")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number) or number.extension:
+        sys.exit(f"helpcenter: {name} must be a phone number such as +18003226027, not {value!r}.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -430,5 +443,5 @@ LOGGING = {
 
 HELPCENTER_PLAN_NAME = env_str("HELPCENTER_PLAN_NAME", "Missouri Care")
 # Shown on error pages when the database cannot be asked for the live number.
-HELPCENTER_FALLBACK_PHONE = env_str("HELPCENTER_FALLBACK_PHONE", "+18003226027")
+HELPCENTER_FALLBACK_PHONE = env_phone("HELPCENTER_FALLBACK_PHONE", "+18003226027")
 HELPCENTER_FALLBACK_PHONE_DISPLAY = env_str("HELPCENTER_FALLBACK_PHONE_DISPLAY", "1-800-322-6027")

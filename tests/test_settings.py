@@ -90,6 +90,20 @@ def test_trusted_origins_are_compared_in_the_browsers_lower_case():
     ]
 
 
+def test_the_fallback_phone_is_kept_as_a_tap_to_call_link_needs_it():
+    # The outage page's link to Member Services: tel:Member Services dials nothing.
+    result = manage("check", env={**PRODUCTION, "HELPCENTER_FALLBACK_PHONE": "Member Services"})
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "helpcenter: HELPCENTER_FALLBACK_PHONE must be a phone number such as +18003226027, "
+        "not 'Member Services'."
+    )
+    show = "from django.conf import settings; print(settings.HELPCENTER_FALLBACK_PHONE)"
+    env = {**PRODUCTION, "HELPCENTER_FALLBACK_PHONE": "(800) 322 6027"}
+    result = manage("shell", "-c", show, env=env)
+    assert result.stdout.split()[-1] == "+18003226027", result.stderr
+
+
 def test_a_malformed_debug_flag_is_one_clear_line():
     result = manage("check", env={"DJANGO_DEBUG": "maybe"})
     assert result.returncode != 0
