@@ -20,14 +20,37 @@ def connection_failure(error: BaseException) -> str | None:
             break
     else:
         return None
-    if alias != "default":
-        where = "DATABASE_REPLICA_URL" if alias == "replica" else f"the database {alias!r}"
-    elif os.environ.get("DATABASE_URL"):
-        where = "DATABASE_URL"
-    else:
-        where = "the embedded PostgreSQL (HELPCENTER_PGDATA)"
     reason = " ".join(str(error).splitlines()[0].removeprefix("connection failed: ").split())
-    return f"helpcenter: cannot connect to {where}: {reason}"
+    return f"helpcenter: cannot connect to {database_named(alias)}: {reason}"
+
+
+def not_migrated(error: BaseException) -> str | None:
+    """One line for a command run on a database `migrate` has not brought up to date."""
+    from django.db import ProgrammingError, connection
+    from django.db.migrations.executor import MigrationExecutor
+    from psycopg import errors
+
+    missing = (errors.UndefinedTable, errors.UndefinedColumn)
+    if not isinstance(error, ProgrammingError) or not isinstance(error.__cause__, missing):
+        return None
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not pending:
+        return None
+    return (
+        f"helpcenter: {len(pending)} migrations are not applied to {database_named('default')} "
+        "yet: run manage.py migrate first."
+    )
+
+
+def database_named(alias: str) -> str:
+    if alias == "replica":
+        return "DATABASE_REPLICA_URL"
+    if alias != "default":
+        return f"the database {alias!r}"
+    if os.environ.get("DATABASE_URL", "").strip():
+        return "DATABASE_URL"
+    return "the embedded PostgreSQL (HELPCENTER_PGDATA)"
 
 
 def main() -> None:
@@ -47,7 +70,7 @@ def main() -> None:
     try:
         execute_from_command_line(sys.argv)
     except Exception as error:
-        if message := connection_failure(error):
+        if message := connection_failure(error) or not_migrated(error):
             sys.exit(message)
         raise
 

@@ -1,6 +1,7 @@
 """Start-up as a deployer and a developer meet it: run as real processes, not imported."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -283,6 +284,46 @@ def test_a_missing_database_on_a_server_that_answers_is_one_clear_line(db):
     assert result.returncode == 1
     assert result.stderr.strip().endswith('database "helpcenter_no_such_database" does not exist')
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.fixture
+def empty_database(db):
+    import psycopg
+    from django.db import connection
+
+    name = f"{connection.settings_dict['NAME']}_empty"
+    params = {k: v for k, v in connection.get_connection_params().items()
+              if k not in ("cursor_factory", "context", "dbname")}  # fmt: skip
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield database_url(name)
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize(
+    "command", [["load_demo_content"], ["create_staff_user", "--role", "editor", "alice"]]
+)
+def test_a_command_before_migrate_says_to_migrate(empty_database, command):
+    result = manage(*command, env={"DATABASE_URL": empty_database})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert re.fullmatch(
+        r"helpcenter: \d+ migrations are not applied to DATABASE_URL yet: "
+        r"run manage\.py migrate first\.",
+        lines[0],
+    )
+
+
+def test_a_missing_table_in_a_migrated_database_is_still_a_traceback(db):
+    # A bug, not a step left out: its traceback is the way to find it.
+    query = "from django.db import connection; connection.cursor().execute('TABLE nothing_here')"
+    result = manage("shell", "-c", query, env={"DATABASE_URL": database_url()})
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+    assert 'relation "nothing_here" does not exist' in result.stderr
 
 
 def test_a_replica_that_cannot_be_reached_is_named(db):
