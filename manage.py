@@ -43,6 +43,23 @@ def not_migrated(error: BaseException) -> str | None:
     )
 
 
+def not_permitted(error: BaseException) -> str | None:
+    """One line for a database user without a privilege migrate needs (README: "Running
+    against an external PostgreSQL")."""
+    from psycopg import errors
+
+    while error is not None and not isinstance(error, errors.InsufficientPrivilege):
+        error = error.__cause__ or error.__context__
+    if error is None:
+        return None
+    hint = f" ({error.diag.message_hint.rstrip('.')})" if error.diag.message_hint else ""
+    return (
+        f"helpcenter: the user in {database_named('default')} may not do what this needs: "
+        f"{error.diag.message_primary}{hint}. See “Running against an external PostgreSQL” "
+        "in README.md."
+    )
+
+
 def database_named(alias: str) -> str:
     if alias == "replica":
         return "DATABASE_REPLICA_URL"
@@ -70,7 +87,7 @@ def main() -> None:
     try:
         execute_from_command_line(sys.argv)
     except Exception as error:
-        if message := connection_failure(error) or not_migrated(error):
+        if message := connection_failure(error) or not_migrated(error) or not_permitted(error):
             sys.exit(message)
         raise
 

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import psutil
@@ -286,19 +287,25 @@ def test_a_missing_database_on_a_server_that_answers_is_one_clear_line(db):
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
-@pytest.fixture
-def empty_database(db):
+def server_admin():
     import psycopg
     from django.db import connection
 
-    name = f"{connection.settings_dict['NAME']}_empty"
     params = {k: v for k, v in connection.get_connection_params().items()
               if k not in ("cursor_factory", "context", "dbname")}  # fmt: skip
-    with psycopg.connect(**params, dbname="postgres", autocommit=True) as admin:
+    return psycopg.connect(**params, dbname="postgres", autocommit=True)
+
+
+@pytest.fixture
+def empty_database(db):
+    from django.db import connection
+
+    name = f"{connection.settings_dict['NAME']}_empty"
+    with server_admin() as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     yield database_url(name)
-    with psycopg.connect(**params, dbname="postgres", autocommit=True) as admin:
+    with server_admin() as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -314,6 +321,35 @@ def test_a_command_before_migrate_says_to_migrate(empty_database, command):
         r"helpcenter: \d+ migrations are not applied to DATABASE_URL yet: "
         r"run manage\.py migrate first\.",
         lines[0],
+    )
+
+
+def test_a_database_user_without_a_privilege_migrate_needs_is_one_clear_line(empty_database):
+    import psycopg
+
+    name = urllib.parse.urlsplit(empty_database).path.lstrip("/")
+    role = f"{name}_user"
+    with server_admin() as admin:
+        try:
+            admin.execute(f'CREATE ROLE "{role}" LOGIN')
+        except psycopg.errors.InsufficientPrivilege:
+            pytest.skip("the test user may not create roles")
+    try:
+        with psycopg.connect(empty_database, autocommit=True) as owner:
+            owner.execute(f'GRANT CREATE ON SCHEMA public TO "{role}"')
+        url = urllib.parse.urlsplit(empty_database)
+        server = url.netloc.rpartition("@")[2]
+        as_role = url._replace(netloc=f"{role}@{server}").geturl()
+        result = manage("migrate", "--noinput", env={"DATABASE_URL": as_role})
+    finally:
+        with server_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "helpcenter: the user in DATABASE_URL may not do what this needs: permission denied to "
+        'create extension "pg_trgm" (Must have CREATE privilege on current database to create '
+        "this extension). See “Running against an external PostgreSQL” in README.md."
     )
 
 
