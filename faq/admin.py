@@ -23,6 +23,8 @@ from django.views.decorators.http import require_POST
 from psycopg.errors import UniqueViolation
 
 from faq.approvals import (
+    approval_record,
+    approvals_locked,
     item_withdraw,
     local_moment,
     own_part,
@@ -1062,8 +1064,8 @@ class RevisionAdmin(admin.ModelAdmin):
                     )
             messages.info(request, f"Rejected {len(revisions)}; the authors see your comment.")
             return
-        approval = form.cleaned_data["existing_approval"] or Approval.objects.create(
-            **form.approval_fields(), recorded_by=request.user, recorded_at=now
+        approval = form.cleaned_data["existing_approval"] or approval_record(
+            **form.approval_fields(), by=request.user, at=now
         )
         try:
             for revision in revisions:
@@ -1234,6 +1236,14 @@ class ApprovalAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form's check that the approval is not on record and the save are taken
+        # together: a reviewer recording it at the same moment in a review is refused.
+        with transaction.atomic():
+            if request.method == "POST":
+                approvals_locked()
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         obj.recorded_by = request.user

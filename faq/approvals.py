@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -263,6 +263,50 @@ def undecided_check(revision: Revision, *, decision: str) -> None:
     raise ValidationError(
         f"Only a revision submitted for review can be {decision}; {named} is "
         f"{revision.get_status_display().lower()}."
+    )
+
+
+def approvals_locked() -> None:
+    """Hold, until the transaction ends, the right to record a state approval: two reviewers
+    recording the same one at once are taken one after the other, and the second finds the
+    first's record. A lock rather than a unique constraint: approval records cannot be
+    changed or deleted, so one recorded twice before the forms refused it stays, and a
+    constraint could never be added over it."""
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("Lock approvals inside a transaction.")
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {Approval._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+
+
+@transaction.atomic
+def approval_record(
+    *,
+    material_id: str,
+    approved_on: date,
+    approving_body: str,
+    by,
+    at: datetime | None = None,
+    **details,
+) -> Approval:
+    """Record a state approval given to member material, unless it is on record already."""
+    approvals_locked()
+    recorded = Approval.objects.on_record(
+        material_id=material_id, approved_on=approved_on, approving_body=approving_body
+    )
+    if recorded is not None:  # recorded by another reviewer since this one's form was checked
+        raise ValidationError(
+            f"{recorded} is already on record from {recorded.approving_body} (recorded by "
+            f"{recorded.recorded_by or 'system'} at {local_moment(recorded.recorded_at)}): "
+            "choose it as the existing approval rather than record it again, so each "
+            "approval has one record. Nothing was recorded."
+        )
+    return Approval.objects.create(
+        material_id=material_id,
+        approved_on=approved_on,
+        approving_body=approving_body,
+        recorded_by=by,
+        recorded_at=at or timezone.now(),
+        **details,
     )
 
 

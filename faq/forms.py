@@ -958,11 +958,11 @@ def approval_on_record(cleaned: dict) -> Approval | None:
     """The approval on record that a new one typed is (same material, date, body)."""
     if not all(cleaned.get(n) for n in ("material_id", "approved_on", "approving_body")):
         return None
-    return Approval.objects.filter(
-        material_id__iexact=cleaned["material_id"].strip(),
+    return Approval.objects.on_record(
+        material_id=cleaned["material_id"],
         approved_on=cleaned["approved_on"],
-        approving_body__iexact=cleaned["approving_body"].strip(),
-    ).first()
+        approving_body=cleaned["approving_body"],
+    )
 
 
 class ReviewForm(forms.Form):

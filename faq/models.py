@@ -468,6 +468,15 @@ class ApprovalQuerySet(models.QuerySet):
         the state gave it."""
         return self.filter(approved_on__lte=day or timezone.localdate())
 
+    def on_record(self, *, material_id: str, approved_on: datetime.date, approving_body: str):
+        """The record of this approval, if there is one: the same material ID, date and
+        approving body, in any case (one approval has one record)."""
+        return self.filter(
+            material_id__iexact=material_id.strip(),
+            approved_on=approved_on,
+            approving_body__iexact=approving_body.strip(),
+        ).first()
+
 
 class Approval(models.Model):
     """A state approval of member material: one record covers many revisions and pages."""

@@ -3,6 +3,7 @@ import datetime
 import io
 import re
 import threading
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -1107,6 +1108,81 @@ def test_an_approval_on_record_is_not_recorded_again_on_its_own(client, reviewer
     response = client.post(reverse("admin:faq_approval_add"), {**form, "approved_on": "2026-03-03"})
     assert response.status_code == 302
     assert Approval.objects.filter(material_id__iexact="MOC26001").count() == 2
+
+
+def _record_while_another_waits(recorded: list, **fields) -> threading.Thread:
+    """Another reviewer records an approval and holds it uncommitted until a second
+    transaction waits to record approvals too (or five seconds pass: nothing waits)."""
+    from django.db import connection
+
+    from faq.approvals import approval_record
+
+    holding = threading.Event()
+
+    def record():
+        try:
+            with transaction.atomic():
+                recorded.append(approval_record(by=make_user(username="first"), **fields))
+                holding.set()
+                with connection.cursor() as cursor:
+                    for _ in range(100):
+                        cursor.execute(
+                            "SELECT EXISTS (SELECT FROM pg_locks WHERE NOT granted "
+                            "AND relation = 'faq_approval'::regclass)"
+                        )
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.05)
+        finally:
+            holding.set()
+            connection.close()
+
+    thread = threading.Thread(target=record)
+    thread.start()
+    holding.wait()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_recorded_by_another_reviewer_at_the_same_moment_is_not_recorded_twice(
+    client, editor, reviewer
+):
+    # Both review forms find MOC26001 of 03/02/2026 not on record; the second reviewer's
+    # decision waits for the first's record, and is refused with the form kept.
+    from faq.approvals import revision_submit
+
+    draft = revision_submit(revision=add_revision(make_entry(), answer="New.", by=editor), by=None)
+    recorded = []
+    fields = {"material_id": "MOC26001", "approving_body": "MO HealthNet Division"}
+    other = _record_while_another_waits(recorded, **fields, approved_on=datetime.date(2026, 3, 2))
+    response = signed_in(client, reviewer).post(review_url(draft), approve_data())
+    other.join()
+    assertContains(
+        response,
+        "MOC26001 (03/02/2026) is already on record from MO HealthNet Division (recorded by "
+        "first at ",
+        status_code=400,
+    )
+    assertContains(response, 'value="MOC26001"', status_code=400)
+    assert list(Approval.objects.filter(material_id="MOC26001")) == recorded
+    draft.refresh_from_db()
+    assert (draft.status, draft.approval) == (Status.SUBMITTED, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_recorded_in_a_review_at_the_same_moment_is_refused_on_its_own_form(
+    client, reviewer
+):
+    recorded = []
+    fields = {"material_id": "MOC26001", "approving_body": "MO HealthNet Division"}
+    other = _record_while_another_waits(recorded, **fields, approved_on=datetime.date(2026, 3, 2))
+    form = {**fields, "state_tracking_number": "", "notes": "", "approved_on": "2026-03-02"}
+    response = signed_in(client, reviewer).post(reverse("admin:faq_approval_add"), form)
+    other.join()
+    assertContains(
+        response, "MOC26001 (03/02/2026) is already on record from MO HealthNet Division"
+    )
+    assert list(Approval.objects.filter(material_id="MOC26001")) == recorded
 
 
 def test_editing_from_a_scheduled_version_keeps_its_go_live_and_the_reviewer_is_warned(
