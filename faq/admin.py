@@ -1006,9 +1006,11 @@ class RevisionAdmin(admin.ModelAdmin):
                     else None,
                 }
             )
-        can_review = self.has_review_permission(request) and all(
+        may_review = self.has_review_permission(request)
+        can_review = may_review and all(
             item["revision"].status == Status.SUBMITTED and not item["own_part"] for item in items
         )
+        undecidable = self.undecidable(items) if may_review and not can_review else []
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -1017,6 +1019,7 @@ class RevisionAdmin(admin.ModelAdmin):
             "long_sentence_words": LONG_SENTENCE_WORDS,
             "form": form,
             "can_review": can_review,
+            "undecidable": undecidable,
             "can_edit": self.has_edit_parent_permission(request),
             "review_url": self._url("review") + "?ids=" + ",".join(str(r.pk) for r in revisions),
             "submit_url_name": f"admin:{self.opts.app_label}_{self.opts.model_name}_submit",
@@ -1024,6 +1027,22 @@ class RevisionAdmin(admin.ModelAdmin):
             "public_url_of": lambda r: r.get_absolute_url(),
         }
         return TemplateResponse(request, "admin/faq/review.html", context, status=status)
+
+    @staticmethod
+    def undecidable(items) -> list[str]:
+        """Why versions selected together cannot be decided together, one by one: the
+        decision form is offered for all of them or none."""
+        if len(items) < 2 or not any(i["revision"].status == Status.SUBMITTED for i in items):
+            return []
+        reasons = []
+        for item in items:
+            revision, named = item["revision"], revision_named(item["revision"])
+            if revision.status != Status.SUBMITTED:
+                status = revision.get_status_display().lower()
+                reasons.append(f"{named} is {status}, not submitted for review.")
+            elif item["own_part"]:
+                reasons.append(f"{named}: you {item['own_part']}, so another reviewer must decide.")
+        return reasons
 
     def review_view(self, request):
         if not self.has_view_permission(request):

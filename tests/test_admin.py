@@ -290,6 +290,30 @@ def test_approving_an_already_approved_revision_is_a_clear_error(client, reviewe
     assert not Approval.objects.filter(material_id="MOC26001").exists()
 
 
+def test_a_review_of_several_says_which_cannot_be_decided_together(client, reviewer):
+    # No decision form is offered for the group: the reviewer is told why, version by version.
+    from faq.approvals import revision_submit
+
+    theirs = revision_submit(revision=add_revision(make_entry(), answer="Theirs."), by=None)
+    mine = add_revision(make_entry(), question="Mine?", answer="Mine.", by=reviewer)
+    revision_submit(revision=mine, by=reviewer)
+    live = make_entry(question="Live?").revisions.get()
+    ids = f"{theirs.pk},{mine.pk},{live.pk}"
+    response = signed_in(client, reviewer).get(
+        reverse("admin:faq_entryrevision_review") + f"?ids={ids}"
+    )
+    assertNotContains(response, "Record decision")
+    assertContains(response, "These versions cannot be approved or rejected together")
+    assertContains(
+        response,
+        f"#{mine.pk} (“Mine?”): you wrote this revision, so another reviewer must decide.",
+    )
+    assertContains(response, f"#{live.pk} (“Live?”) is approved, not submitted for review.")
+    assertNotContains(response, f"#{theirs.pk} (“")
+    # Without them, the reviewer decides on the one left.
+    assertContains(client.get(review_url(theirs)), "Record decision")
+
+
 def test_reviewer_cannot_approve_their_own_revision_in_the_admin(client):
     boss = make_user(is_superuser=True)
     draft = add_revision(make_entry(), answer="Mine.", by=boss)
