@@ -27,6 +27,7 @@ from faq.approvals import (
     approvals_locked,
     item_withdraw,
     local_moment,
+    one_version_each_check,
     own_part,
     revision_approve,
     revision_create,
@@ -1083,6 +1084,7 @@ class RevisionAdmin(admin.ModelAdmin):
                     )
             messages.info(request, f"Rejected {len(revisions)}; the authors see your comment.")
             return
+        one_version_each_check(revisions)
         approval = form.cleaned_data["existing_approval"] or approval_record(
             **form.approval_fields(), by=request.user, at=now
         )

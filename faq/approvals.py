@@ -182,6 +182,24 @@ def newer_approved_check(revision: Revision) -> None:
         )
 
 
+def one_version_each_check(revisions: Iterable[Revision]) -> None:
+    """Refuse to approve two versions of the same material in one review: one would replace
+    the other at once, or (scheduled later) take its place later, with the warning the review
+    page gives for a version already approved never shown."""
+    seen: dict[tuple, Revision] = {}
+    for revision in revisions:
+        material = (type(revision), *same_material(revision).values())
+        if (first := seen.setdefault(material, revision)) is not revision:
+            kind = revision.parent._meta.verbose_name
+            if getattr(revision, "is_translation", False):
+                kind += f" in {revision.get_language_display()}"
+            raise ValidationError(
+                f"{revision_named(first)} and {revision_named(revision)} are versions of the "
+                f"same {kind}: approve them one at a time, so that the review page shows "
+                "what each does to the other, or reject the one not wanted."
+            )
+
+
 def scheduled_to_replace(revision: Revision, at: datetime | None = None) -> Revision | None:
     """An approved version of the same material, written before `revision`, that goes live
     later than `revision` would: at that moment it replaces `revision`'s words with its own

@@ -236,6 +236,35 @@ def test_one_approval_covers_many_revisions(client, editor, reviewer):
     assert approval.entryrevisions.count() == 3
 
 
+def test_two_versions_of_one_question_are_not_approved_in_one_review(client, editor, reviewer):
+    # Approved together, the older draft was never shown (the newer replaced it at once), or,
+    # scheduled for next week, replaced today's fix then with no warning to the reviewer.
+    from faq.approvals import revision_submit
+
+    entry = make_entry(question="Lost card?", answer="Today's words.")
+    next_week = timezone.now() + datetime.timedelta(days=7)
+    scheduled = add_revision(entry, answer="Next week's words.", by=editor, go_live_at=next_week)
+    fix = add_revision(entry, answer="A fix for today.", by=editor)
+    other = add_revision(make_entry(), answer="Other words.", by=editor)
+    for revision in (scheduled, fix, other):
+        revision_submit(revision=revision, by=editor)
+    review = reverse("admin:faq_entryrevision_review") + f"?ids={scheduled.pk},{fix.pk},{other.pk}"
+    response = signed_in(client, reviewer).post(review, approve_data())
+    assertContains(
+        response,
+        f"#{scheduled.pk} (“Lost card?”) and #{fix.pk} (“Lost card?”) are versions of the same "
+        "question: approve them one at a time",
+        status_code=400,
+    )
+    assert set(entry.revisions.values_list("status", flat=True)) == {"approved", "submitted"}
+    assert entry.revisions.filter(status=Status.SUBMITTED).count() == 2
+    assert not Approval.objects.filter(material_id="MOC26001").exists()
+    # One at a time, the reviewer is warned that next week's words replace the fix.
+    response = client.post(review_url(scheduled), approve_data())
+    assert response.status_code == 302
+    assertContains(client.get(review_url(fix)), f"version #{scheduled.pk}, approved under")
+
+
 def test_a_translation_and_its_original_are_approved_in_one_review(client, editor, reviewer):
     entry = make_entry()
     english = add_revision(entry, answer="Reworded.", by=editor)
