@@ -78,6 +78,17 @@ def _material_key(revision: Revision) -> tuple:
     return (revision.parent.pk, *(getattr(revision, f) for f in type(revision).LIVE_PER[1:]))
 
 
+def _words_first_written(model: type[Revision]) -> Subquery:
+    """When the words of each revision were first written in a version of the same material:
+    a version saved again with only a new schedule, or restored, carries words older than
+    itself, which an approval dated before it may well have approved."""
+    same_words = model.objects.filter(
+        **{field: OuterRef(field) for field in model.LIVE_PER},
+        content_hash=OuterRef("content_hash"),
+    )
+    return Subquery(same_words.order_by("created_at").values("created_at")[:1])
+
+
 def compliance_report(at: datetime.datetime | None = None) -> list[ReportRow]:
     """Every piece of content members see at a moment, with what an auditor would ask about it."""
     moment, at = at, at or timezone.now()
@@ -108,6 +119,7 @@ def compliance_report(at: datetime.datetime | None = None) -> list[ReportRow]:
     ]
     for kind, revisions, title in sources:
         pending = _pending_edits(revisions.model, moment)
+        revisions = revisions.annotate(words_written_at=_words_first_written(revisions.model))
         for revision in revisions:
             row = ReportRow(kind(revision), title(revision), _public_url(revision), revision)
             if getattr(revision, "is_outdated", False):
@@ -115,7 +127,7 @@ def compliance_report(at: datetime.datetime | None = None) -> list[ReportRow]:
             newest_edit = pending.get(_material_key(revision))
             if newest_edit and newest_edit > revision.created_at:
                 row.flags.append(EDITED_SINCE_APPROVAL)
-            if timezone.localtime(revision.created_at).date() > revision.approval.approved_on:
+            if timezone.localtime(revision.words_written_at).date() > revision.approval.approved_on:
                 row.flags.append(UPDATED_AFTER_APPROVAL_DATE)
             if revision.approval.approved_on < year_ago:
                 row.flags.append(ANNUAL_REVIEW_DUE)

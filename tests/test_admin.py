@@ -546,6 +546,34 @@ def test_compliance_report_lists_every_live_item_with_flags(client, reviewer, de
     assert EDITED_SINCE_APPROVAL not in by_title["What if I need a specialist?"][11]
 
 
+def test_words_saved_again_or_restored_are_not_flagged_as_written_after_their_approval():
+    # The state approved the words 10 days ago; an editor gives them an expiry today (a new
+    # version of the same words) and a reviewer approves it under the same approval.
+    from faq.approvals import revision_create, revision_restore
+    from faq.reports import compliance_report
+
+    approval = make_approval(approved_on=timezone.localdate() - datetime.timedelta(days=10))
+    written = timezone.now() - datetime.timedelta(days=20)
+    entry = Entry.objects.create(category=make_category(), slug="rides")
+    first = revision_create(
+        model=EntryRevision, parent=entry, by=None, at=written, question="Rides?", answer="Call."
+    )
+    publish(first, approval=approval, at=written)
+    expiring = add_revision(entry, expires_at=timezone.now() + datetime.timedelta(days=90))
+    publish(expiring, approval=approval)
+
+    def flags():
+        (row,) = [row for row in compliance_report() if row.revision.entry == entry]
+        return row.flags
+
+    assert UPDATED_AFTER_APPROVAL_DATE not in flags()
+    edited = add_revision(entry, answer="Call us.")
+    publish(edited, approval=approval)
+    assert UPDATED_AFTER_APPROVAL_DATE in flags()
+    publish(revision_restore(revision=first, by=None), approval=approval)
+    assert UPDATED_AFTER_APPROVAL_DATE not in flags()
+
+
 def test_the_compliance_report_marks_each_title_with_its_language(client, reviewer, demo_content):
     """A screen reader reads a Spanish question or an Arabic tagline in its own voice (WCAG
     3.1.2); English titles and numbers need no mark on the English page."""
