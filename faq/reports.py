@@ -3,6 +3,7 @@
 import csv
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.db.models import F, Max, OuterRef, Q, Subquery
@@ -32,6 +33,8 @@ class ReportRow:
     url: str
     revision: Revision
     flags: list[str] = field(default_factory=list)
+    # At a past moment: the page as members saw it then, rebuilt (?as_of=), not today's.
+    url_then: str = ""
 
     @property
     def approval(self):
@@ -72,6 +75,12 @@ def _public_url(revision: Revision) -> str:
         language = settings.LANGUAGE_CODE
     with translation.override(language):
         return revision.get_absolute_url()
+
+
+def archived_address(url: str, at: datetime.datetime) -> str:
+    """A public page's address as compliance reviewers open it at a past moment."""
+    page = urlsplit(url)
+    return page._replace(query=urlencode({"as_of": timezone.localtime(at).isoformat()})).geturl()
 
 
 def _material_key(revision: Revision) -> tuple:
@@ -122,6 +131,8 @@ def compliance_report(at: datetime.datetime | None = None) -> list[ReportRow]:
         revisions = revisions.annotate(words_written_at=_words_first_written(revisions.model))
         for revision in revisions:
             row = ReportRow(kind(revision), title(revision), _public_url(revision), revision)
+            if moment is not None:
+                row.url_then = archived_address(row.url, moment)
             if getattr(revision, "is_outdated", False):
                 row.flags.append(TRANSLATION_OUTDATED)
             newest_edit = pending.get(_material_key(revision))

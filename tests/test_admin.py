@@ -611,6 +611,29 @@ def test_the_compliance_report_can_be_rebuilt_at_a_past_moment(client, editor, r
     assertContains(refused, "NEW00001")
 
 
+def test_a_past_report_links_to_the_pages_as_members_saw_them_then(client, reviewer):
+    # Today's page has other words, or none (a withdrawn question's address is a 404).
+    from faq.approvals import item_withdraw
+    from faq.reports import archived_address
+
+    entry = make_entry(question="Old question?", live=False)
+    then = timezone.now() - datetime.timedelta(days=3)
+    publish(entry.revisions.get(), at=then)
+    moment = then + datetime.timedelta(days=1)
+    item_withdraw(item=entry, by=None)
+    page = signed_in(client, reviewer).get(
+        reverse("admin:faq_compliance_report"), {"as_of": moment.isoformat()}
+    )
+    (row,) = page.context["rows"]
+    assert row.url_then == archived_address(entry.get_absolute_url(), moment)
+    assertContains(page, f'<a href="{row.url_then}">Old question?</a>', html=False)
+    assertContains(client.get(row.url_then), "<h1>Old question?</h1>")
+    # A notice's address names its place on the page: the moment goes before it.
+    address = archived_address("/language-assistance/#tagline-so", moment)
+    assert address.startswith("/language-assistance/?as_of=2")
+    assert address.endswith("#tagline-so")
+
+
 def test_a_rejected_version_submitted_again_is_an_edit_pending_now_and_then(editor, reviewer):
     from faq.approvals import revision_reject, revision_submit
     from faq.reports import compliance_report
