@@ -57,6 +57,7 @@ from faq.forms import (
     SearchPeriodForm,
     SearchSynonymAdminForm,
     SearchTryForm,
+    clock_change_message,
     past_moment,
     revision_text_check,
 )
@@ -1312,7 +1313,8 @@ class ApprovalAdmin(admin.ModelAdmin):
         if raw and at is None:
             messages.error(
                 request,
-                "That is not a past moment since 1965 that the report can be rebuilt at, so "
+                clock_change_message(raw, lambda at: f"?{urlencode({'as_of': at.isoformat()})}")
+                or "That is not a past moment since 1965 that the report can be rebuilt at, so "
                 "this is what members see now.",
             )
         rows = compliance_report(at)
@@ -1337,14 +1339,23 @@ class ApprovalAdmin(admin.ModelAdmin):
         if not request.user.has_perm("faq.view_compliance_report"):
             raise PermissionDenied
         form = AsOfForm(request.GET or None)
+
+        def address_at(path, at):
+            page = urlsplit(path)
+            query = [(k, v) for k, v in parse_qsl(page.query) if k != "as_of"]
+            query.append(("as_of", timezone.localtime(at).isoformat()))
+            return page._replace(query=urlencode(query)).geturl()
+
         if form.is_bound and form.is_valid():
-            at = timezone.localtime(form.cleaned_data["at"]).isoformat()
-            page = urlsplit(form.cleaned_data["path"])
-            query = [(k, v) for k, v in parse_qsl(page.query) if k != "as_of"] + [("as_of", at)]
-            address = page._replace(query=urlencode(query)).geturl()
+            address = address_at(form.cleaned_data["path"], form.cleaned_data["at"])
             if url_has_allowed_host_and_scheme(address, allowed_hosts=None):
                 return HttpResponseRedirect(address)
             form.add_error("path", "Enter a public page address starting with /, e.g. /contact/.")
+        elif form.is_bound and "path" in form.cleaned_data:
+            path = form.cleaned_data["path"]
+            raw = request.GET.get("at", "")
+            if message := clock_change_message(raw, lambda at: address_at(path, at)):
+                form.errors["at"] = form.error_class([message])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -11,6 +11,7 @@ from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
 from django.forms.utils import pretty_name
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from phonenumbers import shortnumberinfo
 
@@ -1158,6 +1159,42 @@ def past_moment(raw: str) -> datetime.datetime | None:
     except (ValidationError, OverflowError):  # "0001-01-01T00:00+14:00" is before year 1
         return None
     return None if past_moment_error(at) else at
+
+
+def clock_change_message(raw: str, address_at) -> str:
+    """What to say of a local time, on a day the clocks change, that names no moment (the
+    hour skipped) or two (the hour that happens twice: members saw pages at both, and only
+    the reviewer knows which is meant, so each is linked, to `address_at(moment)`); "" for
+    any other time."""
+    try:
+        naive = datetime.datetime.fromisoformat(raw.strip())
+    except ValueError:
+        return ""
+    if naive.tzinfo is not None:
+        return ""
+    zone = timezone.get_current_timezone()
+    first, second = (naive.replace(tzinfo=zone, fold=fold) for fold in (0, 1))
+    if first.utcoffset() == second.utcoffset():
+        return ""
+    said = f"{naive:%H:%M:%S} on {naive:%m/%d/%Y}"
+    if first.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        return (
+            f"{said} did not happen in the plan's time: the clocks went forward an hour. "
+            "Choose a moment before or after that hour."
+        )
+    readings = [at for at in (first, second) if not past_moment_error(at)]
+    if not readings:
+        return ""
+    moments = format_html_join(
+        " or ",
+        '<a href="{}">{}</a>',
+        ((address_at(at), f"{at:%H:%M:%S %Z}") for at in readings),
+    )
+    return format_html(
+        "{} happened twice in the plan's time, as the clocks went back an hour: choose {}.",
+        said,
+        moments,
+    )
 
 
 class SearchPeriodForm(forms.Form):

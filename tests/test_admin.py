@@ -4,7 +4,7 @@ import io
 import re
 import threading
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -632,6 +632,39 @@ def test_a_past_report_links_to_the_pages_as_members_saw_them_then(client, revie
     address = archived_address("/language-assistance/#tagline-so", moment)
     assert address.startswith("/language-assistance/?as_of=2")
     assert address.endswith("#tagline-so")
+
+
+def test_a_moment_in_the_hour_that_happened_twice_is_offered_both_ways(client, reviewer):
+    # On 11/02/2025 Chicago's clocks went back from 02:00 CDT to 01:00 CST: members saw
+    # pages at 01:30 twice, and this question only the second time.
+    from zoneinfo import ZoneInfo
+
+    from faq.reports import archived_address
+
+    entry = make_entry(question="Rides?", live=False)
+    publish(entry.revisions.get(), at=datetime.datetime(2025, 11, 2, 7, 15, tzinfo=datetime.UTC))
+    first, second = (
+        datetime.datetime(2025, 11, 2, 1, 30, tzinfo=ZoneInfo("America/Chicago"), fold=fold)
+        for fold in (0, 1)
+    )
+    report = reverse("admin:faq_compliance_report")
+    page = signed_in(client, reviewer).get(report, {"as_of": "2025-11-02T01:30"}, follow=True)
+    # (Equal to Python, as on one clock: only their offsets tell them apart.)
+    at_first, at_second = (f"?{urlencode({'as_of': at.isoformat()})}" for at in (first, second))
+    assertContains(
+        page,
+        "01:30:00 on 11/02/2025 happened twice in the plan's time, as the clocks went back an "
+        f'hour: choose <a href="{at_first}">01:30:00 CDT</a> or '
+        f'<a href="{at_second}">01:30:00 CST</a>.',
+    )
+    assert at_first.endswith("-05%3A00") and at_second.endswith("-06%3A00")
+    assertNotContains(client.get(report + at_first), "Rides?")
+    assertContains(client.get(report + at_second), "Rides?")
+    form = client.get(reverse("admin:faq_as_of"), {"at": "2025-11-02T01:30:00", "path": "/"})
+    assertContains(form, f'<a href="{archived_address("/", second)}">01:30:00 CST</a>')
+    # The hour skipped when the clocks went forward is no moment at all.
+    page = client.get(report, {"as_of": "2025-03-09T02:30"}, follow=True)
+    assertContains(page, "02:30:00 on 03/09/2025 did not happen in the plan&#x27;s time")
 
 
 def test_a_rejected_version_submitted_again_is_an_edit_pending_now_and_then(editor, reviewer):
