@@ -226,6 +226,11 @@ def database(url: str, name: str = "DATABASE_URL") -> dict:
     # Spanish search over 10,000 questions crossed it and spent 50 ms compiling to save none
     # (docs/benchmarks.md). Options in the URL (?options=...) replace this.
     config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A database host that drops packets (a firewall, a failed-over address) would hold each
+    # request for the kernel's TCP timeout, minutes, before the outage page; and /readyz too.
+    config["OPTIONS"].setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5, minimum=1)
+    )
     return config
 
 

@@ -279,6 +279,18 @@ def test_a_database_that_cannot_be_reached_is_one_clear_line(url, reason):
     assert reason in lines[0]
 
 
+def test_a_database_host_that_never_answers_is_given_up_on():
+    # A port that takes the connection and says nothing, as a host behind a firewall that
+    # drops packets does: without a connect timeout, migrate (and each request) would wait.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        url = f"postgresql://nobody@127.0.0.1:{silent.getsockname()[1]}/none"
+        env = {**PRODUCTION, "DATABASE_URL": url, "DJANGO_DB_CONNECT_TIMEOUT": "1"}
+        result = manage("migrate", "--noinput", env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("helpcenter: cannot connect to DATABASE_URL: ")
+    assert "timeout expired" in result.stderr
+
+
 def test_a_missing_database_on_a_server_that_answers_is_one_clear_line(db):
     url = database_url("helpcenter_no_such_database")
     result = manage("create_staff_user", "--role", "editor", "alice", env={"DATABASE_URL": url})
