@@ -265,6 +265,16 @@ class CategoryAdmin(PlaceRecorded, SavedOnceChecked):
         public_content_changed()  # a translated name shows on public pages at once
 
 
+def translation_go_live(revision) -> datetime.datetime | None:
+    """When a translation waiting for review would go live with the original it translates,
+    if that is later than its own go-live: revision_approve holds it back until then."""
+    source = getattr(revision, "source_revision", None)
+    if source is None or source.status != Status.APPROVED or revision.status != Status.SUBMITTED:
+        return None
+    now = timezone.now()
+    return source.go_live_at if source.go_live_at > max(revision.go_live_at or now, now) else None
+
+
 def long_sentences_html(level: ReadingLevel | None, language: str):
     """The sentences that most raise a reading grade, for the editor to split."""
     if not level or not level.long_sentences:
@@ -989,6 +999,7 @@ class RevisionAdmin(admin.ModelAdmin):
                     "live": live,
                     "source": source,
                     "source_pending": source is not None and source.status != Status.APPROVED,
+                    "with_source_at": translation_go_live(revision),
                     "is_outdated": getattr(revision, "is_outdated", False),
                     "diff": revision_diff(live, revision),
                     "events": events,

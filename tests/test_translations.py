@@ -519,3 +519,18 @@ def test_the_home_page_says_which_topics_questions_are_shown_in_english(demo_con
     assert "Algunas de estas preguntas todavía no están traducidas" in section
     assert 'lang="en">How do I find a dentist?</a>' in section
     assertNotContains(client.get("/"), "translation-note")
+
+
+def test_the_review_page_says_a_translation_goes_live_with_its_scheduled_original(client):
+    entry = make_entry(answer="Old words.")
+    next_week = timezone.now() + datetime.timedelta(days=7)
+    scheduled = publish(add_revision(entry, answer="New words.", go_live_at=next_week))
+    translation = add_translation(entry, source=scheduled, answer="Palabras nuevas.", live=False)
+    revision_submit(revision=translation, by=None)
+    client.force_login(make_user(role="reviewer"))
+    url = reverse("admin:faq_entryrevision_review") + f"?ids={translation.pk}"
+    shown = timezone.localtime(scheduled.go_live_at).strftime("%m/%d/%Y %H:%M")
+    assertContains(client.get(url), f"Go-live: {shown}, with the original it translates.")
+    # Approved, it goes live then, as the page said.
+    approved = revision_approve(revision=translation, by=None, approval=make_approval())
+    assert approved.go_live_at == scheduled.go_live_at
