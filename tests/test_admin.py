@@ -546,6 +546,15 @@ def test_compliance_report_lists_every_live_item_with_flags(client, reviewer, de
     assert EDITED_SINCE_APPROVAL not in by_title["What if I need a specialist?"][11]
 
 
+def test_the_compliance_report_page_shows_when_content_expires(client, reviewer):
+    soon = timezone.now() + datetime.timedelta(days=30)
+    entry = make_entry(question="Flu shots this winter?", live=False)
+    publish(add_revision(entry, expires_at=soon))
+    response = signed_in(client, reviewer).get(reverse("admin:faq_compliance_report"))
+    assertContains(response, '<th scope="col">Expires</th>')
+    assertContains(response, f"<td>{timezone.localtime(soon):%m/%d/%Y %H:%M}</td>")
+
+
 def test_words_saved_again_or_restored_are_not_flagged_as_written_after_their_approval():
     # The state approved the words 10 days ago; an editor gives them an expiry today (a new
     # version of the same words) and a reviewer approves it under the same approval.
