@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Func, OuterRef, Subquery, Sum, Value
@@ -141,7 +142,30 @@ class ContactNumberTranslationInline(admin.StackedInline):
     )
 
 
-class SavedOnceChecked(admin.ModelAdmin):
+class FiltersChecked(ChangeList):
+    """Django's change list, which takes a filter it cannot apply for a mistyped address
+    (the admin's "?e=1"), including those Django leaves to fail as the page is built: a NUL
+    character, which PostgreSQL keeps in no text, and a date's part too large for a number."""
+
+    def get_filters(self, request):
+        values = self.get_filters_params().values()
+        if any("\x00" in value for listed in values for value in listed):
+            raise IncorrectLookupParameters("A filter's value holds a NUL character.")
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:  # ?at__year=99999999999999999999
+            raise IncorrectLookupParameters(error) from error
+
+
+class RequestsChecked(admin.ModelAdmin):
+    """Every help center admin: an address edited by hand gets the admin's answer to a
+    mistyped one, never a server error."""
+
+    def get_changelist(self, request, **kwargs):
+        return FiltersChecked
+
+
+class SavedOnceChecked(RequestsChecked):
     """A form checks that an address, key or language is free before it saves. Another
     editor can take it between the check and the save; the database then refuses the save,
     and the form, checked again, says why and keeps what the editor typed."""
@@ -927,7 +951,7 @@ class NoticeAdmin(RevisedContentAdmin):
         )
 
 
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(RequestsChecked):
     """The review queue. Revisions are never edited: they are submitted, reviewed, restored."""
 
     list_filter = ["status", ("approval", admin.RelatedOnlyFieldListFilter)]
@@ -1218,7 +1242,7 @@ class NoticeRevisionAdmin(RevisionAdmin):
 
 
 @admin.register(Approval)
-class ApprovalAdmin(admin.ModelAdmin):
+class ApprovalAdmin(RequestsChecked):
     form = ApprovalAdminForm
     list_display = [
         "material_id",
@@ -1377,7 +1401,7 @@ class ApprovalAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(RequestsChecked):
     list_display = ["at", "action", "subject_link", "actor", "comment"]
     list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
     search_fields = [
@@ -1531,7 +1555,7 @@ class SearchResultsFilter(admin.SimpleListFilter):
 
 
 @admin.register(SearchLog)
-class SearchLogAdmin(admin.ModelAdmin):
+class SearchLogAdmin(RequestsChecked):
     """What members searched for, per day: most searched first; "Found nothing" shows the
     gaps in the content. Export totals per query for a period with the action."""
 

@@ -49,3 +49,34 @@ def test_a_letter_for_an_approval_that_does_not_exist_redirects_with_a_message(
     response = admin_client.get(f"/admin/faq/approval/{object_id}/letter/", follow=True)
     assertRedirects(response, reverse("admin:index"))
     assertContains(response, f"with ID “{object_id}” doesn’t exist")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/admin/faq/notice/?kind__exact=%00",
+        "/admin/faq/contactnumber/?purpose__exact=a%00b",
+        "/admin/faq/entryrevision/?status__exact=%00",
+        "/admin/faq/entryrevision/?language__exact=%00",
+        "/admin/faq/approval/?approving_body=%00",
+        "/admin/faq/auditevent/?action__exact=%00",
+        "/admin/faq/searchsynonym/?language__exact=%00",
+        "/admin/faq/searchlog/?language__exact=%00",
+        "/admin/faq/approval/?approved_on__year=99999999999999999999",
+        "/admin/faq/auditevent/?at__year=2020&at__month=99999999999999999999",
+        "/admin/faq/noticerevision/?created_at__year=2020&created_at__month=1"
+        "&created_at__day=99999999999999999999",
+    ],
+)
+def test_a_change_list_filter_it_cannot_apply_is_a_mistyped_address(admin_client, address):
+    # A NUL character (which PostgreSQL refuses in text) or a date's part too large for a
+    # number stopped the page with a server error, where other unreadable filters redirect.
+    response = admin_client.get(address)
+    assertRedirects(response, address.split("?")[0] + "?e=1", fetch_redirect_response=False)
+
+
+@pytest.mark.parametrize("query", ["action__exact=%00", "at__year=99999999999999999999"])
+def test_audit_export_with_a_filter_it_cannot_apply_says_so(admin_client, query):
+    response = admin_client.get(reverse("admin:faq_auditevent_export") + "?" + query, follow=True)
+    assertRedirects(response, reverse("admin:faq_auditevent_changelist"))
+    assertContains(response, "Those filters could not be read")
