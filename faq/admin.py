@@ -164,6 +164,20 @@ class RequestsChecked(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return FiltersChecked
 
+    def response_action(self, request, queryset):
+        # The list's boxes name items by id; Django filters by whatever was posted.
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                self.opts.pk.to_python(value)
+        except ValidationError:
+            self.message_user(
+                request,
+                "The selection could not be read, so nothing was done. Select the items again.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
 
 class SavedOnceChecked(RequestsChecked):
     """A form checks that an address, key or language is free before it saves. Another

@@ -80,3 +80,26 @@ def test_audit_export_with_a_filter_it_cannot_apply_says_so(admin_client, query)
     response = admin_client.get(reverse("admin:faq_auditevent_export") + "?" + query, follow=True)
     assertRedirects(response, reverse("admin:faq_auditevent_changelist"))
     assertContains(response, "Those filters could not be read")
+
+
+@pytest.mark.parametrize(
+    ("model", "action"),
+    [
+        ("entry", "withdraw_selected"),
+        ("contactnumber", "withdraw_selected"),
+        ("notice", "withdraw_selected"),
+        ("entryrevision", "review_selected"),
+        ("searchsynonym", "delete_selected"),
+        ("searchlog", "export_totals"),
+    ],
+)
+@pytest.mark.parametrize("selected", ["abc", "\x00"])
+def test_an_action_on_a_selection_that_names_no_id_does_nothing_and_says_so(
+    admin_client, model, action, selected
+):
+    address = f"/admin/faq/{model}/"
+    response = admin_client.post(
+        address, {"action": action, "_selected_action": [selected], "post": "yes"}, follow=True
+    )
+    assertRedirects(response, address)
+    assertContains(response, "The selection could not be read, so nothing was done.")
