@@ -110,6 +110,16 @@ def staff_name(user) -> str:
     return str(user) if user else "system"
 
 
+def in_language(text: str, language: str, direction: str = ""):
+    """Words in another language than the admin's, marked so that a screen reader reads them
+    in that language (WCAG 3.1.2), and in their script's direction."""
+    if not language or language == settings.LANGUAGE_CODE:
+        return text
+    if direction:
+        return format_html('<span lang="{}" dir="{}">{}</span>', language, direction, text)
+    return format_html('<span lang="{}">{}</span>', language, text)
+
+
 class CategoryTranslationInline(admin.StackedInline):
     model = CategoryTranslation
     form = CategoryTranslationForm
@@ -869,11 +879,19 @@ class ContactNumberAdmin(PlaceRecorded, RevisedContentAdmin):
                 "show the number not withdrawn with that key, if there is one."
             )
         uses = [
-            (reverse("admin:faq_entry_change", args=[r.entry_id]), r.question, use_state(r))
+            (
+                reverse("admin:faq_entry_change", args=[r.entry_id]),
+                in_language(r.question, r.language),
+                use_state(r),
+            )
             for r in answers_using(obj.key)
         ] + [
-            (reverse("admin:faq_notice_change", args=[r.notice_id]), r.title, use_state(r))
-            for r in notices_using(obj.key)
+            (
+                reverse("admin:faq_notice_change", args=[r.notice_id]),
+                in_language(r.title, r.notice.language, r.direction),
+                use_state(r),
+            )
+            for r in notices_using(obj.key).select_related("notice")
         ]
         if not uses:
             return f"No live or pending answer uses {phone_token(obj.key)}. No notice does either."
@@ -941,7 +959,9 @@ class NoticeAdmin(RevisedContentAdmin):
 
     @admin.display(description="Title", ordering="newest_title")
     def title(self, obj):
-        return obj.newest_title or obj.language
+        if not obj.newest_title:
+            return obj.language
+        return in_language(obj.newest_title, obj.language, obj.newest_direction)
 
     @admin.display(description="Script direction", ordering="live_direction")
     def script_direction(self, obj):
@@ -1210,7 +1230,7 @@ class RevisionAdmin(RequestsChecked):
 @admin.register(EntryRevision)
 class EntryRevisionAdmin(RevisionAdmin):
     list_display = [
-        "question", "language", "status", "outdated", "reading_grade", "created_by",
+        "question_text", "language", "status", "outdated", "reading_grade", "created_by",
         "created_at", "submitted_at", "approval",
     ]  # fmt: skip
     list_filter = ["status", "language", ("approval", admin.RelatedOnlyFieldListFilter)]
@@ -1226,6 +1246,10 @@ class EntryRevisionAdmin(RevisionAdmin):
         if level is None:
             return "—"
         return f"{level.grade:.1f}{' (above target)' if level.is_above_target else ''}"
+
+    @admin.display(description="Question", ordering="question")
+    def question_text(self, obj):
+        return in_language(obj.question, obj.language)
 
     @admin.display(description="Translation", ordering="is_outdated")
     def outdated(self, obj):
@@ -1250,9 +1274,13 @@ class ContactNumberRevisionAdmin(RevisionAdmin):
 
 @admin.register(NoticeRevision)
 class NoticeRevisionAdmin(RevisionAdmin):
-    list_display = ["title", "notice", "status", "created_by", "created_at", "approval"]
+    list_display = ["title_text", "notice", "status", "created_by", "created_at", "approval"]
     list_select_related = ["notice", "created_by", "approval"]
     search_fields = ["title", "body", "notice__language"]
+
+    @admin.display(description="Title", ordering="title")
+    def title_text(self, obj):
+        return in_language(obj.title, obj.notice.language, obj.direction)
 
 
 @admin.register(Approval)
@@ -1422,7 +1450,9 @@ class AuditEventAdmin(RequestsChecked):
         "comment", "entry_revision__question", "contact_revision__label", "notice_revision__title"
     ]  # fmt: skip
     date_hierarchy = "at"
-    list_select_related = ["actor", "entry_revision", "contact_revision", "notice_revision"]
+    list_select_related = [
+        "actor", "entry_revision", "contact_revision", "notice_revision__notice"
+    ]  # fmt: skip
     fields = ["at", "action", "subject_link", "actor_name", "comment"]
     readonly_fields = fields
 
@@ -1440,12 +1470,16 @@ class AuditEventAdmin(RequestsChecked):
     def subject_link(self, obj):
         subject = obj.subject
         info = subject._meta
+        if obj.entry_revision:
+            words = in_language(subject.question, subject.language)
+        elif obj.notice_revision:
+            words = in_language(subject.title, subject.notice.language, subject.direction)
+        else:
+            words = subject.label
         return format_html(
             '<a href="{}">{}</a>',
             reverse(f"admin:{info.app_label}_{info.model_name}_change", args=[subject.pk]),
-            getattr(subject, "question", None)
-            or getattr(subject, "label", None)
-            or getattr(subject, "title", ""),
+            words,
         )
 
     def has_add_permission(self, request):
@@ -1484,7 +1518,7 @@ class AuditEventAdmin(RequestsChecked):
 @admin.register(SearchSynonym)
 class SearchSynonymAdmin(SavedOnceChecked):
     form = SearchSynonymAdminForm
-    list_display = ["term", "equivalents_list", "is_two_way", "language", "updated_at"]
+    list_display = ["term_text", "equivalents_list", "is_two_way", "language", "updated_at"]
     list_filter = ["language", "is_two_way"]
     search_fields = ["term"]
     ordering = ["language", "term"]
@@ -1492,9 +1526,13 @@ class SearchSynonymAdmin(SavedOnceChecked):
 
     change_list_template = "admin/faq/searchsynonym_change_list.html"
 
+    @admin.display(description="Term", ordering="term")
+    def term_text(self, obj):
+        return in_language(obj.term, obj.language)
+
     @admin.display(description="Equivalents")
     def equivalents_list(self, obj):
-        return ", ".join(obj.equivalents)
+        return in_language(", ".join(obj.equivalents), obj.language)
 
     def get_urls(self):
         return [

@@ -560,16 +560,35 @@ class CategoryAdminForm(
         fields = ["name", "slug", "description", "position"]
 
 
-class CategoryTranslationForm(NameOnOneLine, TypedNumbersRefused, ChangedInPlace, forms.ModelForm):
+class WordsInTheirLanguage:
+    """A saved translation's boxes say its language, so that a screen reader reads its words
+    in that language's voice (WCAG 3.1.2) and the browser checks their spelling in it."""
+
+    words_fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.language:
+            for name in self.words_fields:
+                self.fields[name].widget.attrs["lang"] = self.instance.language
+
+
+class CategoryTranslationForm(
+    WordsInTheirLanguage, NameOnOneLine, TypedNumbersRefused, ChangedInPlace, forms.ModelForm
+):
     refuse_typed_numbers = ("name", "description")
+    words_fields = ("name", "description")
 
     class Meta:
         model = CategoryTranslation
         fields = ["language", "name", "description"]
 
 
-class ContactNumberTranslationForm(TypedNumbersRefused, ChangedInPlace, forms.ModelForm):
+class ContactNumberTranslationForm(
+    WordsInTheirLanguage, TypedNumbersRefused, ChangedInPlace, forms.ModelForm
+):
     refuse_typed_numbers = ("label",)
+    words_fields = ("label",)
 
     class Meta:
         model = ContactNumberTranslation

@@ -381,3 +381,17 @@ def test_a_notice_cannot_go_live_before_a_number_it_names():
     with pytest.raises(ValidationError, match="no approved number live at"):
         publish(notice.revisions.get())
     assert publish(add_revision(notice, go_live_at=later)).status == Status.APPROVED
+
+
+def test_the_admin_lists_each_notice_in_its_language_and_direction(client):
+    """WCAG 3.1.2: a screen reader reads a tagline's title in its language."""
+    make_contact(key="member-services")
+    make_notice(**ARABIC, body=ARABIC_BODY, direction="rtl")
+    make_notice(kind=NoticeKind.NONDISCRIMINATION, language="en", title="Notice", body="Text.")
+    signed_in(client, make_user(role="editor"))
+    for listing in ("admin:faq_notice_changelist", "admin:faq_noticerevision_changelist"):
+        response = client.get(reverse(listing))
+        assertContains(response, '<span lang="ar" dir="rtl">العربية</span>')
+        assertNotContains(response, '<span lang="en"')
+    events = client.get(reverse("admin:faq_auditevent_changelist"), {"q": "العربية"})
+    assertContains(events, '<span lang="ar" dir="rtl">العربية</span>')

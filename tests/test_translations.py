@@ -534,3 +534,37 @@ def test_the_review_page_says_a_translation_goes_live_with_its_scheduled_origina
     # Approved, it goes live then, as the page said.
     approved = revision_approve(revision=translation, by=None, approval=make_approval())
     assert approved.go_live_at == scheduled.go_live_at
+
+
+def test_spanish_words_in_the_admin_say_their_language(client):
+    """WCAG 3.1.2: a screen reader reads the Spanish in lists and forms in a Spanish voice."""
+    from faq.models import ContactNumberTranslation
+    from tests.factories import make_contact
+
+    category = make_category(name="Your card")
+    CategoryTranslation.objects.create(category=category, language="es", name="Su tarjeta")
+    contact = make_contact(key="member-services")
+    ContactNumberTranslation.objects.create(
+        contact=contact, language="es", label="Servicios para Miembros"
+    )
+    entry = make_entry(
+        category=category, question="Lost card?", answer="Call [[phone:member-services]]."
+    )
+    add_translation(entry, question="¿Tarjeta perdida?", answer="Llame [[phone:member-services]].")
+    make_synonym(term="tarjeta perdida", equivalents=["reemplazo"], language="es")
+    signed_in(client, make_user(role="editor"))
+
+    revisions = client.get(reverse("admin:faq_entryrevision_changelist"))
+    assertContains(revisions, '<span lang="es">¿Tarjeta perdida?</span>')
+    assertNotContains(revisions, '<span lang="es">Lost card?</span>')
+    log = client.get(reverse("admin:faq_auditevent_changelist"))
+    assertContains(log, '<span lang="es">¿Tarjeta perdida?</span>')
+    synonyms = client.get(reverse("admin:faq_searchsynonym_changelist"))
+    assertContains(synonyms, '<span lang="es">tarjeta perdida</span>')
+    assertContains(synonyms, '<span lang="es">reemplazo</span>')
+    topic = client.get(reverse("admin:faq_category_change", args=[category.pk])).content.decode()
+    assert re.search(r'<input[^>]*value="Su tarjeta"[^>]*lang="es"', topic)
+    number = client.get(reverse("admin:faq_contactnumber_change", args=[contact.pk]))
+    number = number.content.decode()
+    assert re.search(r'<input[^>]*value="Servicios para Miembros"[^>]*lang="es"', number)
+    assert '<span lang="es">¿Tarjeta perdida?</span>' in number  # used in its answers
