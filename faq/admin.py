@@ -1522,7 +1522,7 @@ class SearchSynonymAdmin(SavedOnceChecked):
     list_filter = ["language", "is_two_way"]
     search_fields = ["term"]
     ordering = ["language", "term"]
-    fields = ["language", "term", "equivalents", "is_two_way"]
+    fields = ["language", "term", "equivalents", "is_two_way", "base_item"]
 
     change_list_template = "admin/faq/searchsynonym_change_list.html"
 

@@ -111,10 +111,14 @@ class ItemFieldsShown(forms.Form):
         """The item's own fields this form edits (an address, a topic, a position), as text."""
         model_fields = {field.name for field in item._meta.concrete_fields}
         return {
-            name: str(item.serializable_value(name))
+            name: self.as_text(name, item.serializable_value(name))
             for name in self.fields
             if name in model_fields and not self.fields[name].disabled
         }
+
+    def as_text(self, name: str, value) -> str:
+        """A value as the form's field writes it: a synonym's equivalents "er,emergency"."""
+        return str(self.fields[name].prepare_value(value))
 
     def item_conflicts(self, cleaned) -> list[str]:
         """The item's own fields saved by another editor since the form was shown: a save
@@ -133,14 +137,15 @@ class ItemFieldsShown(forms.Form):
         for name, was in shown.items():
             if name not in self.fields or self.fields[name].disabled:
                 continue
-            is_now = str(now.serializable_value(name))
+            is_now = self.as_text(name, now.serializable_value(name))
             if is_now == was:
                 continue
             field = self.fields[name]
             shown_now = getattr(now, name)
+            if isinstance(shown_now, list):
+                shown_now = ", ".join(shown_now)
             changed.append(f"{field.label or pretty_name(name)} (now “{shown_now}”)")
-            typed = field.prepare_value(cleaned.get(name))
-            if str(typed) == was:
+            if self.as_text(name, cleaned.get(name)) == was:
                 refreshed[name] = is_now
         if not changed:
             return []
@@ -1119,7 +1124,10 @@ class CommaListField(SimpleArrayField):
         return super().to_python(value)
 
 
-class SearchSynonymAdminForm(forms.ModelForm):
+class SearchSynonymAdminForm(ChangedInPlace, forms.ModelForm):
+    """Search reads a synonym as soon as it is saved: a form shown before another editor
+    changed it is refused instead of putting back what it was shown with."""
+
     class Meta:
         model = SearchSynonym
         fields = ["language", "term", "equivalents", "is_two_way"]

@@ -546,3 +546,35 @@ def test_a_stale_number_form_does_not_put_back_a_label_another_editor_changed(cl
     assertContains(refused, "translation&#x27;s Label (now “Servicios para Miembros”)")
     assert contact.translations.get().label == "Servicios para Miembros"
     assert contact.revisions.count() == 1  # nor was ed1's new version saved
+
+
+def test_a_stale_synonym_form_does_not_put_back_words_another_editor_changed(client):
+    from faq.models import SearchSynonym
+    from tests.factories import make_synonym
+
+    synonym = make_synonym(term="pcp", equivalents=["primary care provider"])
+    url = reverse("admin:faq_searchsynonym_change", args=[synonym.pk])
+    client.force_login(make_user(username="ed1", role="editor"))
+    stale = change_form_as_shown(client, url, is_two_way=False)
+    client.force_login(make_user(username="ed2", role="editor"))
+    added = {"equivalents": "primary care provider,primary care doctor"}
+    assert client.post(url, change_form_as_shown(client, url, **added)).status_code == 302
+
+    client.force_login(make_user(username="ed1b", role="editor"))
+    refused = client.post(url, stale)
+    assert refused.status_code == 200
+    assertContains(
+        refused,
+        "Another editor changed this search synonym&#x27;s Equivalents (now “primary care "
+        "provider, primary care doctor”)",
+    )
+    synonym = SearchSynonym.objects.get(pk=synonym.pk)
+    assert synonym.equivalents == ["primary care provider", "primary care doctor"]
+    assert synonym.is_two_way
+    shown = refused.context["adminform"].form
+    assert shown["equivalents"].value() == "primary care provider,primary care doctor"
+
+    assert client.post(url, form_data(refused)).status_code == 302  # saved again: both kept
+    synonym.refresh_from_db()
+    assert synonym.equivalents == ["primary care provider", "primary care doctor"]
+    assert not synonym.is_two_way
