@@ -43,9 +43,30 @@ _HTML_TAG = re.compile(
 )
 
 
+# What a reader never sees as a word: spaces, zero-width characters, a soft hyphen.
+_INVISIBLE = re.compile("[\\s\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
+def _empty_link(tokens) -> bool:
+    """Whether a link has no words: members, and screen readers, find nothing to tap."""
+    for token in tokens:
+        words = None
+        for child in token.children or ():
+            if child.type == "link_open":
+                words = ""
+            elif child.type == "link_close":
+                if not _INVISIBLE.sub("", words):
+                    return True
+                words = None
+            elif words is not None:
+                words += child.content
+    return False
+
+
 def markup_unshown(source: str) -> list[str]:
     """What of an editor's Markdown members would not see as the editor meant it: what the
-    sanitiser drops (a level-1, -5 or -6 heading, an image) or what shows as typed (HTML
+    sanitiser drops (a level-1, -5 or -6 heading, an image), a link with no words to tap,
+    or what shows as typed (HTML
     tags, a table), in words for the editor."""
     found = []
     tokens = _markdown.parse(source or "")
@@ -54,6 +75,8 @@ def markup_unshown(source: str) -> list[str]:
         found.append("a heading written with one, five or six # (use ## to ####)")
     if any(child.type == "image" for token in tokens for child in token.children or ()):
         found.append("an image (members see nothing in its place)")
+    if _empty_link(tokens):
+        found.append("a link with no words, such as “[](https://…)” (members see nothing to tap)")
     code = {token.content for token in tokens if token.type in ("code_block", "fence")}
     code |= {
         child.content

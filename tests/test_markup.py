@@ -87,6 +87,8 @@ def test_hostile_answer_never_reaches_the_member_page(client):
         ("<![CDATA[ x ]]>", "HTML such as “<![CDATA[”"),
         ("<?php echo 1; ?>", "HTML such as “<?php”"),
         ("<IMG SRC=x>", "HTML such as “<IMG SRC=x>”"),
+        ("See [](https://example.org/forms).", "a link with no words"),
+        ("See [ \u200b ](https://example.org/forms).", "a link with no words"),
     ],
 )
 def test_markdown_members_would_not_see_as_written_is_named(source, unshown):
@@ -101,6 +103,7 @@ def test_markdown_members_would_not_see_as_written_is_named(source, unshown):
         "```\n<div>| a | b |\n|---|---|\n```",
         "Write <your name> and <su nombre> on the form; 3 < 5 > 2.",
         "A rule:\n\n---\n\nand a - list - of | things",
+        "[The `W-9` form](https://example.org/w9), <https://example.org> and [*it*](/es/).",
     ],
 )
 def test_markdown_members_see_as_written_passes(source):
