@@ -1,6 +1,7 @@
 """Editor Markdown to member HTML: CommonMark, then an allow-list sanitiser."""
 
 import re
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -66,7 +67,7 @@ def _empty_link(tokens) -> bool:
 def markup_unshown(source: str) -> list[str]:
     """What of an editor's Markdown members would not see as the editor meant it: what the
     sanitiser drops (a level-1, -5 or -6 heading, an image), a link with no words to tap,
-    or what shows as typed (HTML
+    a text with no words at all, or what shows as typed (HTML
     tags, a table), in words for the editor."""
     found = []
     tokens = _markdown.parse(source or "")
@@ -91,4 +92,9 @@ def markup_unshown(source: str) -> list[str]:
         found.append(f"HTML such as “{tag.group(0)[:40]}” (members see it as typed; use Markdown)")
     if _TABLE_RULE.search(text):
         found.append("a table (members see its | and - as typed; use a list)")
+    shown = unescape(re.sub(r"<[^>]*>", "", render_markdown(source)))
+    if not found and not _INVISIBLE.sub("", shown):  # an image alone is named already
+        found.append(
+            "no words at all, only spaces, invisible characters or rules (members read nothing)"
+        )
     return found

@@ -89,6 +89,11 @@ def test_hostile_answer_never_reaches_the_member_page(client):
         ("<IMG SRC=x>", "HTML such as “<IMG SRC=x>”"),
         ("See [](https://example.org/forms).", "a link with no words"),
         ("See [ \u200b ](https://example.org/forms).", "a link with no words"),
+        ("&nbsp;", "no words at all"),
+        ("\u200b\u200b", "no words at all"),
+        ("***", "no words at all"),
+        ("> \n\n---", "no words at all"),
+        ("[form]: https://example.org/form", "no words at all"),
     ],
 )
 def test_markdown_members_would_not_see_as_written_is_named(source, unshown):
