@@ -138,7 +138,9 @@ class ItemFieldsShown(forms.Form):
             if name not in self.fields or self.fields[name].disabled:
                 continue
             is_now = self.as_text(name, now.serializable_value(name))
-            if is_now == was:
+            # The same value typed (a second click on Save, or two editors agreeing) puts
+            # nothing back.
+            if is_now in (was, self.as_text(name, cleaned.get(name))):
                 continue
             field = self.fields[name]
             shown_now = getattr(now, name)

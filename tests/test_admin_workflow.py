@@ -527,6 +527,22 @@ def test_a_stale_topic_form_does_not_put_back_names_another_editor_changed(clien
     assert category.translations.get().name == "Médicos y especialistas"
 
 
+def test_saving_a_topic_form_twice_is_no_conflict(client):
+    # A second click on Save posts the same form again: it puts nothing back.
+    from faq.models import Category, CategoryTranslation
+
+    category = make_category(name="Your doctors")
+    CategoryTranslation.objects.create(category=category, language="es", name="Sus médicos")
+    url = reverse("admin:faq_category_change", args=[category.pk])
+    client.force_login(make_user(role="editor"))
+    twice = change_form_as_shown(client, url, name="Doctors", **{"translations-0-name": "Médicos"})
+    assert client.post(url, twice).status_code == 302
+    again = client.post(url, twice)
+    assert again.status_code == 302, again.context["adminform"].form.errors
+    category = Category.objects.get(pk=category.pk)
+    assert (category.name, category.translations.get().name) == ("Doctors", "Médicos")
+
+
 def test_a_stale_number_form_does_not_put_back_a_label_another_editor_changed(client):
     from faq.models import ContactNumberTranslation
     from tests.factories import make_contact
