@@ -3,6 +3,7 @@ from contextlib import contextmanager
 from pathlib import PurePath
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -1718,3 +1719,11 @@ def synonym_add_url(term: str, language: str) -> str:
     """The admin's form for a new synonym, with what members typed as its term."""
     query = urlencode({"term": term, "language": language})
     return f"{reverse('admin:faq_searchsynonym_add')}?{query}"
+
+
+# django-axes' own lists of sign-ins (superusers only) answer a mistyped address as ours do.
+for sign_ins in (AccessAttempt, AccessFailureLog, AccessLog):
+    if admin.site.is_registered(sign_ins):
+        axes_admin = type(admin.site.get_model_admin(sign_ins))
+        admin.site.unregister(sign_ins)
+        admin.site.register(sign_ins, type(axes_admin.__name__, (RequestsChecked, axes_admin), {}))

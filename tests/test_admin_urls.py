@@ -66,6 +66,11 @@ def test_a_letter_for_an_approval_that_does_not_exist_redirects_with_a_message(
         "/admin/faq/auditevent/?at__year=2020&at__month=99999999999999999999",
         "/admin/faq/noticerevision/?created_at__year=2020&created_at__month=1"
         "&created_at__day=99999999999999999999",
+        # django-axes' lists of sign-ins, which the help center's admin answers for too.
+        "/admin/axes/accesslog/?path_info=%00",
+        "/admin/axes/accesslog/?attempt_time__year=99999999999999999999",
+        "/admin/axes/accessattempt/?username=%00",
+        "/admin/axes/accessfailurelog/?attempt_time__year=99999999999999999999",
     ],
 )
 def test_a_change_list_filter_it_cannot_apply_is_a_mistyped_address(admin_client, address):
