@@ -64,6 +64,26 @@ def _empty_link(tokens) -> bool:
     return False
 
 
+# A link's address with a scheme ("javascript:", "ftp:"); relative addresses have none.
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+# Links CommonMark leaves as typed text, whatever the sanitiser would allow after it.
+_REFUSED_LINK = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|file|data):)", re.IGNORECASE)
+
+
+def _unopenable_link(tokens, text: str) -> str:
+    """A link's scheme members could not open: CommonMark leaves "javascript:" links as
+    typed text, and the sanitiser takes the address off any other not in URL_SCHEMES."""
+    if refused := _REFUSED_LINK.search(text):
+        return refused.group(1)
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "link_open":
+                scheme = _SCHEME.match(child.attrs.get("href", ""))
+                if scheme and scheme.group(1).lower() not in URL_SCHEMES:
+                    return f"{scheme.group(1)}:"
+    return ""
+
+
 def markup_unshown(source: str) -> list[str]:
     """What of an editor's Markdown members would not see as the editor meant it: what the
     sanitiser drops (a level-1, -5 or -6 heading, an image), a link with no words to tap,
@@ -92,6 +112,11 @@ def markup_unshown(source: str) -> list[str]:
         found.append(f"HTML such as “{tag.group(0)[:40]}” (members see it as typed; use Markdown)")
     if _TABLE_RULE.search(text):
         found.append("a table (members see its | and - as typed; use a list)")
+    if scheme := _unopenable_link(tokens, text):
+        found.append(
+            f"a link to a “{scheme}” address (members cannot open it; use https://, mailto: "
+            "or tel:)"
+        )
     shown = unescape(re.sub(r"<[^>]*>", "", render_markdown(source)))
     if not found and not _INVISIBLE.sub("", shown):  # an image alone is named already
         found.append(

@@ -94,6 +94,10 @@ def test_hostile_answer_never_reaches_the_member_page(client):
         ("***", "no words at all"),
         ("> \n\n---", "no words at all"),
         ("[form]: https://example.org/form", "no words at all"),
+        ("[click](javascript:alert(1))", "a link to a “javascript:” address"),
+        ("[x](DATA:text/html,hi)", "a link to a “DATA:” address"),
+        ("[files](ftp://example.org/forms)", "a link to a “ftp:” address"),
+        ("[local](file:///etc/passwd)", "a link to a “file:” address"),
     ],
 )
 def test_markdown_members_would_not_see_as_written_is_named(source, unshown):
@@ -109,6 +113,7 @@ def test_markdown_members_would_not_see_as_written_is_named(source, unshown):
         "Write <your name> and <su nombre> on the form; 3 < 5 > 2.",
         "A rule:\n\n---\n\nand a - list - of | things",
         "[The `W-9` form](https://example.org/w9), <https://example.org> and [*it*](/es/).",
+        "[Call](tel:+18003226027), [write](mailto:help@example.org), `[x](javascript:1)`.",
     ],
 )
 def test_markdown_members_see_as_written_passes(source):
