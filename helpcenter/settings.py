@@ -220,7 +220,8 @@ def database(url: str, name: str = "DATABASE_URL") -> dict:
             f"helpcenter: {name} is not a valid URL, such as {example}: the port must be a "
             "number and a password's @, : or / written %40, %3A or %2F."
         )
-    if not config["NAME"]:
+    # A service of pg_service.conf (postgresql://?service=helpcenter) names the database there.
+    if not config["NAME"] and not config.get("OPTIONS", {}).get("service"):
         sys.exit(f"helpcenter: {name} names no database, as dbname in {example}.")
     # No JIT compiling: Postgres compiles a statement it prices above jit_above_cost, and a
     # Spanish search over 10,000 questions crossed it and spent 50 ms compiling to save none

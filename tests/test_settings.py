@@ -218,6 +218,22 @@ def test_a_blank_database_url_is_a_missing_one():
     )
 
 
+def test_a_database_url_naming_a_service_of_pg_service_conf_is_a_database(db, tmp_path):
+    # The service names the database, as Django reads OPTIONS["service"] without a NAME.
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    service = tmp_path / "pg_service.conf"
+    lines = ["[helpcenter]", f"dbname={params['dbname']}"]
+    lines += [f"{k}={params[k]}" for k in ("host", "port", "user", "password") if params.get(k)]
+    service.write_text("\n".join(lines) + "\n")
+    show = "from django.db import connection; print(connection.cursor().connection.info.dbname)"
+    env = {"DATABASE_URL": "postgresql://?service=helpcenter", "PGSERVICEFILE": str(service)}
+    result = manage("shell", "-c", show, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == params["dbname"]
+
+
 def test_an_empty_path_name_or_number_is_the_default_not_the_current_directory():
     names = {
         "DJANGO_STATIC_ROOT": "STATIC_ROOT",
