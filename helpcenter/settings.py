@@ -209,7 +209,8 @@ else:
 def database(url: str, name: str = "DATABASE_URL") -> dict:
     example = "postgresql://user:password@host:5432/dbname"
     # Never the URL itself in the message: it holds the password.
-    if not url.lower().startswith(("postgresql://", "postgres://")):
+    # dj-database-url's names for PostgreSQL.
+    if not url.lower().startswith(("postgresql://", "postgres://", "pgsql://")):
         sys.exit(f"helpcenter: {name} must be a PostgreSQL URL such as {example}.")
     try:
         config = dj_database_url.parse(

@@ -211,6 +211,12 @@ def test_a_redis_url_that_is_not_one_is_one_line_at_start_up(url):
     )
 
 
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres", "pgsql", "PostgreSQL"])
+def test_each_name_dj_database_url_gives_postgresql_is_a_postgresql_url(scheme):
+    url = f"{scheme}://nobody:secret@127.0.0.1:1/none"
+    assert manage("check", env={**PRODUCTION, "DATABASE_URL": url}).returncode == 0
+
+
 def test_a_blank_database_url_is_a_missing_one():
     result = manage("check", env={**PRODUCTION, "DATABASE_URL": "  "})
     assert result.stderr.strip().startswith(
