@@ -598,7 +598,12 @@ def number_expiry_check(revision: ContactNumberRevision, *, at: datetime | None 
     if not revision.expires_at:
         return
     at = at or timezone.now()
-    replaced = replaced_at(revision, go_live_at=max(revision.go_live_at or at, at))
+    # A new number's first version (its form, before the number is saved) has no other.
+    replaced = (
+        replaced_at(revision, go_live_at=max(revision.go_live_at or at, at))
+        if revision.contact.pk
+        else None
+    )
     if replaced is not None and replaced <= revision.expires_at:
         return
     contact_withdraw_check(contact=revision.contact, at=revision.expires_at, expiring=True)

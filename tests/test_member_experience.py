@@ -432,6 +432,22 @@ def test_the_number_form_says_an_expiry_would_take_the_number_off_answers(client
     assert nurse_line.revisions.count() == 1
 
 
+def test_a_new_number_may_be_written_with_an_expiry(client):
+    # A temporary line: its form checks the expiry before the number has any version.
+    client.force_login(make_user(role="editor"))
+    soon = timezone.localtime() + datetime.timedelta(days=7)
+    response = client.post(
+        reverse("admin:faq_contactnumber_add"),
+        {"label": "Flu shot line", "number": "1-800-555-0142", "tty_number": "",
+         "hours": "", "key": "flu-shots", "purpose": "other", "position": 0,
+         "go_live_at": "", "expires_at": soon.strftime("%Y-%m-%dT%H:%M"),
+         "translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0},
+    )  # fmt: skip
+    assert response.status_code == 302
+    draft = ContactNumber.objects.get(key="flu-shots").revisions.get()
+    assert timezone.localtime(draft.expires_at).date() == soon.date()
+
+
 def test_a_translation_hidden_while_its_english_expired_still_holds_its_number(
     nurse_line, monkeypatch
 ):
