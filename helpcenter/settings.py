@@ -86,20 +86,57 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] or default
 
 
+def ascii_host(name: str, host: str) -> str:
+    """A host name as browsers send it (Host, Origin): an international one in its xn-- form,
+    which is what Django compares. Written in Unicode, it matched no request."""
+    prefix, plain = re.fullmatch(r"(\*?\.)?(.*)", host).groups()
+    if plain.isascii():
+        return host
+    try:
+        encoded = plain.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        encoded = ""
+    # Python's codec is IDNA 2003, which writes a few letters (ß, ς) otherwise than browsers.
+    if not encoded or encoded.encode("ascii").decode("idna") != plain.lower():
+        sys.exit(
+            f"helpcenter: {name} must give {host!r} in its xn-- form, as browsers send it "
+            "(help.xn--bcher-kva.example for help.bücher.example)."
+        )
+    return (prefix or "") + encoded
+
+
 def env_hosts(name: str, default: list[str]) -> list[str]:
     hosts = env_list(name, default)
     for host in hosts:
         # Django's pattern for a Host header, without the port: an entry with a scheme, a port
-        # or a path matches no request, and the site would refuse every one with a 400.
+        # or a path matches no request, and the site would refuse every one with a 400. An
+        # international name's letters are read in its xn-- form (ascii_host).
         if host != "*" and not re.fullmatch(
-            r"\.?([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])", host, re.IGNORECASE
+            r"\.?([a-z0-9.-]|[^\x00-\x7f])+|\[[a-f0-9]*:[a-f0-9.:]+\]", host, re.IGNORECASE
         ):
             sys.exit(
                 f"helpcenter: {name} must be host names separated by commas, such as "
                 "help.example.org (no scheme, port or path; .example.org for every subdomain), "
                 f"not {host!r}."
             )
-    return hosts
+    return [ascii_host(name, host) for host in hosts]
+
+
+def env_origins(name: str) -> list[str]:
+    # Compared whole with a browser's Origin header, which is lower case and never has a path,
+    # not even "/": https://help.example.org/ or HTTPS://Help.example.org refused every form the
+    # admin sent with a 403. An international name is read in its xn-- form (ascii_host).
+    origins = []
+    for origin in env_list(name, []):
+        found = re.fullmatch(r"(https?://)((?:\*\.)?[^/\s*:]+|\[[^]/\s]+\])(:\d+)?", origin.lower())
+        if not found:
+            sys.exit(
+                f"helpcenter: {name} must be origins separated by commas, such as "
+                f"https://help.example.org (a scheme, no path, not even /), not {origin!r}."
+            )
+        scheme, host, port = found.groups()
+        origins.append(scheme + ascii_host(name, host) + (port or ""))
+    return origins
 
 
 def unset(name: str, why: str) -> str:
@@ -127,16 +164,7 @@ else:
             unset("DJANGO_ALLOWED_HOSTS", "the host names this site answers to, comma-separated")
         )
 
-# Compared whole with a browser's Origin header, which is lower case and never has a path,
-# not even "/": https://help.example.org/ or HTTPS://Help.example.org refused every form the
-# admin sent with a 403.
-CSRF_TRUSTED_ORIGINS = [origin.lower() for origin in env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])]
-for origin in CSRF_TRUSTED_ORIGINS:
-    if not re.fullmatch(r"https?://(\*\.)?[^/\s*]+", origin):
-        sys.exit(
-            "helpcenter: DJANGO_CSRF_TRUSTED_ORIGINS must be origins separated by commas, such "
-            f"as https://help.example.org (a scheme, no path, not even /), not {origin!r}."
-        )
+CSRF_TRUSTED_ORIGINS = env_origins("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

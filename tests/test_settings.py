@@ -92,6 +92,36 @@ def test_trusted_origins_are_compared_in_the_browsers_lower_case():
     ]
 
 
+def test_an_international_host_name_is_read_in_the_form_browsers_send():
+    # Host and Origin headers give it in its xn-- form, the only one Django compares.
+    show = (
+        "from django.conf import settings; from django.http.request import validate_host; "
+        "print(validate_host('hilfe.xn--bcher-kva.example', settings.ALLOWED_HOSTS), "
+        "validate_host('xn--bcher-kva.example', settings.ALLOWED_HOSTS[1:]), "
+        "*settings.CSRF_TRUSTED_ORIGINS)"
+    )
+    env = {
+        **PRODUCTION,
+        "DJANGO_ALLOWED_HOSTS": "hilfe.bücher.example,.BÜCHER.example",
+        "DJANGO_CSRF_TRUSTED_ORIGINS": "https://hilfe.bücher.example:8443,https://*.bücher.example",
+    }
+    result = manage("shell", "-c", show, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == [
+        "True",
+        "True",
+        "https://hilfe.xn--bcher-kva.example:8443",
+        "https://*.xn--bcher-kva.example",
+    ]
+    # A letter browsers write otherwise than Python's IDNA 2003 is asked for as written.
+    result = manage("check", env={**PRODUCTION, "DJANGO_ALLOWED_HOSTS": "straße.example"})
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "helpcenter: DJANGO_ALLOWED_HOSTS must give 'straße.example' in its xn-- form, as "
+        "browsers send it (help.xn--bcher-kva.example for help.bücher.example)."
+    )
+
+
 def test_the_fallback_phone_is_kept_as_a_tap_to_call_link_needs_it():
     # The outage page's link to Member Services: tel:Member Services dials nothing.
     result = manage("check", env={**PRODUCTION, "HELPCENTER_FALLBACK_PHONE": "Member Services"})
