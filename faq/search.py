@@ -1116,8 +1116,9 @@ _MEDICARE_NUMBER = re.compile(
     r"\b[1-9][a-z][a-z0-9]\d[\s-]?[a-z][a-z0-9]\d[\s-]?[a-z]{2}\d{2}\b", re.IGNORECASE
 )
 _REDACTED = "#"
-# A tax form's name, as members search for their proof of coverage: "1095-B", "form 1095b".
-_FORM_NAME = re.compile(r"\d{4}-?[a-z]\b", re.IGNORECASE)
+# A tax form's name, as members search for their proof of coverage: "1095-B", "form 1095b";
+# not the start of a longer number that has a letter inside ("1234-A-5678").
+_FORM_NAME = re.compile(r"\d{4}-?[a-z]\b(?![-./]\d)", re.IGNORECASE)
 
 
 def search_log_query(query: str, numbers: Iterable[ContactNumberRevision] = ()) -> str:

@@ -32,6 +32,7 @@ from faq.search import (
     search_dialled,
     search_entries,
     search_log_prune,
+    search_log_query,
     search_log_record,
     search_log_redact,
     search_snippet,
@@ -986,6 +987,12 @@ def test_every_search_is_counted_without_identity(demo_content, client):
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM faq_searchlog")
         assert "203.0.113" not in repr(cursor.fetchall())
+
+
+def test_a_number_with_a_letter_inside_is_not_kept_as_a_tax_form():
+    assert search_log_query("my id 1234-A-5678") == "my id # a #"
+    assert search_log_query("id 1234a/5678") == "id # a #"
+    assert search_log_query("1095-B for 2024") == "1095 b for #"
 
 
 def test_the_search_log_keeps_no_member_id_phone_number_date_of_birth_or_email(
