@@ -106,8 +106,11 @@ def ascii_host(name: str, host: str) -> str:
 
 
 def env_hosts(name: str, default: list[str]) -> list[str]:
-    hosts = env_list(name, default)
-    for host in hosts:
+    hosts = []
+    for typed in env_list(name, default):
+        # Django reads a Host header without its final dot (help.example.org.) and compares it
+        # with the entry as written, so an entry with one matched no request.
+        host = typed.removesuffix(".")
         # Django's pattern for a Host header, without the port: an entry with a scheme, a port
         # or a path matches no request, and the site would refuse every one with a 400. An
         # international name's letters are read in its xn-- form (ascii_host).
@@ -117,9 +120,10 @@ def env_hosts(name: str, default: list[str]) -> list[str]:
             sys.exit(
                 f"helpcenter: {name} must be host names separated by commas, such as "
                 "help.example.org (no scheme, port or path; .example.org for every subdomain), "
-                f"not {host!r}."
+                f"not {typed!r}."
             )
-    return [ascii_host(name, host) for host in hosts]
+        hosts.append(ascii_host(name, host))
+    return hosts
 
 
 def env_origins(name: str) -> list[str]:

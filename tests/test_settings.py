@@ -70,6 +70,21 @@ def test_allowed_hosts_of_commas_only_are_missing_ones():
     assert manage("check", env={**PRODUCTION, "DJANGO_ALLOWED_HOSTS": hosts}).returncode == 0
 
 
+def test_an_allowed_host_written_with_its_final_dot_matches_requests():
+    # Django reads the Host header without the dot, so help.example.org. matched none.
+    show = (
+        "from django.conf import settings; from django.http.request import validate_host; "
+        "print(validate_host('help.example.org', settings.ALLOWED_HOSTS), "
+        "validate_host('a.example.net', settings.ALLOWED_HOSTS))"
+    )
+    env = {**PRODUCTION, "DJANGO_ALLOWED_HOSTS": "help.example.org.,.example.net."}
+    result = manage("shell", "-c", show, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["True", "True"]
+    result = manage("check", env={**PRODUCTION, "DJANGO_ALLOWED_HOSTS": "."})
+    assert result.stderr.strip().endswith("not '.'."), result.stderr
+
+
 @pytest.mark.parametrize("origin", ["https://help.example.org/", "help.example.org"])
 def test_a_trusted_origin_no_browser_sends_is_one_clear_line(origin):
     result = manage("check", env={**PRODUCTION, "DJANGO_CSRF_TRUSTED_ORIGINS": origin})
