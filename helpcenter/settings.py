@@ -132,7 +132,10 @@ def env_origins(name: str) -> list[str]:
     # admin sent with a 403. An international name is read in its xn-- form (ascii_host).
     origins = []
     for origin in env_list(name, []):
-        found = re.fullmatch(r"(https?://)((?:\*\.)?[^/\s*:]+|\[[^]/\s]+\])(:\d+)?", origin.lower())
+        # No query or fragment either: a browser's Origin has neither.
+        found = re.fullmatch(
+            r"(https?://)((?:\*\.)?[^/\s*:?#]+|\[[^]/\s?#]+\])(:\d+)?", origin.lower()
+        )
         if not found:
             sys.exit(
                 f"helpcenter: {name} must be origins separated by commas, such as "

@@ -85,7 +85,15 @@ def test_an_allowed_host_written_with_its_final_dot_matches_requests():
     assert result.stderr.strip().endswith("not '.'."), result.stderr
 
 
-@pytest.mark.parametrize("origin", ["https://help.example.org/", "help.example.org"])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://help.example.org/",
+        "help.example.org",
+        "https://help.example.org?lang=en",
+        "https://help.example.org#admin",
+    ],
+)
 def test_a_trusted_origin_no_browser_sends_is_one_clear_line(origin):
     result = manage("check", env={**PRODUCTION, "DJANGO_CSRF_TRUSTED_ORIGINS": origin})
     assert result.returncode != 0
