@@ -239,8 +239,8 @@ def test_time_zone_and_logging_take_any_case_and_an_empty_value_is_the_default()
     [
         ("mysql://help:secret@db/help", "must be a PostgreSQL URL such as postgresql://"),
         ("db.internal/help", "must be a PostgreSQL URL such as postgresql://"),
-        ("postgresql://help:se/cret@db:5432/help", "is not a valid URL, such as postgresql://"),
-        ("postgresql://help@db:54x2/help", "is not a valid URL, such as postgresql://"),
+        ("postgresql://help:secret/x@db:5432/help", "is not a valid URL, such as postgresql://"),
+        ("postgresql://help:secret@db:54x2/help", "is not a valid URL, such as postgresql://"),
         ("postgresql://help:secret@db:5432/", "names no database"),
     ],
 )
