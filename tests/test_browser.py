@@ -42,6 +42,25 @@ def test_a_printed_page_gives_the_addresses_of_its_footer_links(page, site):
     assert help_link.evaluate("link => getComputedStyle(link, '::after').content") == "none"
 
 
+def test_a_printed_notice_gives_the_address_of_the_links_it_names(page, site):
+    """On paper, "Online: Office for Civil Rights Complaint Portal" named no place to go: the
+    notice of nondiscrimination's links printed as their words alone."""
+    for path, name in [
+        ("/language-assistance/", "Office for Civil Rights Complaint Portal"),
+        ("/es/language-assistance/", "Portal de quejas de la Oficina de Derechos Civiles"),
+    ]:
+        page.goto(site + path)
+        portal = page.locator(".notice").get_by_role("link", name=name)
+        page.emulate_media(media="print")
+        after = portal.evaluate("link => getComputedStyle(link, '::after').content")
+        assert after == '" (https://ocrportal.hhs.gov/ocr/portal/lobby.jsf)"', after
+        # Its numbers print as they read: written out already.
+        number = page.locator(".notice a.phone").first
+        assert number.evaluate("link => getComputedStyle(link, '::after').content") == "none"
+        page.emulate_media(media="screen")
+        assert portal.evaluate("link => getComputedStyle(link, '::after').content") == "none"
+
+
 def sign_in(page, site, username):
     from tests.factories import PASSWORD
 
