@@ -19,7 +19,7 @@ PRIMARY_KEY = "member-services"
 EMERGENCY_KEY = "emergency"
 
 # Refreshed on every successful read; the error pages fall back to it, then to settings.
-_last_known: dict[str, tuple[str, str, str]] = {}
+_last_known: dict[str, tuple[str, ...]] = {}
 LAST_KNOWN_CACHE_KEY = "contacts:last-known-primary"
 
 
@@ -36,7 +36,15 @@ def live_contacts(at=None, language=None) -> dict[str, ContactNumberRevision]:
     )
     if at is None and language == original and PRIMARY_KEY in contacts:
         primary = contacts[PRIMARY_KEY]
-        _remember((primary.label, primary.number_display, primary.number_href))
+        _remember(
+            (
+                primary.label,
+                primary.number_display,
+                primary.number_href,
+                primary.tty_display,
+                primary.tty_href,
+            )
+        )
     return contacts
 
 
@@ -74,7 +82,7 @@ def _contacts(at, language: str) -> dict[str, ContactNumberRevision]:
     return contacts
 
 
-def _remember(primary: tuple[str, str, str]) -> None:
+def _remember(primary: tuple[str, ...]) -> None:
     if _last_known.get(PRIMARY_KEY) != primary:
         _last_known[PRIMARY_KEY] = primary
         # Shared with the other app servers when the cache is Redis.
@@ -83,15 +91,23 @@ def _remember(primary: tuple[str, str, str]) -> None:
 
 
 def last_known_primary() -> dict[str, str]:
-    """Member Services' number without asking the database: this process's last copy, then
-    the shared cache's, then the configured fallback."""
+    """Member Services' number and its TTY without asking the database: this process's last
+    copy, then the shared cache's, then the configured fallback (which has no TTY)."""
     primary = _last_known.get(PRIMARY_KEY)
     if primary is None:
         with contextlib.suppress(Exception):
             primary = cache.get(LAST_KNOWN_CACHE_KEY)
-    label, display, href = primary or (
+    label, display, href, *tty = primary or (
         "Member Services",
         settings.HELPCENTER_FALLBACK_PHONE_DISPLAY,
         "tel:" + settings.HELPCENTER_FALLBACK_PHONE,
     )
-    return {"label": label, "number_display": display, "number_href": href}
+    # A copy another server shared before the TTY was kept is (label, number, link).
+    tty_display, tty_href = tty or ("", "")
+    return {
+        "label": label,
+        "number_display": display,
+        "number_href": href,
+        "tty_display": tty_display,
+        "tty_href": tty_href,
+    }

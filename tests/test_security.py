@@ -22,7 +22,15 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertTemplateUsed
 
-from tests.factories import PASSWORD, make_contact, make_entry, make_user
+from tests.factories import (
+    PASSWORD,
+    add_revision,
+    make_contact,
+    make_contact_number,
+    make_entry,
+    make_user,
+    publish,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -146,6 +154,46 @@ def test_error_pages_give_the_number_in_english_and_spanish(demo_content, client
     assert '<section lang="es"' in body and "llame al <a" in body
     assert body.count('href="tel:+18003226027"') == 2
     assert "Traceback" not in body
+
+
+@pytest.mark.urls("tests.test_security")
+@pytest.mark.parametrize("url, status", [("/boom/", 500), ("/database-down/", 503)])
+@pytest.mark.django_db
+def test_error_pages_give_member_services_tty_beside_its_number(demo_content, client, url, status):
+    """A member who is deaf read the 500 and the outage page without the TTY number that
+    every other page gives beside Member Services' number."""
+    from faq.models import ContactNumber
+
+    publish(add_revision(ContactNumber.objects.get(key="member-services"), tty_number="711"))
+    client.raise_request_exception = False
+    client.get("/")
+    body = client.get(url).content.decode()
+    tty = '(TTY: <a class="phone" href="tel:711">711</a>)'
+    assert body.count(f'href="tel:+18003226027">1-800-322-6027</a> {tty}') == 2  # es and en
+
+
+@pytest.mark.urls("tests.test_security")
+@pytest.mark.django_db
+def test_an_outage_page_gives_the_tty_another_app_server_saw(client, monkeypatch):
+    from django.core.cache import cache
+
+    from faq import contacts
+
+    make_contact_number(
+        key="member-services", label="Member Services", number="+18003226027", tty_number="711"
+    )
+    monkeypatch.setattr(contacts, "_last_known", {})  # this process's own copy: ours alone
+    client.raise_request_exception = False
+    client.get("/")
+    contacts._last_known.clear()  # as on a server that has not read the number itself
+    assertContains(client.get("/database-down/"), 'href="tel:711"', count=2, status_code=503)
+    # A copy kept before the TTY was (label, number, link) still gives the number.
+    cache.set(
+        contacts.LAST_KNOWN_CACHE_KEY, ("Member Services", "1-800-322-6027", "tel:+18003226027")
+    )
+    response = client.get("/database-down/")
+    assertContains(response, 'href="tel:+18003226027"', count=2, status_code=503)
+    assert "TTY" not in response.content.decode()
 
 
 def assert_friendly_error_page(response, status):
