@@ -152,3 +152,21 @@ def test_contact_purposes_and_plural_counts_are_translated(demo_content, client)
     for n in range(HOME_QUESTIONS_PER_CATEGORY + 2):
         make_entry(category=category, position=n)
     assertContains(client.get("/es/"), f"Ver las {HOME_QUESTIONS_PER_CATEGORY + 2} preguntas")
+
+
+def test_a_topic_name_not_translated_is_marked_english_inside_a_spanish_sentence(client):
+    """ "Ver las 8 preguntas sobre rides to appointments": a screen reader read the English
+    name in a Spanish voice, as it would not the same name in the topic's heading."""
+    from faq.views import HOME_QUESTIONS_PER_CATEGORY
+    from tests.factories import make_category
+
+    category = make_category(name="Rides to appointments", slug="rides")
+    for n in range(HOME_QUESTIONS_PER_CATEGORY + 2):
+        make_entry(category=category, position=n)
+    assertContains(
+        client.get("/es/"),
+        '<span class="visually-hidden"> sobre <span lang="en">rides to appointments</span></span>',
+    )
+    assertContains(
+        client.get("/"), '<span class="visually-hidden"> about rides to appointments</span>'
+    )

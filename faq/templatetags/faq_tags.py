@@ -103,6 +103,16 @@ def content_lang(content=None):
 
 
 @register.simple_tag
+def in_content_lang(content, words: str):
+    """`words` of `content` as a sentence of the page holds them: in a span marking their
+    language where it is not the page's, for `{% blocktranslate with name=... %}`."""
+    language = _language_of(content)
+    if language == get_language():
+        return words
+    return format_html('<span lang="{}">{}</span>', language, words)
+
+
+@register.simple_tag
 def not_translated_note(shown):
     """A visible note, read by screen readers too, when what the page shows (a revision or a
     list of them) is not all in the page's language yet."""
