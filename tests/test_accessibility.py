@@ -258,6 +258,32 @@ def test_printed_answer_shows_its_numbers_and_stamp(page, site):
     expect(page.locator(".paper-copy")).to_be_hidden()
 
 
+SMALL_TEXT = r"""() => {
+    const small = {};
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        if (!node.data.trim() || !el.checkVisibility() || el.closest('.visually-hidden')) continue;
+        const size = parseFloat(getComputedStyle(el).fontSize);
+        if (size < 16) small[node.data.trim().slice(0, 40)] = size;  // 12 pt is 16 CSS px
+    }
+    return small;
+}"""
+
+
+@pytest.mark.parametrize("media", ["screen", "print"])
+def test_text_is_at_least_12_point_on_screen_and_on_paper(page, site, media):
+    """Written member materials are at least 12-point (42 CFR 438.10(d)(6)(ii)); the stamp
+    printed at 10 pt."""
+    page.emulate_media(media=media)
+    small = {}
+    for name in PAGES:
+        open_page(page, site, name, 800, 1000)
+        if found := page.evaluate(SMALL_TEXT):
+            small[name] = found
+    assert small == {}
+
+
 def test_reduced_motion_is_respected(page, site):
     page.emulate_media(reduced_motion="reduce")
     page.goto(site + "/")
