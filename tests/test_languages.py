@@ -170,3 +170,19 @@ def test_a_topic_name_not_translated_is_marked_english_inside_a_spanish_sentence
     assertContains(
         client.get("/"), '<span class="visually-hidden"> about rides to appointments</span>'
     )
+
+
+def test_the_page_links_of_a_spanish_topic_read_as_spanish(client):
+    """A screen reader read "Siguiente preguntas" ("next" in the singular before a plural)."""
+    from faq.views import CATEGORY_QUESTIONS_PER_PAGE
+    from tests.factories import make_category
+
+    category = make_category(slug="pharmacy")
+    for n in range(CATEGORY_QUESTIONS_PER_PAGE + 1):
+        make_entry(category=category, position=n)
+    first = client.get("/es/topics/pharmacy/")
+    assertContains(first, 'Siguiente<span class="visually-hidden"> página de preguntas</span>')
+    second = client.get("/es/topics/pharmacy/", {"page": 2})
+    assertContains(second, 'Anterior<span class="visually-hidden"> página de preguntas</span>')
+    english = client.get("/topics/pharmacy/")
+    assertContains(english, 'Next<span class="visually-hidden"> page of questions</span>')
