@@ -73,7 +73,9 @@ def make_entry(*, question=None, answer="An answer.", live=True, approval=None, 
     return entry
 
 
-def make_contact(*, label="Member Services", number="+18003226027", live=True, **kwargs):
+def make_contact(
+    *, label="Member Services", number="+18003226027", tty_number="", live=True, **kwargs
+):
     n = next(_seq)
     kwargs.setdefault("key", f"contact-{n}")
     kwargs.setdefault("position", n)
@@ -84,7 +86,7 @@ def make_contact(*, label="Member Services", number="+18003226027", live=True, *
         by=None,
         label=label,
         number=number,
-        tty_number=kwargs.pop("tty_number", ""),
+        tty_number=tty_number,
     )
     if live:
         publish(revision)
