@@ -110,6 +110,20 @@ def test_large_text_on_a_phone_needs_no_sideways_scrolling(page, site, width):
     assert too_wide == {}
 
 
+def test_the_skip_link_and_its_focus_ring_stay_on_a_phone_with_large_text(page, site):
+    open_page(page, site, "home", 320, 740)
+    page.evaluate("document.documentElement.style.setProperty('font-size', '225%')")
+    page.keyboard.press("Tab")
+    box = page.evaluate(
+        """() => { const link = document.activeElement, style = getComputedStyle(link);
+        const ring = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+        const r = link.getBoundingClientRect();
+        return {cls: link.className, left: r.left - ring, right: r.right + ring}; }"""
+    )
+    assert box["cls"] == "skip-link"
+    assert box["left"] >= 0 and box["right"] <= 320, box
+
+
 BROKEN_WORDS = """() => {
     const broken = [];
     for (const el of document.querySelectorAll('h1, h2, h3, summary, .brand')) {
