@@ -221,6 +221,21 @@ def test_a_request_django_refuses_gets_the_friendly_400(demo_content, client, ur
     assert_friendly_error_page(client.get(url, **headers), 400)
 
 
+@pytest.mark.parametrize(
+    "path", ["//evil.example/", "//evil.example/contact/", "//evil.example/es/"]
+)
+@pytest.mark.django_db
+def test_a_not_found_page_never_links_to_another_site(client, path):
+    # Browsers read an address that starts with // as another site's: the 404 for
+    # //evil.example/ linked "Español" to //evil.example/es/, for anyone to send in a mail.
+    response = client.get("/", PATH_INFO=path)
+    assert response.status_code == 404
+    body = response.content.decode()
+    links = re.findall(r'<a href="([^"]*)"', body)
+    assert links and not [link for link in links if link.startswith("//")]
+    assert '<a href="/es/" lang="es"' in body  # the switch leads to the Spanish home page
+
+
 @pytest.mark.django_db
 def test_a_form_sent_without_its_token_says_nothing_was_saved_and_what_to_do(demo_content):
     client = Client(enforce_csrf_checks=True)

@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
@@ -137,9 +138,10 @@ def _in_language(request, code: str, page: int | None = None) -> str:
 
 def _switched(address: str, code: str) -> str:
     """`address` in language `code`; that language's home page when the address names no
-    page at all (a mistyped one), rather than a link back to the same missing page."""
+    page at all (a mistyped one), rather than a link back to the same missing page, or
+    names another site: browsers read //evil.example/ as one, and translate_url kept it."""
     translated = translate_url(address, code)
-    if translated != address:
+    if translated != address and not urlsplit(translated).netloc:
         return translated
     with override(code):
         return reverse("faq:index")
