@@ -19,7 +19,7 @@ import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.text import compress_string
@@ -34,10 +34,19 @@ MARK = "faq_public_generation_mark"  # the latest generation, committed with its
 NON_PUBLIC_PREFIXES = ("/admin/", "/healthz", "/readyz")
 # Search results are counted per search, so each one must reach the view.
 UNCACHED_PREFIXES = (*NON_PUBLIC_PREFIXES, "/search/")
-# What members' pages read from the query: a topic's or the search's page, the search's
-# words, the sitemap's page. Anything else (utm_source, fbclid, a made-up one, a member's
-# as_of) changes nothing on the page but would make each variant a page to render and keep.
-MEMBER_PARAMETERS = frozenset({"page", "q", "p"})
+# What members' pages read from the query, by address (without its language prefix, in
+# any case and without its last slash, as an address typed from paper redirects with its
+# query): the search's words and page, a topic's page, a sitemap section's page. Anything
+# else (utm_source, fbclid, a made-up one, a member's as_of, a page number or words on a
+# page that reads none) changes nothing on the page but would make each variant a page to
+# render and keep.
+PARAMETERS_READ = (
+    ("/search", frozenset({"q", "page"})),
+    ("/topics", frozenset({"page"})),
+    ("/sitemap-", frozenset({"p"})),
+)
+# A cached page's number, written one way: ?page=02, ?page=+2 and ?page= 2 are page 2.
+PAGE_NUMBERS = {"/topics": "page", "/sitemap-": "p"}
 
 NEXT_TRANSITION_SQL = """
 SELECT min(moment) FROM (
@@ -232,15 +241,37 @@ def member_request(request) -> bool:
 def member_parameters_only(request) -> None:
     """Drop the query parameters members' pages do not read, before the view and the cache
     key see them: the page and its links (language switch, next page) are then the same for
-    every variant of the address, and so is its one cached copy."""
-    if all(name in MEMBER_PARAMETERS for name in request.GET):
+    every variant of the address, and so is its one cached copy. A page number is written
+    one way, and left out for the first page, as the page reads anything else."""
+    if not request.GET:
         return
-    kept = request.GET.copy()
-    for name in set(kept) - MEMBER_PARAMETERS:
-        del kept[name]
+    path = _without_language(request.path.lower())
+    read = next((names for prefix, names in PARAMETERS_READ if path.startswith(prefix)), ())
+    numbered = next((name for prefix, name in PAGE_NUMBERS.items() if path.startswith(prefix)), "")
+    kept = QueryDict(mutable=True)
+    for name in request.GET:
+        if name not in read:
+            continue
+        value = request.GET[name]  # the last, as the page reads it
+        if name == numbered:
+            value = _page_number(value)
+        if value is not None:
+            kept[name] = value
+    if kept.urlencode() == request.META.get("QUERY_STRING", ""):
+        return
     kept._mutable = False
     request.GET = kept
     request.META["QUERY_STRING"] = kept.urlencode()
+
+
+def _page_number(raw: str) -> str | None:
+    """A page number as pages read it ("02" is 2), or None for the first page: what a page
+    shows for 1, and for anything that is not a number above it."""
+    try:
+        number = int(raw)
+    except ValueError:
+        return None
+    return str(number) if number > 1 else None
 
 
 def committed_generation() -> int:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from faq.approvals import item_withdraw
+from faq.views import CategoryView
 from tests.factories import add_revision, make_contact, make_entry, make_user, publish
 
 pytestmark = pytest.mark.django_db
@@ -198,13 +199,35 @@ def test_parameters_pages_do_not_read_share_one_cached_page(client, django_asser
         assert response["ETag"] == first["ETag"]
 
 
-def test_the_links_on_a_page_do_not_carry_parameters_it_does_not_read(client):
+def test_the_links_on_a_page_do_not_carry_parameters_it_does_not_read(client, monkeypatch):
+    monkeypatch.setattr(CategoryView, "per_page", 1)
     entry = make_entry()
-    response, body = get(client, entry.get_absolute_url() + "?utm_source=sms&page=1")
+    make_entry(category=entry.category)
+    url = entry.category.get_absolute_url()
+    response, body = get(client, url + "?utm_source=sms&page=2")
     assert "utm_source" not in body and response["X-Cache"] == "miss"
-    assert "?page=1" in body  # what the page reads stays, in its language switch link
-    again, _ = get(client, entry.get_absolute_url() + "?page=1")
+    assert "?page=2" in body  # what the page reads stays, in its language switch link
+    again, _ = get(client, url + "?page=2")
     assert again["X-Cache"] == "hit"
+
+
+def test_words_and_page_numbers_a_page_does_not_read_share_its_one_cached_page(client, monkeypatch):
+    # Each made a page to render and two copies to keep, an address at a time: a script
+    # could fill the cache (and a shared Redis) with /contact/?q=1, ?q=2, ...
+    monkeypatch.setattr(CategoryView, "per_page", 1)
+    entry = make_entry()
+    make_entry(category=entry.category)
+    for url, queries in [
+        (entry.get_absolute_url(), ["q=1", "q=2", "page=2", "p=3"]),
+        (reverse("faq:contact"), ["q=card", "page=7"]),
+        (entry.category.get_absolute_url(), ["page=1", "page=abc", "page=0", "page=-5", "q=x"]),
+        (entry.category.get_absolute_url() + "?page=2", ["page=02", "page=+2", "page=1&page=2"]),
+    ]:
+        first, body = get(client, url)
+        for query in queries:
+            response, variant = get(client, f"{url.partition('?')[0]}?{query}")
+            assert response.status_code == 200 and response["X-Cache"] == "hit", (url, query)
+            assert variant == body
 
 
 def test_a_reviewers_as_of_still_reaches_the_page(client):

@@ -53,10 +53,11 @@ def test_unknown_addresses_get_a_friendly_404_with_the_number(demo_content, clie
 def test_an_address_typed_in_capitals_leads_to_the_page(client):
     entry = make_entry(slug="lost-id-card")
     topic = entry.category.slug
-    response = client.get("/es/questions/Lost-ID-Card/?page=2")
+    response = client.get("/es/questions/Lost-ID-Card/")
     assert response.status_code == 301
-    assert response["Location"] == "/es/questions/lost-id-card/?page=2"
-    assert client.get(f"/topics/{topic.upper()}/")["Location"] == f"/topics/{topic}/"
+    assert response["Location"] == "/es/questions/lost-id-card/"
+    response = client.get(f"/es/topics/{topic.upper()}/?page=2")
+    assert response["Location"] == f"/es/topics/{topic}/?page=2"  # with what the page reads
     assertContains(
         client.get("/questions/No-Such-Question/", follow=True), "We can’t find", status_code=404
     )
