@@ -470,6 +470,21 @@ def sign_in(client, username, password, **extra):
     )
 
 
+@pytest.mark.parametrize(
+    "next_page", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "/admin/faq/"]
+)
+@pytest.mark.django_db
+def test_signing_in_leads_only_to_this_sites_pages(client, next_page):
+    # A link to the sign-in page with another site's address after it: Django refuses to
+    # go there, and went to /accounts/profile/ instead, a page this site does not have.
+    make_user(username="nina")
+    response = client.post(
+        f"/admin/login/?next={next_page}", {"username": "nina", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == ("/admin/faq/" if next_page == "/admin/faq/" else "/admin/")
+
+
 @pytest.mark.django_db
 def test_repeated_failures_lock_the_username_out_even_with_the_right_password(client, settings):
     make_user(username="rita")
