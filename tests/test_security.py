@@ -421,6 +421,22 @@ def test_production_cookies_are_secure_httponly_and_same_site(in_production):
     assert production_settings["SECURE_SSL_REDIRECT"] is True
 
 
+PROBES = """
+import json, django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="help.example.org", raise_request_exception=False)
+print(json.dumps({path: client.get(path).status_code for path in ("/healthz", "/readyz", "/")}))
+"""
+
+
+def test_health_probes_over_plain_http_are_answered_not_redirected():
+    # A load balancer or the kubelet asks the app itself, over HTTP: a redirect to HTTPS,
+    # which nothing there serves, would take every app server out of rotation.
+    statuses = json.loads(run_python(PROBES, production()))
+    assert statuses == {"/healthz": 200, "/readyz": 503, "/": 301}  # no database here
+
+
 @pytest.mark.django_db
 def test_production_session_cookie_is_secure_httponly_and_same_site(
     client, settings, in_production
