@@ -492,20 +492,26 @@ def form_data(response) -> dict:
     return data
 
 
+def saved_meanwhile(client, url, *, mine: dict, theirs: dict):
+    """An editor's form with `mine` typed, posted after another editor saved `theirs`."""
+    client.force_login(make_user(role="editor"))
+    stale = change_form_as_shown(client, url, **mine)
+    client.force_login(make_user(role="editor"))
+    assert client.post(url, change_form_as_shown(client, url, **theirs)).status_code == 302
+    client.force_login(make_user(role="editor"))
+    return client.post(url, stale)
+
+
 def test_a_stale_topic_form_does_not_put_back_names_another_editor_changed(client):
     from faq.models import Category, CategoryTranslation
 
     category = make_category(name="Your doctors", description="Your PCP.")
     CategoryTranslation.objects.create(category=category, language="es", name="Sus médicos")
     url = reverse("admin:faq_category_change", args=[category.pk])
-    client.force_login(make_user(username="ed1", role="editor"))
-    stale = change_form_as_shown(client, url, description="Your PCP and specialists.")
-    client.force_login(make_user(username="ed2", role="editor"))
     renamed = {"name": "Doctors and specialists", "translations-0-name": "Médicos y especialistas"}
-    assert client.post(url, change_form_as_shown(client, url, **renamed)).status_code == 302
-
-    client.force_login(make_user(username="ed1b", role="editor"))
-    refused = client.post(url, stale)
+    refused = saved_meanwhile(
+        client, url, mine={"description": "Your PCP and specialists."}, theirs=renamed
+    )
     assert refused.status_code == 200
     assertContains(refused, "Another editor changed this category&#x27;s Name (now “Doctors")
     assertContains(refused, "category translation&#x27;s Name (now “Médicos y especialistas”)")
@@ -550,14 +556,8 @@ def test_a_stale_number_form_does_not_put_back_a_label_another_editor_changed(cl
     contact = make_contact()
     ContactNumberTranslation.objects.create(contact=contact, language="es", label="Servicios")
     url = reverse("admin:faq_contactnumber_change", args=[contact.pk])
-    client.force_login(make_user(username="ed1", role="editor"))
-    stale = change_form_as_shown(client, url, hours="24 hours a day")
-    client.force_login(make_user(username="ed2", role="editor"))
     relabelled = {"translations-0-label": "Servicios para Miembros"}
-    assert client.post(url, change_form_as_shown(client, url, **relabelled)).status_code == 302
-
-    client.force_login(make_user(username="ed1b", role="editor"))
-    refused = client.post(url, stale)
+    refused = saved_meanwhile(client, url, mine={"hours": "24 hours a day"}, theirs=relabelled)
     assert refused.status_code == 200
     assertContains(refused, "translation&#x27;s Label (now “Servicios para Miembros”)")
     assert contact.translations.get().label == "Servicios para Miembros"
@@ -570,14 +570,8 @@ def test_a_stale_synonym_form_does_not_put_back_words_another_editor_changed(cli
 
     synonym = make_synonym(term="pcp", equivalents=["primary care provider"])
     url = reverse("admin:faq_searchsynonym_change", args=[synonym.pk])
-    client.force_login(make_user(username="ed1", role="editor"))
-    stale = change_form_as_shown(client, url, is_two_way=False)
-    client.force_login(make_user(username="ed2", role="editor"))
     added = {"equivalents": "primary care provider,primary care doctor"}
-    assert client.post(url, change_form_as_shown(client, url, **added)).status_code == 302
-
-    client.force_login(make_user(username="ed1b", role="editor"))
-    refused = client.post(url, stale)
+    refused = saved_meanwhile(client, url, mine={"is_two_way": False}, theirs=added)
     assert refused.status_code == 200
     assertContains(
         refused,
