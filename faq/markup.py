@@ -66,6 +66,7 @@ def _empty_link(tokens) -> bool:
 
 # A link's address with a scheme ("javascript:", "ftp:"); relative addresses have none.
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+_PHONE_SCHEMES = {"sms", "callto", "facetime", "facetime-audio"}
 # Links CommonMark leaves as typed text, whatever the sanitiser would allow after it.
 _REFUSED_LINK = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|file|data):)", re.IGNORECASE)
 
@@ -79,7 +80,8 @@ def _unopenable_link(tokens, text: str) -> str:
         for child in token.children or ():
             if child.type == "link_open":
                 scheme = _SCHEME.match(child.attrs.get("href", ""))
-                if scheme and scheme.group(1).lower() not in URL_SCHEMES:
+                # Links to phone numbers are refused apart, with their own words (forms.py).
+                if scheme and scheme.group(1).lower() not in URL_SCHEMES | _PHONE_SCHEMES:
                     return f"{scheme.group(1)}:"
     return ""
 

@@ -258,10 +258,10 @@ def test_a_topic_renamed_in_the_admin_keeps_its_old_address_leading_to_it(client
     save_topic(client, editor, category, slug="prescriptions")
     save_topic(client, editor, category, slug="your-prescriptions")
     for old in ("pharmacy", "prescriptions"):
-        response = client.get(f"/topics/{old}/", {"page": "1"})
+        response = client.get(f"/topics/{old}/", {"page": "2"})
         assert (response.status_code, response["Location"]) == (
             302,
-            "/topics/your-prescriptions/?page=1",
+            "/topics/your-prescriptions/?page=2",
         )
     spanish = client.get("/es/topics/pharmacy/")
     assert spanish["Location"] == "/es/topics/your-prescriptions/"
