@@ -208,10 +208,10 @@ def test_app_connections_never_jit_compile():
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
     plain = database("postgresql://help@db.example.org/help")
-    assert plain["OPTIONS"] == {"options": "-c jit=off"}
+    assert plain["OPTIONS"]["options"] == "-c jit=off"
     # A deployer's own startup options (a pooler that refuses them, say) replace ours.
     url = "postgresql://help@db.example.org/help?options=-c%20work_mem%3D8MB"
-    assert database(url)["OPTIONS"] == {"options": "-c work_mem=8MB"}
+    assert database(url)["OPTIONS"]["options"] == "-c work_mem=8MB"
 
 
 @pytest.fixture
