@@ -30,6 +30,7 @@ from faq.approvals import (
     item_withdraw,
     local_moment,
     one_version_each_check,
+    own_go_live,
     own_part,
     revision_approve,
     revision_create,
@@ -320,8 +321,7 @@ def translation_go_live(revision) -> datetime.datetime | None:
     source = getattr(revision, "source_revision", None)
     if source is None or source.status != Status.APPROVED or revision.status != Status.SUBMITTED:
         return None
-    now = timezone.now()
-    return source.go_live_at if source.go_live_at > max(revision.go_live_at or now, now) else None
+    return source.go_live_at if source.go_live_at > own_go_live(revision, timezone.now()) else None
 
 
 def long_sentences_html(level: ReadingLevel | None, language: str):

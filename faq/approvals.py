@@ -200,6 +200,12 @@ def one_version_each_check(revisions: Iterable[Revision]) -> None:
             )
 
 
+def own_go_live(revision: Revision, at: datetime) -> datetime:
+    """When `revision`, approved at `at`, goes live by its own schedule: never before it is
+    approved. (A translation also waits for the words it translates: revision_approve.)"""
+    return max(revision.go_live_at or at, at)
+
+
 def scheduled_to_replace(revision: Revision, at: datetime | None = None) -> Revision | None:
     """An approved version of the same material, written before `revision`, that goes live
     later than `revision` would: at that moment it replaces `revision`'s words with its own
@@ -212,7 +218,7 @@ def scheduled_to_replace(revision: Revision, at: datetime | None = None) -> Revi
             **same_material(revision),
             status=Status.APPROVED,
             created_at__lt=revision.created_at,
-            go_live_at__gt=max(revision.go_live_at or at, at),
+            go_live_at__gt=own_go_live(revision, at),
         )
         .order_by("-go_live_at", "-pk")
         .first()
@@ -366,7 +372,7 @@ def revision_approve(
         raise ValidationError(REQUIRED_NOTICE_EXPIRY)
     if isinstance(revision, ContactNumberRevision):
         number_expiry_check(revision, at=at)
-    own_go_live_at = historic_go_live_at or max(revision.go_live_at or at, at)
+    own_go_live_at = historic_go_live_at or own_go_live(revision, at)
     go_live_at = own_go_live_at
     # A translation goes live with the words it translates, not before: until then members
     # keep reading the translation it replaces.
@@ -600,9 +606,7 @@ def number_expiry_check(revision: ContactNumberRevision, *, at: datetime | None 
     at = at or timezone.now()
     # A new number's first version (its form, before the number is saved) has no other.
     replaced = (
-        replaced_at(revision, go_live_at=max(revision.go_live_at or at, at))
-        if revision.contact.pk
-        else None
+        replaced_at(revision, go_live_at=own_go_live(revision, at)) if revision.contact.pk else None
     )
     if replaced is not None and replaced <= revision.expires_at:
         return
