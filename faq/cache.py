@@ -39,14 +39,13 @@ UNCACHED_PREFIXES = (*NON_PUBLIC_PREFIXES, "/search/")
 # query): the search's words and page, a topic's page, a sitemap section's page. Anything
 # else (utm_source, fbclid, a made-up one, a member's as_of, a page number or words on a
 # page that reads none) changes nothing on the page but would make each variant a page to
-# render and keep.
+# render and keep. Last, the parameter that is a cached page's number, written one way:
+# ?page=02, ?page=+2 and ?page= 2 are page 2.
 PARAMETERS_READ = (
-    ("/search", frozenset({"q", "page"})),
-    ("/topics", frozenset({"page"})),
-    ("/sitemap-", frozenset({"p"})),
+    ("/search", frozenset({"q", "page"}), ""),
+    ("/topics", frozenset({"page"}), "page"),
+    ("/sitemap-", frozenset({"p"}), "p"),
 )
-# A cached page's number, written one way: ?page=02, ?page=+2 and ?page= 2 are page 2.
-PAGE_NUMBERS = {"/topics": "page", "/sitemap-": "p"}
 
 NEXT_TRANSITION_SQL = """
 SELECT min(moment) FROM (
@@ -246,8 +245,10 @@ def member_parameters_only(request) -> None:
     if not request.GET:
         return
     path = _without_language(request.path.lower())
-    read = next((names for prefix, names in PARAMETERS_READ if path.startswith(prefix)), ())
-    numbered = next((name for prefix, name in PAGE_NUMBERS.items() if path.startswith(prefix)), "")
+    read, numbered = next(
+        ((names, number) for prefix, names, number in PARAMETERS_READ if path.startswith(prefix)),
+        ((), ""),
+    )
     kept = QueryDict(mutable=True)
     for name in request.GET:
         if name not in read:
