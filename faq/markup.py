@@ -16,6 +16,11 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+def markdown_tokens(source: str) -> list:
+    """An editor's Markdown as CommonMark reads it, block by block, as render_markdown does."""
+    return _markdown.parse(source or "")
+
+
 def render_markdown(source: str) -> str:
     html = _markdown.render(source or "")
     return nh3.clean(
@@ -92,7 +97,7 @@ def markup_unshown(source: str) -> list[str]:
     a text with no words at all, or what shows as typed (HTML
     tags, a table), in words for the editor."""
     found = []
-    tokens = _markdown.parse(source or "")
+    tokens = markdown_tokens(source)
     headings = {token.tag for token in tokens if token.type == "heading_open"}
     if headings & {"h1", "h5", "h6"}:
         found.append("a heading written with one, five or six # (use ## to ####)")

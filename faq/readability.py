@@ -8,11 +8,10 @@ from functools import cache
 
 import pyphen
 from django.conf import settings
-from markdown_it import MarkdownIt
 
+from faq.markup import markdown_tokens
 from faq.tokens import PHONE_TOKEN
 
-_markdown = MarkdownIt("commonmark", {"html": False})
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+")
 _VOWELS = re.compile(r"[aeiouy]+")
@@ -68,7 +67,7 @@ def _sentences(source: str) -> list[str]:
             " " if child.type in ("softbreak", "hardbreak") else child.content
             for child in token.children or ()
         )
-        for token in _markdown.parse(text)
+        for token in markdown_tokens(text)
         if token.type == "inline"
     ]
     return [
